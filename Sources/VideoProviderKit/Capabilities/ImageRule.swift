@@ -1,0 +1,101 @@
+import Foundation
+
+/// How a reference image travels to a vendor.
+public enum ImageTransport: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// A publicly reachable `http(s)` URL that the vendor fetches itself.
+    case publicURL = "public-url"
+    /// The bytes inline in the JSON body, as `data:image/png;base64,…`.
+    case dataURI = "data-uri"
+    /// The bytes as a file part of a `multipart/form-data` body.
+    case multipartFile = "multipart-file"
+
+    public var description: String { rawValue }
+}
+
+/// An image file format the gateways accept.
+public enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case jpeg, png, webp
+
+    public var mimeType: String {
+        switch self {
+        case .jpeg: return "image/jpeg"
+        case .png: return "image/png"
+        case .webp: return "image/webp"
+        }
+    }
+
+    public var fileExtension: String {
+        switch self {
+        case .jpeg: return "jpg"
+        case .png: return "png"
+        case .webp: return "webp"
+        }
+    }
+
+    /// Recognizes a format from its MIME type (`image/jpeg`, `image/jpg`, `image/png`, `image/webp`).
+    public init?(mimeType: String) {
+        switch mimeType.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "image/jpeg", "image/jpg", "image/pjpeg": self = .jpeg
+        case "image/png": self = .png
+        case "image/webp": self = .webp
+        default: return nil
+        }
+    }
+
+    /// Recognizes a format from the file's first bytes (its magic number), never from its name.
+    public init?(sniffing bytes: some Collection<UInt8>) {
+        let head = Array(bytes.prefix(12))
+        if head.count >= 3, head[0] == 0xFF, head[1] == 0xD8, head[2] == 0xFF {
+            self = .jpeg
+        } else if head.count >= 8, head[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
+            self = .png
+        } else if head.count >= 12, head[0..<4] == [0x52, 0x49, 0x46, 0x46], head[8..<12] == [0x57, 0x45, 0x42, 0x50] {
+            self = .webp
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String { rawValue }
+}
+
+/// How several images are laid out in a request: the field names, and whether one image and many
+/// images use different fields.
+public enum ImageFieldLayout: Sendable, Hashable, Codable {
+    /// Always an array field, even for one image (`image_urls: [...]`).
+    case array(field: String)
+    /// One image in `single`, several in `multiple`; never both (`image` / `images`).
+    case singleOrArray(single: String, multiple: String)
+    /// One multipart file part per image, all with the same name (`input_reference`).
+    case repeatedPart(field: String)
+
+    /// A short description for tables: `image_urls[]`, `image | images[]`, `input_reference × n`.
+    public var summary: String {
+        switch self {
+        case .array(let field): return "\(field)[]"
+        case .singleOrArray(let single, let multiple): return "\(single) | \(multiple)[]"
+        case .repeatedPart(let field): return "\(field) × n"
+        }
+    }
+}
+
+/// What reference images a model takes.
+public struct ImageRule: Sendable, Hashable, Codable {
+    /// The most images one request may carry; `0` means the model takes none.
+    public var max: Int
+    /// The ways images may travel, in order of preference when the library converts.
+    public var transports: [ImageTransport]
+    /// The accepted file formats.
+    public var formats: [ImageFormat]
+    /// The request fields that carry them.
+    public var layout: ImageFieldLayout
+
+    public init(max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout) {
+        self.max = max
+        self.transports = transports
+        self.formats = formats
+        self.layout = layout
+    }
+
+    public func accepts(_ transport: ImageTransport) -> Bool { transports.contains(transport) }
+}

@@ -1,0 +1,137 @@
+public import Foundation
+
+/// A gateway's stable identifier, such as `aizfw` or `openai-compatible`.
+///
+/// Lower-case letters, digits and `-`. It names the provider in jobs, errors, the registry's
+/// `provider:model` form and the `<ID>_API_KEY` environment variable that `videogen` reads.
+public struct ProviderID: Sendable, Hashable, Codable, Comparable, RawRepresentable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// `OCTOPUSX_API_KEY` for `octopusx`, `OPENAI_COMPATIBLE_API_KEY` for `openai-compatible`.
+    public var apiKeyEnvironmentVariable: String {
+        rawValue.uppercased().replacingOccurrences(of: "-", with: "_") + "_API_KEY"
+    }
+
+    public static func < (lhs: ProviderID, rhs: ProviderID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// How often a vendor asks to be polled.
+public struct PollingRecommendation: Sendable, Hashable, Codable {
+    /// The shortest interval the vendor recommends.
+    public var minimumInterval: Duration
+    /// The longest interval the vendor recommends.
+    public var maximumInterval: Duration
+
+    public init(minimumInterval: Duration, maximumInterval: Duration) {
+        self.minimumInterval = minimumInterval
+        self.maximumInterval = maximumInterval
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case minimumSeconds, maximumSeconds
+    }
+
+    // Seconds, not `Duration`'s two-integer encoding, so the JSON reads naturally.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        minimumInterval = .seconds(try container.decode(Double.self, forKey: .minimumSeconds))
+        maximumInterval = .seconds(try container.decode(Double.self, forKey: .maximumSeconds))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(minimumInterval.seconds, forKey: .minimumSeconds)
+        try container.encode(maximumInterval.seconds, forKey: .maximumSeconds)
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    public var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// What a provider is: its identity, where it lives, and what each of its models can do.
+public struct ProviderDescriptor: Sendable, Hashable, Codable {
+    public var id: ProviderID
+    /// A display name, such as `OctopusX`.
+    public var name: String
+    /// Where the gateway lives, or `nil` when every deployment has its own host and the app must say.
+    public var defaultBaseURL: URL?
+    /// The vendor's documentation page, for error messages and docs.
+    public var documentationURL: URL?
+    public var models: [ModelCapabilities]
+    /// The vendor's own polling advice, when it gives any.
+    public var polling: PollingRecommendation?
+    /// How long result URLs stay valid, when the vendor says.
+    public var resultRetention: Duration?
+
+    public init(
+        id: ProviderID,
+        name: String,
+        defaultBaseURL: URL?,
+        documentationURL: URL? = nil,
+        models: [ModelCapabilities],
+        polling: PollingRecommendation? = nil,
+        resultRetention: Duration? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.defaultBaseURL = defaultBaseURL
+        self.documentationURL = documentationURL
+        self.models = models
+        self.polling = polling
+        self.resultRetention = resultRetention
+    }
+
+    /// The model with this exact native name, or the one that is an alias of it.
+    private enum CodingKeys: String, CodingKey {
+        case id, name, defaultBaseURL, documentationURL, models, polling, resultRetentionSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ProviderID.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        defaultBaseURL = try container.decodeIfPresent(URL.self, forKey: .defaultBaseURL)
+        documentationURL = try container.decodeIfPresent(URL.self, forKey: .documentationURL)
+        models = try container.decode([ModelCapabilities].self, forKey: .models)
+        polling = try container.decodeIfPresent(PollingRecommendation.self, forKey: .polling)
+        resultRetention = try container.decodeIfPresent(Double.self, forKey: .resultRetentionSeconds).map { .seconds($0) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(defaultBaseURL, forKey: .defaultBaseURL)
+        try container.encodeIfPresent(documentationURL, forKey: .documentationURL)
+        try container.encode(models, forKey: .models)
+        try container.encodeIfPresent(polling, forKey: .polling)
+        try container.encodeIfPresent(resultRetention?.seconds, forKey: .resultRetentionSeconds)
+    }
+
+    public func capabilities(for model: String) -> ModelCapabilities? {
+        if let exact = models.first(where: { $0.model == model }) { return exact }
+        return models.first { ModelAliases.areEquivalent($0.model, model) }
+    }
+}

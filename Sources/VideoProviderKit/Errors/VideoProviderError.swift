@@ -1,0 +1,223 @@
+public import Foundation
+
+/// The one error type VideoProviderKit throws.
+///
+/// A struct over an open set of ``Kind`` values (the async-http-client pattern): new kinds can be added
+/// without breaking anyone's `switch`; compare with `==` or `~=`. Every error carries the context that
+/// was known when it happened (provider, model, task, HTTP status, the vendor's own code and message),
+/// and its ``message`` is one sentence fit to show a user.
+///
+/// An API key never appears here: requests are not stored, and vendor text is scrubbed of the key before
+/// it is attached.
+public struct VideoProviderError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// What went wrong, as a stable, extensible value.
+    public struct Kind: Sendable, Hashable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The request breaks the model's rules; see ``VideoProviderError/violations``. Nothing was sent.
+        public static let invalidRequest = Kind("invalid-request")
+        /// No configured provider knows the model. Nothing was sent.
+        public static let unknownModel = Kind("unknown-model")
+        /// Providers know the model but none can serve this request; see ``VideoProviderError/skipped``.
+        public static let noEligibleProvider = Kind("no-eligible-provider")
+        /// The app's setup is incomplete or unsafe: a missing key or base URL, a plain-http host.
+        public static let configuration = Kind("configuration")
+        /// The vendor refused the credentials (HTTP 401/403).
+        public static let authentication = Kind("authentication")
+        /// The vendor asked us to slow down (HTTP 429).
+        public static let rateLimited = Kind("rate-limited")
+        /// The vendor does not know the model or task (HTTP 404).
+        public static let notFound = Kind("not-found")
+        /// The vendor rejected the request's content (HTTP 400-class); its message says why.
+        public static let vendorRejected = Kind("vendor-rejected")
+        /// The vendor refused the prompt or images on policy grounds.
+        public static let contentPolicy = Kind("content-policy")
+        /// The vendor failed (HTTP 5xx).
+        public static let serverError = Kind("server-error")
+        /// The vendor answered something we cannot read: HTML, malformed JSON, a missing field.
+        public static let invalidResponse = Kind("invalid-response")
+        /// The connection failed before the request could have reached the vendor.
+        public static let connectionFailed = Kind("connection-failed")
+        /// No answer in time.
+        public static let timeout = Kind("timeout")
+        /// A submission was sent and no usable answer came back: a paid task may exist. Not retried
+        /// unless the caller opts in.
+        public static let ambiguousSubmission = Kind("ambiguous-submission")
+        /// The task ended as failed, cancelled or expired on the vendor's side.
+        public static let taskFailed = Kind("task-failed")
+        /// The caller cancelled.
+        public static let cancelled = Kind("cancelled")
+        /// Fetching the finished video failed (bad URL, wrong length, refused redirect, file error).
+        public static let download = Kind("download")
+    }
+
+    public var kind: Kind
+    /// One sentence for a person.
+    public var message: String
+    public var providerID: ProviderID?
+    public var model: String?
+    public var taskID: String?
+    public var httpStatus: Int?
+    /// The vendor's own error code (`invalid_request_error`, `content_policy_violation`, …).
+    public var vendorCode: String?
+    /// The vendor's own error message.
+    public var vendorMessage: String?
+    /// The vendor's raw task status, for ``Kind/taskFailed``.
+    public var rawStatus: String?
+    /// How long the vendor asked us to wait, from `Retry-After` or `openai-poll-after-ms`.
+    public var retryAfter: Duration?
+    /// For ``Kind/invalidRequest``: every rule the request breaks.
+    public var violations: [Violation]
+    /// For ``Kind/noEligibleProvider``: each candidate and why it was passed over.
+    public var skipped: [SkippedCandidate]
+    /// Every submission attempt made before this error, oldest first.
+    public var attempts: [SubmissionAttempt]
+    /// For ``Kind/ambiguousSubmission``: whether the request body may have reached the vendor.
+    public var requestMayHaveBeenSent: Bool
+    /// A description of the underlying error (never the error itself, which could hold a request).
+    public var underlying: String?
+
+    public init(
+        _ kind: Kind,
+        _ message: String,
+        providerID: ProviderID? = nil,
+        model: String? = nil,
+        taskID: String? = nil,
+        httpStatus: Int? = nil,
+        vendorCode: String? = nil,
+        vendorMessage: String? = nil,
+        rawStatus: String? = nil,
+        retryAfter: Duration? = nil,
+        violations: [Violation] = [],
+        skipped: [SkippedCandidate] = [],
+        attempts: [SubmissionAttempt] = [],
+        requestMayHaveBeenSent: Bool = false,
+        underlying: String? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.providerID = providerID
+        self.model = model
+        self.taskID = taskID
+        self.httpStatus = httpStatus
+        self.vendorCode = vendorCode
+        self.vendorMessage = vendorMessage
+        self.rawStatus = rawStatus
+        self.retryAfter = retryAfter
+        self.violations = violations
+        self.skipped = skipped
+        self.attempts = attempts
+        self.requestMayHaveBeenSent = requestMayHaveBeenSent
+        self.underlying = underlying
+    }
+
+    /// The message, then every detail that is known, one per line.
+    public var description: String {
+        var lines = [message]
+        var context: [String] = []
+        if let providerID { context.append("provider: \(providerID)") }
+        if let model { context.append("model: \(model)") }
+        if let taskID { context.append("task: \(taskID)") }
+        if let httpStatus { context.append("HTTP \(httpStatus)") }
+        if let vendorCode { context.append("vendor code: \(vendorCode)") }
+        if let rawStatus { context.append("status: \(rawStatus)") }
+        if !context.isEmpty { lines.append("  " + context.joined(separator: ", ")) }
+        if let vendorMessage, !message.contains(vendorMessage) { lines.append("  vendor says: \(vendorMessage)") }
+        for violation in violations { lines.append("  - \(violation)") }
+        for candidate in skipped { lines.append("  - \(candidate)") }
+        if let underlying { lines.append("  cause: \(underlying)") }
+        return lines.joined(separator: "\n")
+    }
+
+    public var errorDescription: String? { description }
+
+    /// This error with every occurrence of `secret` replaced by `[redacted]`. The client applies it to
+    /// all vendor-supplied text, because some gateways echo the key back in their error messages.
+    public func redacting(_ secret: String?) -> VideoProviderError {
+        guard let secret, secret.count >= 4 else { return self }
+        func scrub(_ text: String?) -> String? { text?.replacingOccurrences(of: secret, with: "[redacted]") }
+        var copy = self
+        copy.message = scrub(message) ?? message
+        copy.vendorMessage = scrub(vendorMessage)
+        copy.vendorCode = scrub(vendorCode)
+        copy.underlying = scrub(underlying)
+        copy.rawStatus = scrub(rawStatus)
+        return copy
+    }
+}
+
+extension VideoProviderError.Kind {
+    /// Pattern matching on kinds: `case .timeout = error.kind` does not compile for structs, so
+    /// `if error.kind ~= .timeout` (or `==`) is the idiom.
+    public static func ~= (pattern: VideoProviderError.Kind, value: VideoProviderError.Kind) -> Bool {
+        pattern == value
+    }
+}
+
+/// A provider passed over before anything was sent, and why.
+public struct SkippedCandidate: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let providerID: ProviderID
+    public let model: String?
+    public let reason: String
+    /// The rule violations, when the reason is the request itself.
+    public let violations: [Violation]
+
+    public init(providerID: ProviderID, model: String?, reason: String, violations: [Violation] = []) {
+        self.providerID = providerID
+        self.model = model
+        self.reason = reason
+        self.violations = violations
+    }
+
+    public var description: String {
+        let name = model.map { "\(providerID):\($0)" } ?? providerID.rawValue
+        if violations.isEmpty { return "\(name): \(reason)" }
+        return "\(name): " + violations.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// One try at creating a task on one provider.
+public struct SubmissionAttempt: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        case accepted
+        /// Failed; the same provider was tried again.
+        case retried
+        /// Failed; the next provider was tried.
+        case fellBack = "fell-back"
+        /// Failed; nothing further was tried.
+        case stopped
+        /// Sent, but no usable answer: a task may exist.
+        case ambiguous
+    }
+
+    public let providerID: ProviderID
+    public let model: String
+    public let outcome: Outcome
+    public let httpStatus: Int?
+    public let errorKind: VideoProviderError.Kind?
+    public let detail: String?
+    /// When the attempt ended, as seconds since 1970.
+    public let endedAt: Double
+
+    public init(
+        providerID: ProviderID, model: String, outcome: Outcome, httpStatus: Int? = nil,
+        errorKind: VideoProviderError.Kind? = nil, detail: String? = nil, endedAt: Double
+    ) {
+        self.providerID = providerID
+        self.model = model
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.errorKind = errorKind
+        self.detail = detail
+        self.endedAt = endedAt
+    }
+
+    public var description: String {
+        var text = "\(providerID):\(model) \(outcome.rawValue)"
+        if let httpStatus { text += " (HTTP \(httpStatus))" }
+        if let detail { text += ": \(detail)" }
+        return text
+    }
+}

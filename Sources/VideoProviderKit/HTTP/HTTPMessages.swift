@@ -1,0 +1,129 @@
+public import Foundation
+
+/// An HTTP method.
+public struct HTTPMethod: Sendable, Hashable, Codable, RawRepresentable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
+    public var description: String { rawValue }
+
+    public static let get = HTTPMethod(rawValue: "GET")
+    public static let post = HTTPMethod(rawValue: "POST")
+    public static let delete = HTTPMethod(rawValue: "DELETE")
+}
+
+/// Header fields in order, with case-insensitive lookup.
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    public struct Field: Sendable, Hashable {
+        public let name: String
+        public let value: String
+    }
+
+    public private(set) var fields: [Field] = []
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { add(name, value) }
+    }
+
+    /// The first value for `name`, compared case-insensitively; setting replaces every value.
+    public subscript(name: String) -> String? {
+        get { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        set {
+            let matches = { (field: Field) in field.name.caseInsensitiveCompare(name) == .orderedSame }
+            let position = fields.firstIndex(where: matches)
+            let spelling = position.map { fields[$0].name } ?? name
+            fields.removeAll(where: matches)
+            guard let newValue else { return }
+            fields.insert(Field(name: spelling, value: newValue), at: position ?? fields.count)
+        }
+    }
+
+    public mutating func add(_ name: String, _ value: String) { fields.append(Field(name: name, value: value)) }
+
+    public mutating func remove(_ name: String) {
+        fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Header names whose values are secrets and are shown as `[redacted]` by ``redacted()``.
+    public static let sensitiveNames: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"]
+
+    /// A copy with credentials replaced by `[redacted]`, for logs, dry runs and observers.
+    public func redacted() -> HTTPHeaders {
+        var copy = HTTPHeaders()
+        for field in fields {
+            if Self.sensitiveNames.contains(field.name.lowercased()) {
+                let scheme = field.value.split(separator: " ", maxSplits: 1).first.map(String.init)
+                let isScheme = scheme.map { ["bearer", "basic", "token"].contains($0.lowercased()) } ?? false
+                copy.add(field.name, isScheme ? "\(scheme!) [redacted]" : "[redacted]")
+            } else {
+                copy.add(field.name, field.value)
+            }
+        }
+        return copy
+    }
+}
+
+/// An HTTP request as a provider describes it: no I/O has happened yet.
+public struct HTTPRequest: Sendable, Hashable {
+    public var method: HTTPMethod
+    public var url: URL
+    public var headers: HTTPHeaders
+    public var body: HTTPBody
+    /// `true` for requests that may create a billable task. The client never sends such a request twice
+    /// unless it is certain the first one did not arrive, or the caller opted in.
+    public var createsTask: Bool
+
+    public init(method: HTTPMethod, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .empty, createsTask: Bool = false) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.createsTask = createsTask
+    }
+}
+
+/// An HTTP response. The body is in memory, or in a file when the request asked for one.
+public struct HTTPResponse: Sendable, Hashable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    /// The body in memory; empty when it was written to ``bodyFile``.
+    public var body: Data
+    /// Where the body was written, for ``ResponseBodyDestination/temporaryFile(in:)`` requests. The caller
+    /// owns the file and must move or delete it.
+    public var bodyFile: URL?
+    /// The URL that answered, after redirects.
+    public var url: URL?
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(), bodyFile: URL? = nil, url: URL? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.bodyFile = bodyFile
+        self.url = url
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The media type without parameters, lower-cased (`application/json`).
+    public var mediaType: String? {
+        headers["Content-Type"].map {
+            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        }
+    }
+}
+
+/// Where a transport puts a response body.
+public enum ResponseBodyDestination: Sendable, Hashable {
+    /// In memory, up to `limit` bytes; a longer body is an error rather than a memory spike.
+    case memory(limit: Int)
+    /// Streamed to a new file in `directory` (on the same volume as the final destination, so the
+    /// caller can move it atomically).
+    case temporaryFile(in: URL)
+
+    /// In memory, up to 16 MiB: status and error bodies are small.
+    public static let memory = ResponseBodyDestination.memory(limit: 16 << 20)
+}

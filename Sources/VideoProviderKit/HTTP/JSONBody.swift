@@ -1,0 +1,148 @@
+import Foundation
+
+/// Builds a JSON request body with fields in a fixed order and images inlined as data URIs without
+/// ever holding their base64 text in memory.
+///
+/// ```swift
+/// var json = JSONBody()
+/// json["model"] = .string("grok-imagine-video")
+/// json["seconds"] = .string("8")
+/// json["image"] = .dataURI(payload, .png)
+/// let body = json.httpBody   // {"model":"grok-imagine-video","seconds":"8","image":"data:image/png;base64,…"}
+/// ```
+///
+/// The output is compact (no spaces), keys in insertion order, non-ASCII written as UTF-8, and only
+/// `"`, `\` and control characters escaped; the same input always gives the same bytes.
+public struct JSONBody: Sendable, Hashable {
+    public indirect enum Value: Sendable, Hashable {
+        case string(String)
+        case int(Int)
+        case double(Double)
+        case bool(Bool)
+        case null
+        /// Any parsed or app-supplied JSON (vendor options).
+        case json(JSONValue)
+        case array([Value])
+        case object(JSONBody)
+        /// A `data:<mime>;base64,<bytes>` string, encoded while the body is written.
+        case dataURI(ImagePayload, ImageFormat)
+    }
+
+    public struct Member: Sendable, Hashable {
+        public let key: String
+        public var value: Value
+    }
+
+    public private(set) var members: [Member] = []
+
+    public init() {}
+
+    /// Reading finds a member; assigning replaces it in place or appends it; assigning `nil` removes it.
+    public subscript(key: String) -> Value? {
+        get { members.first { $0.key == key }?.value }
+        set {
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// The body, ready to send as `application/json`.
+    public var httpBody: HTTPBody {
+        var body = HTTPBody()
+        var pending = Data()
+        write(.object(self), into: &body, pending: &pending)
+        body.append(pending)
+        return body
+    }
+
+    private func write(_ value: Value, into body: inout HTTPBody, pending: inout Data) {
+        switch value {
+        case .string(let text): JSONWriter.writeString(text, into: &pending)
+        case .int(let number): pending.append(contentsOf: Array(String(number).utf8))
+        case .double(let number): JSONWriter.writeDouble(number, into: &pending)
+        case .bool(let flag): pending.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .null: pending.append(contentsOf: Array("null".utf8))
+        case .json(let json): JSONWriter.write(json, into: &pending)
+        case .array(let elements):
+            pending.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { pending.append(UInt8(ascii: ",")) }
+                write(element, into: &body, pending: &pending)
+            }
+            pending.append(UInt8(ascii: "]"))
+        case .object(let object):
+            pending.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { pending.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(member.key, into: &pending)
+                pending.append(UInt8(ascii: ":"))
+                write(member.value, into: &body, pending: &pending)
+            }
+            pending.append(UInt8(ascii: "}"))
+        case .dataURI(let payload, let format):
+            // Base64 needs no JSON escaping, so the encoded bytes go straight into the body.
+            pending.append(contentsOf: Array("\"data:\(format.mimeType);base64,".utf8))
+            body.append(pending)
+            pending = Data()
+            switch payload {
+            case .bytes(let data): body.append(.base64(data))
+            case .file(let url, let count): body.append(.base64File(url, byteCount: count))
+            }
+            pending.append(UInt8(ascii: "\""))
+        }
+    }
+}
+
+/// Builds a `multipart/form-data` body (RFC 7578) whose file parts stream from memory or disk.
+public struct MultipartBody: Sendable, Hashable {
+    public let boundary: String
+    public private(set) var body = HTTPBody()
+
+    /// `boundary` must not occur in any part; ``randomBoundary()`` makes one that will not.
+    public init(boundary: String) {
+        self.boundary = boundary
+    }
+
+    /// The `Content-Type` header value.
+    public var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    public mutating func addField(_ name: String, _ value: String) {
+        body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(Self.escape(name))\"\r\n\r\n")
+        body.append(value)
+        body.append("\r\n")
+    }
+
+    public mutating func addFile(_ name: String, filename: String, contentType: String, payload: ImagePayload) {
+        body.append(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(Self.escape(name))\"; "
+                + "filename=\"\(Self.escape(filename))\"\r\nContent-Type: \(contentType)\r\n\r\n")
+        switch payload {
+        case .bytes(let data): body.append(.bytes(data))
+        case .file(let url, let count): body.append(.file(url, byteCount: count))
+        }
+        body.append("\r\n")
+    }
+
+    /// The finished body, with the closing delimiter.
+    public var httpBody: HTTPBody {
+        var finished = body
+        finished.append("--\(boundary)--\r\n")
+        return finished
+    }
+
+    /// A boundary of 24 random alphanumerics after a fixed prefix.
+    public static func randomBoundary() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        return "VideoProviderKit-" + String((0..<24).map { _ in alphabet.randomElement()! })
+    }
+
+    // Per the HTML form encoding rules: quotes and line breaks in names are percent-encoded.
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "%22")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+}

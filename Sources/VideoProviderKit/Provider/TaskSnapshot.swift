@@ -1,0 +1,111 @@
+public import Foundation
+
+/// Where a task stands, normalized across vendors.
+public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case queued, processing, completed, failed, cancelled, expired
+    /// A status string this library does not recognize. Polling continues (until the timeout) and the
+    /// vendor's text stays visible in ``TaskSnapshot/rawStatus``.
+    case unknown
+
+    /// `completed`, `failed`, `cancelled` and `expired` end a task.
+    public var isTerminal: Bool {
+        switch self {
+        case .completed, .failed, .cancelled, .expired: return true
+        case .queued, .processing, .unknown: return false
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// Maps the status words gateways use (`pending`, `in_progress`, `succeeded`, `done`, `error`, …),
+    /// case-insensitively; anything else is ``unknown``.
+    public init(vendorStatus: String) {
+        switch vendorStatus.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        case "queued", "pending", "submitted", "waiting", "not_start", "created": self = .queued
+        case "processing", "in_progress", "running", "generating", "started": self = .processing
+        case "completed", "succeeded", "success", "done", "finished", "complete": self = .completed
+        case "failed", "failure", "error": self = .failed
+        case "cancelled", "canceled": self = .cancelled
+        case "expired": self = .expired
+        default: self = .unknown
+        }
+    }
+}
+
+/// One observation of a task: what a submit or status call returned.
+public struct TaskSnapshot: Sendable, Hashable, Codable {
+    public var taskID: String
+    public var status: TaskStatus
+    /// The vendor's own status word, kept as sent.
+    public var rawStatus: String?
+    /// 0–100 when the vendor reports it.
+    public var progress: Int?
+    /// Where the finished video is, when the vendor says.
+    public var videoURL: URL?
+    public var errorMessage: String?
+    public var errorCode: String?
+    /// The video length the vendor reports, in seconds.
+    public var actualDuration: Double?
+    /// The model the vendor says it ran.
+    public var model: String?
+    /// How long the vendor asked us to wait before the next poll (`openai-poll-after-ms`, `Retry-After`).
+    public var pollAfter: Duration?
+
+    public init(
+        taskID: String,
+        status: TaskStatus,
+        rawStatus: String? = nil,
+        progress: Int? = nil,
+        videoURL: URL? = nil,
+        errorMessage: String? = nil,
+        errorCode: String? = nil,
+        actualDuration: Double? = nil,
+        model: String? = nil,
+        pollAfter: Duration? = nil
+    ) {
+        self.taskID = taskID
+        self.status = status
+        self.rawStatus = rawStatus
+        self.progress = progress.map { min(max($0, 0), 100) }
+        self.videoURL = videoURL
+        self.errorMessage = errorMessage
+        self.errorCode = errorCode
+        self.actualDuration = actualDuration
+        self.model = model
+        self.pollAfter = pollAfter
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case taskID, status, rawStatus, progress, videoURL, errorMessage, errorCode, actualDuration, model
+        case pollAfterSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            taskID: try container.decode(String.self, forKey: .taskID),
+            status: try container.decode(TaskStatus.self, forKey: .status),
+            rawStatus: try container.decodeIfPresent(String.self, forKey: .rawStatus),
+            progress: try container.decodeIfPresent(Int.self, forKey: .progress),
+            videoURL: try container.decodeIfPresent(URL.self, forKey: .videoURL),
+            errorMessage: try container.decodeIfPresent(String.self, forKey: .errorMessage),
+            errorCode: try container.decodeIfPresent(String.self, forKey: .errorCode),
+            actualDuration: try container.decodeIfPresent(Double.self, forKey: .actualDuration),
+            model: try container.decodeIfPresent(String.self, forKey: .model),
+            pollAfter: try container.decodeIfPresent(Double.self, forKey: .pollAfterSeconds).map { .seconds($0) })
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(taskID, forKey: .taskID)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(rawStatus, forKey: .rawStatus)
+        try container.encodeIfPresent(progress, forKey: .progress)
+        try container.encodeIfPresent(videoURL, forKey: .videoURL)
+        try container.encodeIfPresent(errorMessage, forKey: .errorMessage)
+        try container.encodeIfPresent(errorCode, forKey: .errorCode)
+        try container.encodeIfPresent(actualDuration, forKey: .actualDuration)
+        try container.encodeIfPresent(model, forKey: .model)
+        try container.encodeIfPresent(pollAfter?.seconds, forKey: .pollAfterSeconds)
+    }
+}

@@ -1,0 +1,160 @@
+public import Foundation
+
+/// Helpers every provider uses to read vendor answers defensively.
+///
+/// Gateways answer errors in many shapes (`{"error":{"message","type","code"}}`,
+/// `{"code","message","data"}`, `{"code","error"}`, `{"error":"text"}`, HTML pages from a proxy) and
+/// sometimes with the wrong status code. These functions turn any of them into a typed
+/// ``VideoProviderError`` without trapping.
+public enum VendorResponse {
+    /// The body as a JSON object, or an ``VideoProviderError/Kind/invalidResponse`` error that says what
+    /// arrived instead (an HTML page, truncated JSON, an array).
+    public static func jsonObject(
+        _ response: HTTPResponse, provider: ProviderID, model: String? = nil, taskID: String? = nil, operation: String
+    ) throws(VideoProviderError) -> JSONValue {
+        func invalid(_ what: String) -> VideoProviderError {
+            VideoProviderError(
+                .invalidResponse, "\(provider) answered the \(operation) with \(what).",
+                providerID: provider, model: model, taskID: taskID, httpStatus: response.status)
+        }
+        if looksLikeHTML(response) { throw invalid("an HTML page (\(htmlTitle(response.body) ?? "no title")) instead of JSON") }
+        if response.body.isEmpty { throw invalid("an empty body") }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(response.body)
+        } catch {
+            throw invalid("malformed JSON (\(error.reason) at byte \(error.offset))")
+        }
+        guard case .object = value else { throw invalid("JSON that is not an object") }
+        return value
+    }
+
+    /// The typed error for a response that is not a success (or a success whose body is an error).
+    public static func error(
+        for response: HTTPResponse, provider: ProviderID, model: String? = nil, taskID: String? = nil, operation: String
+    ) -> VideoProviderError {
+        var code: String?
+        var message: String?
+        if let json = try? JSONValue.parse(response.body) {
+            (code, message) = extractError(from: json)
+        } else if looksLikeHTML(response) {
+            message = htmlTitle(response.body).map { "HTML page: \($0)" } ?? "an HTML page"
+        } else if !response.body.isEmpty {
+            let text = String(decoding: response.body.prefix(300), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            message = text.isEmpty ? nil : text
+        }
+        let kind = classify(status: response.status, code: code, message: message)
+        let summary = message.map { ": \($0)" } ?? ""
+        return VideoProviderError(
+            kind, "\(provider) refused the \(operation) (HTTP \(response.status))\(summary)",
+            providerID: provider, model: model, taskID: taskID, httpStatus: response.status,
+            vendorCode: code, vendorMessage: message, retryAfter: retryAfter(response.headers))
+    }
+
+    /// The vendor's error code and message, from any of the common shapes; `(nil, nil)` when none.
+    public static func extractError(from json: JSONValue) -> (code: String?, message: String?) {
+        func text(_ value: JSONValue?) -> String? {
+            switch value {
+            case .string(let string)? where !string.isEmpty: return string
+            case .int(let number)?: return String(number)
+            default: return nil
+            }
+        }
+        if let error = json["error"], case .object = error {
+            return (text(error["code"]) ?? text(error["type"]), text(error["message"]) ?? text(error["msg"]))
+        }
+        if let message = text(json["error"]) {
+            return (text(json["code"]) ?? text(json["error_code"]), message)
+        }
+        let message = text(json["message"]) ?? text(json["msg"]) ?? text(json["detail"]) ?? text(json["fail_reason"])
+        return (text(json["code"]) ?? text(json["error_code"]), message)
+    }
+
+    /// Words vendors use when they refuse content on policy grounds.
+    public static func isContentPolicy(code: String?, message: String?) -> Bool {
+        let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
+        return ["content_policy", "content policy", "moderation", "safety system", "policy violation",
+                "sensitive content", "inappropriate", "nsfw", "prohibited content"].contains { haystack.contains($0) }
+    }
+
+    /// The error kind an HTTP status implies.
+    public static func classify(status: Int, code: String?, message: String?) -> VideoProviderError.Kind {
+        if isContentPolicy(code: code, message: message) { return .contentPolicy }
+        switch status {
+        case 401, 403: return .authentication
+        case 404: return .notFound
+        case 408: return .timeout
+        case 429: return .rateLimited
+        case 500...599: return .serverError
+        default: return .vendorRejected
+        }
+    }
+
+    /// `Retry-After` as seconds (`120`) or an HTTP date, relative to now.
+    public static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        guard let value = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value), seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
+    }
+
+    /// The server's polling hint: `openai-poll-after-ms`, else `Retry-After`.
+    public static func pollAfter(_ headers: HTTPHeaders) -> Duration? {
+        if let text = headers["openai-poll-after-ms"], let milliseconds = Int64(text.trimmingCharacters(in: .whitespaces)),
+            milliseconds >= 0
+        {
+            return .milliseconds(milliseconds)
+        }
+        return retryAfter(headers)
+    }
+
+    /// Progress as an integer 0–100 from `42`, `42.5`, `"42"` or `"42%"`.
+    public static func progress(_ value: JSONValue?) -> Int? {
+        guard let value else { return nil }
+        if case .string(let text) = value {
+            let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+            return Double(trimmed).flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
+        }
+        return value.doubleValue.flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
+    }
+
+    /// An absolute http(s) URL from a string field; empty strings and other schemes give `nil`.
+    public static func url(_ value: JSONValue?) -> URL? {
+        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return nil }
+        return url
+    }
+
+    /// A required non-empty string field, or an ``VideoProviderError/Kind/invalidResponse`` naming it.
+    public static func requiredString(
+        _ json: JSONValue, _ key: String, provider: ProviderID, status: Int, operation: String, taskID: String? = nil
+    ) throws(VideoProviderError) -> String {
+        if let text = json[key]?.stringValue, !text.isEmpty { return text }
+        if let number = json[key]?.intValue, json[key]?.stringValue == nil { return String(number) }
+        throw VideoProviderError(
+            .invalidResponse, "\(provider) answered the \(operation) without '\(key)'.",
+            providerID: provider, taskID: taskID, httpStatus: status)
+    }
+
+    static func looksLikeHTML(_ response: HTTPResponse) -> Bool {
+        if response.mediaType == "text/html" { return true }
+        let head = String(decoding: response.body.prefix(256), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return head.hasPrefix("<!doctype html") || head.hasPrefix("<html") || head.hasPrefix("<head")
+    }
+
+    static func htmlTitle(_ body: Data) -> String? {
+        let text = String(decoding: body.prefix(4096), as: UTF8.self)
+        guard let start = text.range(of: "<title>", options: .caseInsensitive),
+            let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
+        else { return nil }
+        let title = text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        return title.isEmpty ? nil : String(title.prefix(120))
+    }
+}

@@ -1,0 +1,110 @@
+public import Foundation
+
+/// An API key. Its description is always `[redacted]`, so it cannot leak through string interpolation,
+/// `print`, `dump` or an error message.
+public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The secret itself. Read it only to build an `Authorization` header.
+    public let secret: String
+
+    public init(_ secret: String) { self.secret = secret }
+
+    public var description: String { "[redacted]" }
+    public var debugDescription: String { "APIKey([redacted])" }
+    public var customMirror: Mirror { Mirror(self, children: ["secret": "[redacted]"]) }
+
+    /// `Bearer <secret>`.
+    public var bearerHeaderValue: String { "Bearer \(secret)" }
+}
+
+/// What a provider needs to build requests for one configured deployment.
+public struct ProviderContext: Sendable, Hashable {
+    /// The gateway's base URL, without a trailing slash (`https://octopusx.ai`).
+    public var baseURL: URL
+    public var apiKey: APIKey?
+    /// Extra headers the app configured for this provider, sent with every request to the vendor's host.
+    public var additionalHeaders: HTTPHeaders
+    /// The boundary for multipart bodies: random in production, fixed in byte-exact tests.
+    public var multipartBoundary: String
+
+    public init(
+        baseURL: URL,
+        apiKey: APIKey?,
+        additionalHeaders: HTTPHeaders = HTTPHeaders(),
+        multipartBoundary: String = MultipartBody.randomBoundary()
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.additionalHeaders = additionalHeaders
+        self.multipartBoundary = multipartBoundary
+    }
+
+    /// `baseURL` joined with `path` (which starts with `/`), keeping any path prefix of the base
+    /// (`…/kyyReactApiServer` + `/v1/grok/videos`).
+    public func url(_ path: String) -> URL {
+        var base = baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return URL(string: base + path)!
+    }
+
+    /// Percent-encodes a task id for use as one path segment.
+    public static func pathSegment(_ text: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// The headers every request to the vendor carries: `Authorization` when a key is set, `Accept`, then
+    /// the app's additional headers.
+    public func standardHeaders(accept: String = "application/json") -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let apiKey { headers["Authorization"] = apiKey.bearerHeaderValue }
+        headers["Accept"] = accept
+        for field in additionalHeaders { headers[field.name] = field.value }
+        return headers
+    }
+}
+
+/// The vendor-specific half of a task's life, with no I/O: a vendor target implements this.
+///
+/// Each method is a pure function. Submit: a ``ResolvedVideoRequest`` becomes an ``HTTPRequest``, and the
+/// answer becomes a ``TaskSnapshot``. Status: a task id becomes a request, the answer a snapshot.
+/// Content: a finished snapshot becomes the request that fetches the video. The client in
+/// `VideoProviderKit` owns everything else (sending, retries, fallback, polling, downloads), so a
+/// provider is testable byte for byte and a new vendor is a small target.
+///
+/// Response parsers must never trap: malformed, truncated or HTML bodies, unknown statuses and missing
+/// fields become a ``VideoProviderError`` (usually ``VideoProviderError/Kind/invalidResponse``) or a
+/// snapshot with ``TaskStatus/unknown``. ``VendorResponse`` has the shared helpers.
+public protocol VideoProvider: Sendable {
+    /// Identity, default base URL and the capability table of every model.
+    var descriptor: ProviderDescriptor { get }
+
+    /// The request that creates a task. Mark it ``HTTPRequest/createsTask``.
+    func submitRequest(for request: ResolvedVideoRequest, context: ProviderContext) throws -> HTTPRequest
+
+    /// Reads the submit answer. Non-2xx answers throw a ``VideoProviderError`` carrying the HTTP status
+    /// and the vendor's code and message.
+    func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot
+
+    /// The request that asks where a task stands.
+    func statusRequest(taskID: String, model: String, context: ProviderContext) throws -> HTTPRequest
+
+    /// Reads the status answer.
+    func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws -> TaskSnapshot
+
+    /// The request that fetches the finished video: the gateway's content endpoint when it has one, or
+    /// the snapshot's video URL. Returns `nil` when there is no way to fetch it. A request to a host
+    /// other than the gateway's must not carry the API key.
+    func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) throws -> HTTPRequest?
+}
+
+extension VideoProvider {
+    public var id: ProviderID { descriptor.id }
+
+    /// A plain `GET` of the snapshot's video URL, without credentials. Providers without a content
+    /// endpoint return this from ``contentRequest(for:context:)``.
+    public func videoURLRequest(for snapshot: TaskSnapshot) -> HTTPRequest? {
+        guard let url = snapshot.videoURL else { return nil }
+        return HTTPRequest(method: .get, url: url, headers: ["Accept": "video/*, */*"])
+    }
+}

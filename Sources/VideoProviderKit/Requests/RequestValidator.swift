@@ -1,0 +1,285 @@
+import Foundation
+
+/// Checks a ``VideoRequest`` against one model's ``ModelCapabilities`` and fills in every default.
+///
+/// Validation is exhaustive: the thrown error lists every violation at once, each naming the parameter,
+/// the value given and what is allowed, so a user fixes a request in one round. It runs entirely in the
+/// process; the only I/O is reading the first bytes and the size of local image files.
+public enum RequestValidator {
+    /// Fields every dialect sets itself; vendor options may not replace them.
+    public static let reservedFieldNames: Set<String> = [
+        "model", "prompt", "duration", "seconds", "aspect_ratio", "resolution", "size", "image", "images",
+        "image_urls", "input_reference", "reference_images",
+    ]
+
+    /// Resolves `request` for a model of `descriptor`, accepting the native name or an alias.
+    public static func resolve(
+        _ request: VideoRequest,
+        on descriptor: ProviderDescriptor,
+        policy: ValidationPolicy = .strict
+    ) throws(VideoProviderError) -> ResolvedVideoRequest {
+        guard let capabilities = descriptor.capabilities(for: request.model) else {
+            let known = descriptor.models.map(\.model).joined(separator: ", ")
+            throw VideoProviderError(
+                .unknownModel,
+                "\(descriptor.name) has no model '\(request.model)'.",
+                providerID: descriptor.id,
+                model: request.model,
+                violations: [Violation(parameter: "model", value: request.model, allowed: known)])
+        }
+        return try resolve(request, capabilities: capabilities, providerID: descriptor.id, policy: policy)
+    }
+
+    /// Resolves `request` against `capabilities`, or throws ``VideoProviderError/Kind/invalidRequest``
+    /// listing every violation.
+    public static func resolve(
+        _ request: VideoRequest,
+        capabilities: ModelCapabilities,
+        providerID: ProviderID? = nil,
+        policy: ValidationPolicy = .strict
+    ) throws(VideoProviderError) -> ResolvedVideoRequest {
+        var violations: [Violation] = []
+        var warnings: [ValidationWarning] = []
+        let model = capabilities.model
+
+        // Prompt: the only required text. Counted in Unicode scalars, as most gateways count code points.
+        let promptLength = request.prompt.unicodeScalars.count
+        if request.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            violations.append(Violation(
+                parameter: "prompt", value: "\"\(request.prompt)\"",
+                allowed: "1–\(capabilities.promptMaxLength) characters", reason: "the prompt is empty"))
+        } else if promptLength > capabilities.promptMaxLength {
+            violations.append(Violation(
+                parameter: "prompt", value: "\(promptLength) characters",
+                allowed: "at most \(capabilities.promptMaxLength) characters"))
+        }
+
+        let seconds = resolveSeconds(request.seconds, capabilities.duration, model, policy, &violations, &warnings)
+        let aspectRatio = resolveAspectRatio(request.aspectRatio, capabilities.aspectRatios, model, policy, &violations, &warnings)
+        let resolution = resolveResolution(request.resolution, capabilities.resolutions, model, policy, &violations, &warnings)
+        let images = resolveImages(request.images, capabilities.images, model, &violations, &warnings)
+
+        for key in request.vendorOptions.keys.sorted() where reservedFieldNames.contains(key) {
+            violations.append(Violation(
+                parameter: "vendor-options.\(key)", value: request.vendorOptions[key]!.description,
+                allowed: "any field but " + reservedFieldNames.sorted().joined(separator: ", "),
+                reason: "the library sets '\(key)' itself; use the typed parameter"))
+        }
+
+        guard violations.isEmpty else {
+            let where_ = providerID.map { "\(model) on \($0)" } ?? model
+            let summary = violations.count == 1
+                ? violations[0].description
+                : "\(violations.count) problems: " + violations.map(\.parameter).joined(separator: ", ")
+            throw VideoProviderError(
+                .invalidRequest, "Invalid request for \(where_): \(summary).",
+                providerID: providerID, model: model, violations: violations)
+        }
+
+        return ResolvedVideoRequest(
+            model: model,
+            prompt: request.prompt,
+            seconds: seconds ?? 0,
+            sendsDuration: !capabilities.duration.isOmittedFromRequest,
+            aspectRatio: aspectRatio,
+            resolution: resolution,
+            images: images,
+            vendorOptions: request.vendorOptions,
+            warnings: warnings,
+            capabilities: capabilities)
+    }
+
+    private static func resolveSeconds(
+        _ requested: Int?, _ rule: DurationRule, _ model: String, _ policy: ValidationPolicy,
+        _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) -> Int? {
+        guard let requested else {
+            if let value = rule.defaultSeconds { return value }
+            violations.append(Violation(
+                parameter: "seconds", value: "(none)", allowed: rule.summary,
+                reason: "\(model) has no default length; choose one"))
+            return nil
+        }
+        if rule.allows(requested) { return requested }
+        if policy == .adjustToNearest && requested > 0 {
+            let applied = rule.nearestAllowed(to: requested)
+            warnings.append(ValidationWarning(
+                kind: .adjusted, parameter: "seconds", requested: "\(requested)", applied: "\(applied)",
+                message: "seconds \(requested) adjusted to \(applied): \(model) allows \(rule.summary)."))
+            return applied
+        }
+        violations.append(Violation(parameter: "seconds", value: "\(requested)", allowed: rule.summary))
+        return nil
+    }
+
+    private static func resolveAspectRatio(
+        _ requested: AspectRatio?, _ rule: AspectRatioRule, _ model: String, _ policy: ValidationPolicy,
+        _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) -> AspectRatio {
+        guard let requested else { return rule.default }
+        if rule.allows(requested) { return requested }
+        let allowed = rule.values.map(\.rawValue).joined(separator: ", ") + (rule.custom ? ", or any W:H" : "")
+        if policy == .adjustToNearest {
+            let applied = rule.nearestPreset(to: requested)
+            warnings.append(ValidationWarning(
+                kind: .adjusted, parameter: "aspect-ratio", requested: requested.rawValue, applied: applied.rawValue,
+                message: "aspect ratio \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
+            return applied
+        }
+        violations.append(Violation(parameter: "aspect-ratio", value: requested.rawValue, allowed: allowed))
+        return rule.default
+    }
+
+    private static func resolveResolution(
+        _ requested: Resolution?, _ rule: ResolutionRule?, _ model: String, _ policy: ValidationPolicy,
+        _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) -> Resolution? {
+        guard let rule else {
+            if let requested {
+                warnings.append(ValidationWarning(
+                    kind: .ignored, parameter: "resolution", requested: requested.rawValue, applied: nil,
+                    message: "resolution \(requested) ignored: \(model) does not let the caller choose a resolution."))
+            }
+            return nil
+        }
+        guard let requested else { return rule.default }
+        if rule.values.contains(requested) { return requested }
+        let allowed = rule.values.map(\.rawValue).joined(separator: ", ")
+        if policy == .adjustToNearest {
+            let applied = rule.nearest(to: requested)
+            warnings.append(ValidationWarning(
+                kind: .adjusted, parameter: "resolution", requested: requested.rawValue, applied: applied.rawValue,
+                message: "resolution \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
+            return applied
+        }
+        violations.append(Violation(parameter: "resolution", value: requested.rawValue, allowed: allowed))
+        return nil
+    }
+
+    private static func resolveImages(
+        _ inputs: [ImageInput], _ rule: ImageRule, _ model: String,
+        _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) -> [ResolvedImage] {
+        if inputs.count > rule.max {
+            violations.append(Violation(
+                parameter: "images", value: "\(inputs.count) images",
+                allowed: rule.max == 0 ? "none (\(model) is text-to-video only)" : "at most \(rule.max)"))
+        }
+        var resolved: [ResolvedImage] = []
+        for (index, input) in inputs.enumerated() {
+            let parameter = "images[\(index)]"
+            switch resolveImage(input, index: index, rule: rule, model: model) {
+            case .success(let image, let warning):
+                resolved.append(image)
+                if let warning {
+                    warnings.append(ValidationWarning(
+                        kind: .converted, parameter: parameter, requested: warning.from, applied: warning.to,
+                        message: "\(parameter) sent as \(warning.to) (given as \(warning.from)): \(model) takes "
+                            + rule.transports.map(\.rawValue).joined(separator: ", ") + "."))
+                }
+            case .failure(let violation):
+                violations.append(Violation(
+                    parameter: parameter, value: violation.value, allowed: violation.allowed, reason: violation.reason))
+            }
+        }
+        return resolved
+    }
+
+    private enum ImageOutcome {
+        case success(ResolvedImage, (from: String, to: String)?)
+        case failure(Violation)
+    }
+
+    private static func resolveImage(_ input: ImageInput, index: Int, rule: ImageRule, model: String) -> ImageOutcome {
+        let transports = rule.transports.map(\.rawValue).joined(separator: ", ")
+        switch input {
+        case .url(let url):
+            let scheme = url.scheme?.lowercased()
+            if scheme == "data" {
+                guard let (bytes, declared) = decodeDataURI(url.absoluteString) else {
+                    return .failure(Violation(
+                        parameter: "", value: abbreviate(url.absoluteString),
+                        allowed: "data:image/(jpeg|png|webp);base64,…", reason: "malformed data URI"))
+                }
+                let outcome = resolveBytes(.bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
+                                           filename: nil, rule: rule, model: model)
+                if case .success(let image, _) = outcome, image.transport == .multipartFile {
+                    return .success(image, (from: "data-uri", to: "multipart-file"))
+                }
+                return outcome
+            }
+            if scheme == "file" { return resolveImage(.file(url), index: index, rule: rule, model: model) }
+            guard scheme == "http" || scheme == "https", url.host?.isEmpty == false else {
+                return .failure(Violation(
+                    parameter: "", value: abbreviate(url.absoluteString),
+                    allowed: "an http(s) URL, a data: URI, bytes or a local file", reason: "unsupported URL scheme"))
+            }
+            guard rule.accepts(.publicURL) else {
+                return .failure(Violation(
+                    parameter: "", value: abbreviate(url.absoluteString), allowed: transports,
+                    reason: "\(model) does not fetch public URLs; pass the image as bytes or a file"))
+            }
+            return .success(.publicURL(url), nil)
+        case .data(let bytes, let declared):
+            return resolveBytes(.bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
+                                filename: nil, rule: rule, model: model)
+        case .file(let url):
+            guard let handle = try? FileHandle(forReadingFrom: url) else {
+                return .failure(Violation(
+                    parameter: "", value: url.path, allowed: "a readable jpeg, png or webp file",
+                    reason: "cannot open the file"))
+            }
+            defer { try? handle.close() }
+            let head = (try? handle.read(upToCount: 12)) ?? Data()
+            let size = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
+            return resolveBytes(.file(url, byteCount: size), head: head, declared: nil, index: index,
+                                filename: url.lastPathComponent, rule: rule, model: model)
+        }
+    }
+
+    private static func resolveBytes(
+        _ payload: ImagePayload, head: Data, declared: ImageFormat?, index: Int, filename: String?,
+        rule: ImageRule, model: String
+    ) -> ImageOutcome {
+        let what = payload.byteCount == 1 ? "1 byte" : "\(payload.byteCount) bytes"
+        let formats = rule.formats.map(\.rawValue).joined(separator: ", ")
+        guard let sniffed = ImageFormat(sniffing: head) else {
+            return .failure(Violation(parameter: "", value: what + " of unknown format", allowed: formats,
+                                      reason: "not a jpeg, png or webp image"))
+        }
+        if let declared, declared != sniffed {
+            return .failure(Violation(parameter: "", value: "\(what) declared \(declared)", allowed: formats,
+                                      reason: "the bytes are \(sniffed), not \(declared)"))
+        }
+        guard rule.formats.contains(sniffed) else {
+            return .failure(Violation(parameter: "", value: "\(sniffed) image", allowed: formats))
+        }
+        if rule.accepts(.dataURI) { return .success(.dataURI(payload, sniffed), nil) }
+        if rule.accepts(.multipartFile) {
+            let name = filename ?? "image-\(index + 1).\(sniffed.fileExtension)"
+            return .success(.upload(payload, sniffed, filename: name), nil)
+        }
+        return .failure(Violation(
+            parameter: "", value: filename.map { "file \($0)" } ?? what,
+            allowed: rule.transports.map(\.rawValue).joined(separator: ", "),
+            reason: "\(model) only takes public URLs; host the image and pass its https URL"))
+    }
+
+    /// Decodes `data:image/png;base64,…` into its bytes and declared format.
+    static func decodeDataURI(_ text: String) -> (Data, ImageFormat?)? {
+        guard text.count > 5, text.prefix(5).lowercased() == "data:", let comma = text.firstIndex(of: ",") else { return nil }
+        let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
+        let parameters = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parameters.last?.lowercased() == "base64" else { return nil }
+        let mime = parameters.count > 1 ? parameters[0] : ""
+        let payload = text[text.index(after: comma)...]
+        guard let bytes = Data(base64Encoded: String(payload), options: .ignoreUnknownCharacters), !bytes.isEmpty else {
+            return nil
+        }
+        return (bytes, ImageFormat(mimeType: mime))
+    }
+
+    private static func abbreviate(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(60)) + "…(\(text.count) characters)"
+    }
+}

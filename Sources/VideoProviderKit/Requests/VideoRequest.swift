@@ -1,0 +1,141 @@
+public import Foundation
+
+/// A reference image, in whatever form the app has it. The library converts between forms where that
+/// is safe and refuses with a typed error where it is not.
+public enum ImageInput: Sendable, Hashable {
+    /// A public `http(s)` URL the vendor fetches itself, or a `data:image/…;base64,…` URI.
+    case url(URL)
+    /// Image bytes in memory. The format is sniffed from the bytes; when `format` is given it must agree.
+    case data(Data, format: ImageFormat? = nil)
+    /// A local image file. It is read when the request is sent, streamed, never loaded whole.
+    case file(URL)
+}
+
+/// What an app asks for: a model, a prompt and optional settings.
+///
+/// Anything left `nil` takes the model's documented default, and that default is written into the
+/// request explicitly, so what is sent (and billed) never depends on a server-side default.
+public struct VideoRequest: Sendable, Hashable {
+    /// A model name: a gateway's native spelling (`grok_video3`), a family alias (`grok-video-3`), or
+    /// `provider:model` to pin one provider (`octopusx:grok-video-3`).
+    public var model: String
+    public var prompt: String
+    /// The video length in whole seconds.
+    public var seconds: Int?
+    public var aspectRatio: AspectRatio?
+    public var resolution: Resolution?
+    /// Reference images for image-to-video, in order.
+    public var images: [ImageInput]
+    /// Extra top-level fields passed to the vendor as they are (JSON fields, or multipart text fields).
+    /// They cannot replace a field the library sets; a clash is a validation error.
+    public var vendorOptions: [String: JSONValue]
+
+    public init(
+        model: String,
+        prompt: String,
+        seconds: Int? = nil,
+        aspectRatio: AspectRatio? = nil,
+        resolution: Resolution? = nil,
+        images: [ImageInput] = [],
+        vendorOptions: [String: JSONValue] = [:]
+    ) {
+        self.model = model
+        self.prompt = prompt
+        self.seconds = seconds
+        self.aspectRatio = aspectRatio
+        self.resolution = resolution
+        self.images = images
+        self.vendorOptions = vendorOptions
+    }
+}
+
+/// Where image bytes come from when they are sent inline or uploaded.
+public enum ImagePayload: Sendable, Hashable {
+    case bytes(Data)
+    /// A file of `byteCount` bytes, streamed when the body is written.
+    case file(URL, byteCount: Int64)
+
+    public var byteCount: Int64 {
+        switch self {
+        case .bytes(let data): return Int64(data.count)
+        case .file(_, let count): return count
+        }
+    }
+}
+
+/// A reference image after validation: in the form the model takes, with its format known.
+public enum ResolvedImage: Sendable, Hashable {
+    case publicURL(URL)
+    case dataURI(ImagePayload, ImageFormat)
+    case upload(ImagePayload, ImageFormat, filename: String)
+
+    public var transport: ImageTransport {
+        switch self {
+        case .publicURL: return .publicURL
+        case .dataURI: return .dataURI
+        case .upload: return .multipartFile
+        }
+    }
+}
+
+/// What the request will cost in the vendor's billing unit.
+public enum BillableEstimate: Sendable, Hashable, Codable, CustomStringConvertible {
+    case seconds(Int)
+    case calls(Int)
+
+    public var description: String {
+        switch self {
+        case .seconds(let count): return "\(count) s (billed per second)"
+        case .calls(let count): return count == 1 ? "1 call (billed per call)" : "\(count) calls (billed per call)"
+        }
+    }
+}
+
+/// A request checked against one model's capabilities, with every default filled in.
+///
+/// Providers turn this, and only this, into HTTP: by construction it holds nothing the model rejects.
+public struct ResolvedVideoRequest: Sendable, Hashable {
+    /// The model's native name on the chosen gateway.
+    public let model: String
+    public let prompt: String
+    /// The video length. Always set: for fixed-length models it is the fixed length.
+    public let seconds: Int
+    /// `false` when the vendor wants the duration field left out (the length is then fixed).
+    public let sendsDuration: Bool
+    public let aspectRatio: AspectRatio
+    /// `nil` when the model's resolution is not configurable.
+    public let resolution: Resolution?
+    public let images: [ResolvedImage]
+    public let vendorOptions: [String: JSONValue]
+    /// Every adjustment, conversion and ignored setting, in request order.
+    public let warnings: [ValidationWarning]
+    public let capabilities: ModelCapabilities
+
+    public init(
+        model: String,
+        prompt: String,
+        seconds: Int,
+        sendsDuration: Bool,
+        aspectRatio: AspectRatio,
+        resolution: Resolution?,
+        images: [ResolvedImage],
+        vendorOptions: [String: JSONValue],
+        warnings: [ValidationWarning],
+        capabilities: ModelCapabilities
+    ) {
+        self.model = model
+        self.prompt = prompt
+        self.seconds = seconds
+        self.sendsDuration = sendsDuration
+        self.aspectRatio = aspectRatio
+        self.resolution = resolution
+        self.images = images
+        self.vendorOptions = vendorOptions
+        self.warnings = warnings
+        self.capabilities = capabilities
+    }
+
+    public var billableEstimate: BillableEstimate {
+        capabilities.billing == .perSecond ? .seconds(seconds) : .calls(1)
+    }
+}
