@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The one seam between VideoProviderKit and the network.
 ///

@@ -1,0 +1,217 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension VideoClient {
+    /// Downloads the finished video to `destination`.
+    ///
+    /// The body streams to a temporary file next to `destination` and is moved into place only when
+    /// complete (an existing file is replaced atomically), so a failed download never leaves a partial
+    /// file behind. The gateway's content endpoint is used when it has one, else the video URL; the
+    /// `Authorization` header (and the app's extra headers) go only to the provider's own host, never to a
+    /// CDN. Non-http(s) URLs are refused. When the server states a length, the file must match it.
+    ///
+    /// - Parameter snapshot: a completed snapshot, if the caller has one; otherwise the task's status is
+    ///   fetched first.
+    @discardableResult
+    public func download(_ job: VideoJob, to destination: URL, snapshot: TaskSnapshot? = nil) async throws(VideoProviderError) -> DownloadedVideo {
+        let entry = try registered(for: job)
+        let key = entry.configuration.apiKey?.secret
+        var finished = snapshot
+        if finished?.status != .completed { finished = try await status(of: job) }
+        guard let finished, finished.status == .completed else {
+            throw VideoProviderError(
+                .download, "Task \(job.taskID) is \(finished?.status.rawValue ?? "unknown"), not completed; there is nothing to download yet.",
+                providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: finished?.rawStatus)
+        }
+        guard let context = entry.context(), let base = entry.baseURL else {
+            throw VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID)
+        }
+        var sources: [HTTPRequest] = []
+        do {
+            if let request = try entry.provider.contentRequest(for: finished, context: context) { sources.append(request) }
+        } catch {
+            throw Self.wrap(error, as: .download, job.providerID, job.model).redacting(key)
+        }
+        // When the content endpoint fails, the video URL is a second chance (and vice versa).
+        if let url = finished.videoURL, !sources.contains(where: { $0.url == url }),
+            let plain = entry.provider.videoURLRequest(for: finished)
+        {
+            sources.append(plain)
+        }
+        guard !sources.isEmpty else {
+            throw VideoProviderError(
+                .download, "\(job.providerID) reported task \(job.taskID) completed without a video URL.",
+                providerID: job.providerID, model: job.model, taskID: job.taskID)
+        }
+        var lastError: VideoProviderError?
+        for source in sources {
+            do {
+                let video = try await fetch(
+                    Self.sanitized(source, providerBase: base, additional: entry.configuration.additionalHeaders),
+                    job: job, to: destination)
+                observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
+                return video
+            } catch {
+                lastError = error.redacting(key)
+                if error.kind == .cancelled { throw error }
+            }
+        }
+        throw lastError!
+    }
+
+    /// Removes credentials from a request whose host is not the provider's own, and refuses schemes
+    /// other than http(s).
+    static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders) -> HTTPRequest {
+        var copy = request
+        if !RedirectPolicy.sameOrigin(request.url, providerBase) {
+            for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
+            for field in additional { copy.headers.remove(field.name) }
+        }
+        return copy
+    }
+
+    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL) async throws(VideoProviderError) -> DownloadedVideo {
+        func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
+            VideoProviderError(.download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status)
+        }
+        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw failure("Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed.")
+        }
+        let directory = destination.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw failure("Cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let response: HTTPResponse
+        switch await send(request, provider: job.providerID, model: job.model, operation: .content,
+                          destination: .temporaryFile(in: directory), taskID: job.taskID) {
+        case .success(let value): response = value
+        case .failure(var error):
+            if error.kind != .cancelled { error.kind = .download }
+            throw error
+        }
+        guard let file = response.bodyFile else {
+            // A transport that ignored the destination: write what it returned.
+            return try writeInMemoryBody(response, job: job, to: destination, host: request.url.host)
+        }
+        var keep = false
+        defer { if !keep { try? FileManager.default.removeItem(at: file) } }
+
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
+        guard response.isSuccess else {
+            let head = (try? FileHandle(forReadingFrom: file)).flatMap { handle in
+                defer { try? handle.close() }
+                return try? handle.read(upToCount: 2048)
+            } ?? Data()
+            let vendor = VendorResponse.error(
+                for: HTTPResponse(status: response.status, headers: response.headers, body: head),
+                provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
+            var error = failure("Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).", status: response.status)
+            error.vendorMessage = vendor.vendorMessage
+            error.vendorCode = vendor.vendorCode
+            throw error
+        }
+        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }),
+            response.headers["Content-Encoding"] == nil, expected != size
+        {
+            throw failure("The download was cut short: \(size) of \(expected) bytes arrived.", status: response.status)
+        }
+        if response.mediaType == "text/html" || Self.startsLikeHTML(file) {
+            throw failure("The video URL answered with an HTML page, not a video.", status: response.status)
+        }
+        guard rename(file.path, destination.path) == 0 else {
+            throw failure("Cannot move the download to \(destination.path) (errno \(errno)).")
+        }
+        keep = true
+        return DownloadedVideo(job: job, fileURL: destination, byteCount: size, contentType: response.headers["Content-Type"],
+                               sourceHost: request.url.host)
+    }
+
+    private func writeInMemoryBody(_ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?) throws(VideoProviderError) -> DownloadedVideo {
+        guard response.isSuccess else {
+            throw VideoProviderError(.download, "Downloading the video failed (HTTP \(response.status)).",
+                                     providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
+        }
+        do {
+            try response.body.write(to: destination, options: .atomic)
+        } catch {
+            throw VideoProviderError(.download, "Cannot write \(destination.path): \(error.localizedDescription)",
+                                     providerID: job.providerID, taskID: job.taskID)
+        }
+        return DownloadedVideo(job: job, fileURL: destination, byteCount: Int64(response.body.count),
+                               contentType: response.headers["Content-Type"], sourceHost: host)
+    }
+
+    private static func startsLikeHTML(_ file: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 64)) ?? Data(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return head.hasPrefix("<!doctype html") || head.hasPrefix("<html")
+    }
+}
+
+extension VideoClient {
+    /// The end of a ``VideoClient/generate(_:options:downloadTo:)`` run.
+    public struct Generation: Sendable {
+        /// The job that completed.
+        public let job: VideoJob
+        public let snapshot: TaskSnapshot
+        /// Earlier jobs whose tasks failed and were resubmitted elsewhere (job-level fallback).
+        public let failedJobs: [VideoJob]
+        public let video: DownloadedVideo?
+    }
+
+    /// Submit, follow to the end, and optionally download: the whole flow in one call.
+    ///
+    /// With ``Configuration/resubmitFailedTasks`` on, a task that fails for a reason that is not the
+    /// prompt's (an upstream error, expiry) is submitted to the next candidate that has not been tried.
+    /// Content-policy failures and vendor-side cancellations are never resubmitted.
+    public func generate(
+        _ request: VideoRequest, options: SubmitOptions = SubmitOptions(), downloadTo destination: URL? = nil,
+        onSnapshot: @Sendable (VideoJob, TaskSnapshot) -> Void = { _, _ in }
+    ) async throws(VideoProviderError) -> Generation {
+        var options = options
+        var failed: [VideoJob] = []
+        while true {
+            let job = try await submit(request, options: options)
+            let final = try await follow(job, strategy: configuration.polling) { onSnapshot(job, $0) }
+            if final.status == .completed {
+                let video = try await destination.asyncMap { url throws(VideoProviderError) in
+                    try await download(job, to: url, snapshot: final)
+                }
+                return Generation(job: job, snapshot: final, failedJobs: failed, video: video)
+            }
+            let error = taskFailure(job, final)
+            let resubmittable = configuration.resubmitFailedTasks && error.kind == .taskFailed
+                && (final.status == .failed || final.status == .expired)
+            guard resubmittable else {
+                var terminal = error
+                terminal.attempts = failed.flatMap(\.attempts) + job.attempts
+                throw terminal
+            }
+            failed.append(job)
+            options.excluding.insert(job.providerID)
+            observer(.resubmitted(previous: job, reason: error.message))
+            if plan(request, options: options).eligible.isEmpty {
+                var terminal = error
+                terminal.message += " No other provider is left to try."
+                throw terminal
+            }
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws(VideoProviderError) -> T) async throws(VideoProviderError) -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

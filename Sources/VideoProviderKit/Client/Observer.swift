@@ -1,0 +1,48 @@
+public import Foundation
+
+/// Something the client did, for logging and metrics. Never carries an API key: URLs are the vendor's,
+/// headers are never included.
+public enum VideoClientEvent: Sendable {
+    /// A candidate was passed over before sending (capabilities, configuration, cooldown).
+    case skipped(SkippedCandidate)
+    /// An HTTP request is about to be sent.
+    case request(provider: ProviderID, operation: Operation, method: HTTPMethod, url: URL)
+    /// An HTTP response arrived (or the transport failed: `status` is `nil`).
+    case response(provider: ProviderID, operation: Operation, status: Int?, elapsed: Duration)
+    /// The same provider will be tried again after `delay`.
+    case retry(provider: ProviderID, model: String, attempt: Int, delay: Duration, reason: String)
+    /// The next candidate will be tried.
+    case fallback(from: ProviderID, model: String, reason: String)
+    /// A provider is skipped until `duration` has passed.
+    case cooldown(provider: ProviderID, duration: Duration, reason: String)
+    /// A task was created.
+    case submitted(VideoJob)
+    /// A status poll returned.
+    case poll(job: UUID, provider: ProviderID, snapshot: TaskSnapshot)
+    /// A failed task is being resubmitted elsewhere (job-level fallback).
+    case resubmitted(previous: VideoJob, reason: String)
+    /// A download finished.
+    case downloaded(job: UUID, bytes: Int64, host: String?)
+
+    /// Which call a request belongs to.
+    public enum Operation: String, Sendable {
+        case submit, status, content
+    }
+}
+
+/// Receives ``VideoClientEvent``s. The library prints nothing itself; bridge this to swift-log,
+/// metrics or `os_log` as the app prefers.
+///
+/// ```swift
+/// let observer = VideoClientObserver { event in logger.debug("\(event)") }
+/// ```
+public struct VideoClientObserver: Sendable {
+    private let handler: @Sendable (VideoClientEvent) -> Void
+
+    public init(_ handler: @escaping @Sendable (VideoClientEvent) -> Void) { self.handler = handler }
+
+    public func callAsFunction(_ event: VideoClientEvent) { handler(event) }
+
+    /// Ignores every event (the default).
+    public static let none = VideoClientObserver { _ in }
+}

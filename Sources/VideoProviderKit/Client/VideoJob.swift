@@ -1,0 +1,96 @@
+public import Foundation
+
+/// A submitted task: enough to follow it, download its video, and resume after a restart.
+///
+/// `Codable` on purpose: persist it (a file, a database row) right after ``VideoClient/submit(_:options:)``
+/// returns, and a fresh ``VideoClient`` with the same provider registered can pick it up with
+/// ``VideoClient/updates(for:)``, ``VideoClient/result(for:)`` or ``VideoClient/download(_:to:)``.
+/// It holds no secrets.
+public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
+    /// A local identifier, unique per submission.
+    public let id: UUID
+    public let providerID: ProviderID
+    /// The model's native name on that provider.
+    public let model: String
+    /// The vendor's task id.
+    public let taskID: String
+    /// Where the task was created. A client only follows a job at the base URL its registry has for the
+    /// provider, so a tampered job file cannot send the API key elsewhere.
+    public let baseURL: URL
+    public let request: Summary
+    /// Every submission attempt, oldest first, the accepted one last.
+    public let attempts: [SubmissionAttempt]
+    /// When the vendor accepted the task.
+    public let submittedAt: Date
+    /// The vendor's answer to the submission.
+    public let initialSnapshot: TaskSnapshot
+
+    public init(
+        id: UUID = UUID(), providerID: ProviderID, model: String, taskID: String, baseURL: URL, request: Summary,
+        attempts: [SubmissionAttempt], submittedAt: Date, initialSnapshot: TaskSnapshot
+    ) {
+        self.id = id
+        self.providerID = providerID
+        self.model = model
+        self.taskID = taskID
+        self.baseURL = baseURL
+        self.request = request
+        self.attempts = attempts
+        self.submittedAt = submittedAt
+        self.initialSnapshot = initialSnapshot
+    }
+
+    /// What was asked for, as resolved for the provider that took it (no image bytes).
+    public struct Summary: Sendable, Hashable, Codable {
+        /// The model string the app gave (`grok-video-3`, `octopusx:grok-video-3`).
+        public let requestedModel: String
+        public let prompt: String
+        public let seconds: Int
+        public let sendsDuration: Bool
+        public let aspectRatio: AspectRatio
+        public let resolution: Resolution?
+        public let imageCount: Int
+        public let imageTransports: [ImageTransport]
+        public let billing: BillableEstimate
+        public let warnings: [ValidationWarning]
+
+        public init(requestedModel: String, resolved: ResolvedVideoRequest) {
+            self.requestedModel = requestedModel
+            self.prompt = resolved.prompt
+            self.seconds = resolved.seconds
+            self.sendsDuration = resolved.sendsDuration
+            self.aspectRatio = resolved.aspectRatio
+            self.resolution = resolved.resolution
+            self.imageCount = resolved.images.count
+            self.imageTransports = resolved.images.map(\.transport)
+            self.billing = resolved.billableEstimate
+            self.warnings = resolved.warnings
+        }
+    }
+
+    /// The job as pretty-printed JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+
+    /// Reads a job written by ``encoded()``.
+    public static func decode(from data: Data) throws -> VideoJob {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(VideoJob.self, from: data)
+    }
+}
+
+/// A finished video on disk.
+public struct DownloadedVideo: Sendable, Hashable {
+    public let job: VideoJob
+    public let fileURL: URL
+    public let byteCount: Int64
+    /// The `Content-Type` the server gave, if any.
+    public let contentType: String?
+    /// The host the bytes came from (the gateway, or a CDN).
+    public let sourceHost: String?
+}

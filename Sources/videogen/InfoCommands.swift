@@ -1,0 +1,81 @@
+import Foundation
+import VideoProviderKit
+
+/// `providers` and `capabilities`: what is available, without sending anything.
+enum InfoCommands {
+    static func providers(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
+        let toolbox = try Toolbox(arguments: args)
+        let registry: ProviderRegistry
+        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: args.flag("json"), console: console) }
+        if args.flag("json") {
+            let list = registry.providers.map { entry -> JSONLine in
+                var json = JSONLine()
+                json["id"] = entry.id.rawValue
+                json["name"] = entry.descriptor.name
+                json["baseURL"] = entry.baseURL?.absoluteString ?? NSNull()
+                json["apiKeyEnvironmentVariable"] = entry.id.apiKeyEnvironmentVariable
+                json["apiKeyConfigured"] = entry.configuration.apiKey != nil
+                json["ready"] = entry.unavailableReason == nil
+                json["models"] = entry.descriptor.models.map(\.model)
+                return json
+            }
+            console.out(JSONLine(["providers": list]).rendered)
+            return .success
+        }
+        for entry in registry.providers {
+            let key = entry.configuration.apiKey == nil ? "not set" : "set"
+            console.out("\(entry.id)  \(entry.descriptor.name)")
+            console.out("  base URL: \(entry.baseURL?.absoluteString ?? "none (use --base-url \(entry.id)=URL)")")
+            console.out("  API key:  \(entry.id.apiKeyEnvironmentVariable) (\(key))")
+            console.out("  models:   " + entry.descriptor.models.map(\.model).joined(separator: ", "))
+        }
+        return .success
+    }
+
+    static func capabilities(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
+        let toolbox = try Toolbox(arguments: args)
+        let registry: ProviderRegistry
+        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: args.flag("json"), console: console) }
+        guard !(args.flag("json") && args.flag("markdown")) else {
+            throw Arguments.UsageError(description: "choose one of --json and --markdown")
+        }
+        var providers = registry.providers
+        if let id = args.value("provider") {
+            guard let entry = registry.provider(ProviderID(id)) else {
+                throw Arguments.UsageError(description: "unknown provider '\(id)'; known: \(Toolbox.providerList)")
+            }
+            providers = [entry]
+        }
+        let model = args.value("model")
+        if let model {
+            providers = providers.filter { !Render.models(of: $0, matching: model).isEmpty }
+            guard !providers.isEmpty else {
+                console.err("error: no provider offers a model named '\(model)'.")
+                return .usage
+            }
+        }
+        if args.flag("json") {
+            console.out(Render.capabilitiesJSON(providers, model: model).rendered)
+        } else if args.flag("markdown") {
+            console.out(Render.capabilitiesMarkdown(providers, model: model))
+        } else {
+            for entry in providers {
+                console.out("\(entry.descriptor.name) (\(entry.id))")
+                for capabilities in Render.models(of: entry, matching: model) {
+                    console.out("  \(capabilities.model)")
+                    console.out("    duration:      \(Render.durationText(capabilities.duration))")
+                    console.out("    aspect ratios: " + capabilities.aspectRatios.values.map(\.rawValue).joined(separator: ", ")
+                        + (capabilities.aspectRatios.custom ? ", custom W:H" : "") + " (default \(capabilities.aspectRatios.default))")
+                    console.out("    resolutions:   " + (capabilities.resolutions.map {
+                        $0.values.map(\.rawValue).joined(separator: ", ") + " (default \($0.default))"
+                    } ?? "not configurable"))
+                    console.out("    images:        " + Render.imagesText(capabilities.images).replacingOccurrences(of: "`", with: ""))
+                    console.out("    prompt:        ≤ \(capabilities.promptMaxLength) characters")
+                    console.out("    billing:       \(capabilities.billing)")
+                    for note in capabilities.assumptions { console.out("    assumed:       \(note)") }
+                }
+            }
+        }
+        return .success
+    }
+}

@@ -1,0 +1,5 @@
+import VideoProviderKit
+
+enum SimulatedGateways {
+    static func make(registry: ProviderRegistry, clock: any VideoClock) -> any HTTPTransport { NoNetwork() }
+}

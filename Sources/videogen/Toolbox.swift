@@ -1,0 +1,76 @@
+import BuiltInProviders
+import Foundation
+import VideoProviderKit
+import VideoProviderTesting
+
+/// Builds the registry, transport and clock a command runs with, from the environment and options.
+struct Toolbox {
+    /// Speed-up of the simulated clock: a minute-long simulated task finishes in about a second.
+    static let simulationSpeedup = 40.0
+
+    let environment: [String: String]
+    let simulate: Bool
+    let baseURLs: [ProviderID: URL]
+
+    init(arguments: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Arguments.UsageError) {
+        self.environment = environment
+        simulate = arguments.flag("simulate")
+        var baseURLs: [ProviderID: URL] = [:]
+        for entry in arguments.all("base-url") {
+            guard let equals = entry.firstIndex(of: "=") else {
+                throw Arguments.UsageError(description: "--base-url takes ID=URL, not '\(entry)'")
+            }
+            let id = ProviderID(String(entry[..<equals]))
+            let text = String(entry[entry.index(after: equals)...])
+            guard BuiltInProviders.all.contains(where: { $0.descriptor.id == id }) else {
+                throw Arguments.UsageError(description: "--base-url names an unknown provider '\(id)'; known: \(Self.providerList)")
+            }
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = url.host, !host.isEmpty
+            else {
+                throw Arguments.UsageError(description: "--base-url for \(id) must be an absolute http(s) URL, not '\(text)'")
+            }
+            guard scheme == "https" || ProviderRegistry.isLoopback(host) else {
+                throw Arguments.UsageError(
+                    description: "--base-url for \(id) uses plain http to \(host); only loopback hosts may use http (the API key would travel unencrypted)")
+            }
+            baseURLs[id] = url
+        }
+        self.baseURLs = baseURLs
+    }
+
+    static var providerList: String { BuiltInProviders.all.map(\.descriptor.id.rawValue).joined(separator: ", ") }
+
+    /// Where providers with no default base URL live in the simulator.
+    static func simulatedBaseURL(for id: ProviderID) -> URL {
+        URL(string: "https://\(id.rawValue).simulator.invalid")!
+    }
+
+    func apiKey(for id: ProviderID) -> String? {
+        if let key = environment[id.apiKeyEnvironmentVariable], !key.isEmpty { return key }
+        return simulate ? "sk-simulated-\(id.rawValue)" : nil
+    }
+
+    func baseURL(for provider: any VideoProvider) -> URL? {
+        let id = provider.descriptor.id
+        if let override = baseURLs[id] { return override }
+        if provider.descriptor.defaultBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
+        return nil
+    }
+
+    func registry() throws(VideoProviderError) -> ProviderRegistry {
+        var registry = ProviderRegistry()
+        for provider in BuiltInProviders.all {
+            try registry.register(
+                provider, apiKey: apiKey(for: provider.descriptor.id), baseURL: baseURL(for: provider))
+        }
+        return registry
+    }
+
+    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
+    func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
+        guard simulate else { return (URLSessionTransport(), SystemClock()) }
+        let clock = AcceleratedClock(factor: Self.simulationSpeedup)
+        return (SimulatedGateways.make(registry: registry, clock: clock), clock)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import VideoProviderKit
+
+/// `videogen`: generate Grok videos through any configured gateway, inspect capabilities and plans,
+/// and follow or download jobs. See `docs/cli.md` for the full interface.
+@main
+struct VideoGen {
+    static let usage = """
+        videogen: generate Grok videos through any supported gateway.
+
+        Usage:
+          videogen providers [--json]
+          videogen capabilities [--provider ID] [--model NAME] [--json | --markdown]
+          videogen plan --model NAME --prompt TEXT [generate options]
+          videogen generate --model NAME --prompt TEXT
+                            [--provider ID]...            fallback order (default: the registry's route)
+                            [--seconds N] [--aspect-ratio W:H] [--resolution 480p|540p|720p|1080p]
+                            [--image PATH_OR_URL]...
+                            [--output FILE]               download the video when done
+                            [--job-file FILE]             where to save the job (default: FILE.job.json)
+                            [--base-url ID=URL]...        override a provider's base URL (http only for loopback)
+                            [--simulate]                  every provider answered by the in-process simulator
+                            [--dry-run] [--curl]          print the resolved request and exact HTTP request; send nothing
+                            [--adjust]                    snap unsupported values to the nearest allowed one
+                            [--resubmit-ambiguous]        allow resending a submission that may have created a task
+                            [--resubmit-failed]           resubmit a failed task to the next provider
+                            [--json] [--timeout SECONDS] [--poll-interval SECONDS]
+          videogen status JOB [--json] [--simulate] [--base-url ID=URL]...
+          videogen download JOB --output FILE [--json] [--simulate] [--base-url ID=URL]...
+
+        JOB is a job file written by `generate`, or its JSON text.
+        API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY).
+        Exit codes: 0 success; 1 the vendor or task failed; 2 invalid input or usage (nothing was sent);
+        3 network failure or timeout.
+        """
+
+    static func main() async {
+        let console = Console()
+        let code = await run(Array(CommandLine.arguments.dropFirst()), console: console)
+        exit(code.rawValue)
+    }
+
+    static let generateOptions: Set<String> = [
+        "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file", "base-url",
+        "timeout", "poll-interval",
+    ]
+    static let generateFlags: Set<String> = [
+        "simulate", "dry-run", "curl", "json", "adjust", "resubmit-ambiguous", "resubmit-failed",
+    ]
+
+    static func run(_ arguments: [String], console: Console) async -> ExitCode {
+        guard let command = arguments.first else {
+            console.err(usage)
+            return .usage
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "help", "--help", "-h":
+                console.out(usage)
+                return .success
+            case "providers":
+                let args = try Arguments(rest, options: ["base-url"], flags: ["json", "simulate"])
+                return try InfoCommands.providers(args, console: console)
+            case "capabilities":
+                let args = try Arguments(rest, options: ["provider", "model", "base-url"], flags: ["json", "markdown", "simulate"])
+                return try InfoCommands.capabilities(args, console: console)
+            case "plan":
+                let args = try Arguments(rest, options: generateOptions, flags: generateFlags)
+                return try await GenerateCommand.plan(args, console: console)
+            case "generate":
+                let args = try Arguments(rest, options: generateOptions, flags: generateFlags)
+                return try await GenerateCommand.generate(args, console: console)
+            case "status":
+                let args = try Arguments(rest, options: ["base-url"], flags: ["json", "simulate"])
+                return try await JobCommands.status(args, console: console)
+            case "download":
+                let args = try Arguments(rest, options: ["output", "base-url"], flags: ["json", "simulate"])
+                return try await JobCommands.download(args, console: console)
+            default:
+                console.err("videogen: unknown command '\(command)'. Run `videogen help` for usage.")
+                return .usage
+            }
+        } catch {
+            console.err("videogen: \(error.description)")
+            console.err("Run `videogen help` for usage.")
+            return .usage
+        }
+    }
+
+    /// Reports a typed error: the first line is one clear sentence, details follow; JSON mode also
+    /// prints an `error` event on stdout.
+    static func report(_ error: VideoProviderError, json: Bool, console: Console) -> ExitCode {
+        let code = ExitCode(for: error)
+        console.finishProgress()
+        console.err("error: " + error.description)
+        if json { console.event(Render.errorJSON(error, exitCode: code)) }
+        return code
+    }
+}
