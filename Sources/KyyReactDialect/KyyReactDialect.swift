@@ -23,6 +23,7 @@ public struct KyyReactDialect: Sendable, Hashable {
     /// The submit path, relative to a base URL that already ends in `/kyyReactApiServer`.
     public static let submitPath = "/v1/grok/videos"
 
+    /// A dialect that speaks for `providerID`: errors and snapshots name that provider.
     public init(providerID: ProviderID) {
         self.providerID = providerID
     }

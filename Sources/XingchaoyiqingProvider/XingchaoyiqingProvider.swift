@@ -109,8 +109,10 @@ public struct XingchaoyiqingProvider: VideoProvider {
 
     private let dialect = KyyReactDialect(providerID: Self.id)
 
+    /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init() {}
 
+    /// Identity, default base URL, polling advice and the capability table of every model.
     public var descriptor: ProviderDescriptor { Self.standardDescriptor }
 
     public func submitRequest(

@@ -115,9 +115,14 @@ import VideoProviderKit
         #expect(request.body.isEmpty)
     }
 
-    @Test func statusRequestPercentEncodesTheID() throws {
-        let request = try provider.statusRequest(taskID: "a/b c?d#e%f", model: "grok_video3", context: Fixture.context)
-        #expect(request.url.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/a%2Fb%20c%3Fd%23e%25f")
+    @Test(arguments: [
+        ("a/b c?d#e%f", "a%2Fb%20c%3Fd%23e%25f"),
+        ("../status", "..%2Fstatus"),
+        ("任务 ✓", "%E4%BB%BB%E5%8A%A1%20%E2%9C%93"),
+    ])
+    func statusRequestPercentEncodesTheID(taskID: String, encoded: String) throws {
+        let request = try provider.statusRequest(taskID: taskID, model: "grok_video3", context: Fixture.context)
+        #expect(request.url.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/" + encoded)
     }
 
     @Test func statusRequestNeedsAnID() throws {
