@@ -1,0 +1,59 @@
+import AizfwProvider
+import Foundation
+import Testing
+import VideoProviderKit
+
+/// Small helpers shared by the aizfw tests. (The Xingchaoyiqing tests keep their own copy: test targets
+/// cannot share sources.)
+enum Fixture {
+    static let provider = AizfwProvider()
+    static let secret = "sk-aizfw-test-0123456789abcdef"
+    static let baseURL = URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer")!
+    static let context = ProviderContext(baseURL: baseURL, apiKey: APIKey(secret))
+
+    /// The doc's own example task id.
+    static let documentedTaskID = "video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd"
+
+    /// A real 1×1 RGBA PNG (70 bytes), so format sniffing sees genuine magic bytes.
+    static let pngBytes = Data([
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+        0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+        0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+        0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ])
+
+    static func resolve(_ request: VideoRequest, policy: ValidationPolicy = .strict) throws -> ResolvedVideoRequest {
+        try RequestValidator.resolve(request, on: provider.descriptor, policy: policy)
+    }
+
+    /// The validation error `request` produces, or `nil` (recorded as a test failure) when it passes.
+    static func validationError(
+        _ request: VideoRequest, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> VideoProviderError? {
+        #expect(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
+            try RequestValidator.resolve(request, on: provider.descriptor)
+        }
+    }
+
+    /// The submit request for `request` and its whole body as text.
+    static func submit(_ request: VideoRequest) throws -> (request: HTTPRequest, body: String) {
+        let httpRequest = try provider.submitRequest(for: try resolve(request), context: context)
+        return (httpRequest, String(decoding: try httpRequest.body.collect(), as: UTF8.self))
+    }
+
+    static func response(
+        _ status: Int, _ body: String, contentType: String = "application/json", headers: HTTPHeaders = [:]
+    ) -> HTTPResponse {
+        var allHeaders = headers
+        allHeaders["Content-Type"] = contentType
+        return HTTPResponse(status: status, headers: allHeaders, body: Data(body.utf8))
+    }
+
+    /// A resolved request to pair with submit responses.
+    static func documentedRequest() throws -> ResolvedVideoRequest {
+        try resolve(VideoRequest(
+            model: "grok_video3", prompt: "A cat dancing in the rain, cinematic style", seconds: 10,
+            aspectRatio: "16:9", resolution: .p720))
+    }
+}
