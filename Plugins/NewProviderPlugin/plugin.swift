@@ -1,2 +1,5 @@
 import PackagePlugin
-@main struct NewProviderPlugin: CommandPlugin { func performCommand(context: PluginContext, arguments: [String]) async throws {} }
+
+@main struct NewProviderPlugin: CommandPlugin {
+    func performCommand(context: PluginContext, arguments: [String]) async throws {}
+}

@@ -97,7 +97,8 @@ public struct AizfwProvider: VideoProvider {
         try dialect.statusRequest(taskID: taskID, context: context)
     }
 
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot {
+    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
+    {
         try dialect.parseStatusResponse(response, taskID: taskID)
     }
 

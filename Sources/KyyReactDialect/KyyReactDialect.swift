@@ -97,9 +97,11 @@ public struct KyyReactDialect: Sendable, Hashable {
                     "\(providerID) cannot upload image files; images travel as URLs in image_urls.",
                     providerID: providerID,
                     model: model,
-                    violations: [Violation(
-                        parameter: "images[\(index)]", value: "multipart-file",
-                        allowed: "public-url, data-uri", reason: "the kyyReactApiServer body is JSON only")])
+                    violations: [
+                        Violation(
+                            parameter: "images[\(index)]", value: "multipart-file",
+                            allowed: "public-url, data-uri", reason: "the kyyReactApiServer body is JSON only")
+                    ])
             }
         }
         return values

@@ -75,7 +75,8 @@ public struct XAIProvider: VideoProvider {
         var headers = context.standardHeaders()
         headers["Content-Type"] = "application/json"
         return HTTPRequest(
-            method: .post, url: context.url("/v1/videos/generations"), headers: headers, body: json.httpBody, createsTask: true)
+            method: .post, url: context.url("/v1/videos/generations"), headers: headers, body: json.httpBody,
+            createsTask: true)
     }
 
     private func imageObject(_ image: ResolvedImage) throws -> JSONBody.Value {
@@ -90,14 +91,17 @@ public struct XAIProvider: VideoProvider {
         return .object(object)
     }
 
-    public func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot {
+    public func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot
+    {
         guard response.isSuccess else {
             throw VendorResponse.error(for: response, provider: Self.id, model: request.model, operation: "submission")
         }
-        let json = try VendorResponse.jsonObject(response, provider: Self.id, model: request.model, operation: "submission")
+        let json = try VendorResponse.jsonObject(
+            response, provider: Self.id, model: request.model, operation: "submission")
         guard let id = json["request_id"]?.stringValue, !id.isEmpty else {
             if VendorResponse.extractError(from: json).message != nil {
-                throw VendorResponse.error(for: response, provider: Self.id, model: request.model, operation: "submission")
+                throw VendorResponse.error(
+                    for: response, provider: Self.id, model: request.model, operation: "submission")
             }
             throw VideoProviderError(
                 .invalidResponse, "xai answered the submission without 'request_id'.", providerID: Self.id,
@@ -120,7 +124,8 @@ public struct XAIProvider: VideoProvider {
         guard response.isSuccess else {
             throw VendorResponse.error(for: response, provider: Self.id, taskID: taskID, operation: "status request")
         }
-        let json = try VendorResponse.jsonObject(response, provider: Self.id, taskID: taskID, operation: "status request")
+        let json = try VendorResponse.jsonObject(
+            response, provider: Self.id, taskID: taskID, operation: "status request")
         let model = json["model"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let progress = VendorResponse.progress(json["progress"])
         guard let raw = json["status"]?.stringValue else {
@@ -129,7 +134,8 @@ public struct XAIProvider: VideoProvider {
                 return TaskSnapshot(taskID: taskID, status: .queued, rawStatus: nil, progress: progress, model: model)
             }
             if VendorResponse.extractError(from: json).message != nil {
-                throw VendorResponse.error(for: response, provider: Self.id, taskID: taskID, operation: "status request")
+                throw VendorResponse.error(
+                    for: response, provider: Self.id, taskID: taskID, operation: "status request")
             }
             throw VideoProviderError(
                 .invalidResponse, "xai answered the status request without 'status'.", providerID: Self.id,
@@ -159,7 +165,8 @@ public struct XAIProvider: VideoProvider {
         }
         return TaskSnapshot(
             taskID: taskID, status: status, rawStatus: raw, progress: status == .completed ? 100 : progress,
-            videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: duration, model: model,
+            videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: duration,
+            model: model,
             pollAfter: VendorResponse.pollAfter(response.headers))
     }
 

@@ -57,7 +57,9 @@ struct Arguments {
 
     func integer(_ name: String) throws(UsageError) -> Int? {
         guard let text = value(name) else { return nil }
-        guard let number = Int(text) else { throw UsageError(description: "--\(name) must be a whole number, not '\(text)'") }
+        guard let number = Int(text) else {
+            throw UsageError(description: "--\(name) must be a whole number, not '\(text)'")
+        }
         return number
     }
 

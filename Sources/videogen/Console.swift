@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Serialized writes to stdout and stderr, and whether stderr is a terminal (for the progress bar).
@@ -110,4 +111,3 @@ struct JSONLine {
         return out + "\""
     }
 }
-

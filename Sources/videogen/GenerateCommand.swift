@@ -5,25 +5,31 @@ import VideoProviderKit
 enum GenerateCommand {
     /// The request the options describe. Malformed values are usage errors (exit 2).
     static func request(_ args: Arguments) throws(Arguments.UsageError) -> VideoRequest {
-        guard let model = args.value("model"), !model.isEmpty else { throw Arguments.UsageError(description: "--model is required") }
+        guard let model = args.value("model"), !model.isEmpty else {
+            throw Arguments.UsageError(description: "--model is required")
+        }
         guard let prompt = args.value("prompt") else { throw Arguments.UsageError(description: "--prompt is required") }
         var request = VideoRequest(model: model, prompt: prompt)
         request.seconds = try args.integer("seconds")
         if let text = args.value("aspect-ratio") {
             guard let ratio = AspectRatio(rawValue: text) else {
-                throw Arguments.UsageError(description: "--aspect-ratio must be W:H with positive numbers (like 16:9), not '\(text)'")
+                throw Arguments.UsageError(
+                    description: "--aspect-ratio must be W:H with positive numbers (like 16:9), not '\(text)'")
             }
             request.aspectRatio = ratio
         }
         if let text = args.value("resolution") {
             guard let resolution = Resolution(parsing: text) else {
-                throw Arguments.UsageError(description: "--resolution must be like 480p, 540p, 720p or 1080p, not '\(text)'")
+                throw Arguments.UsageError(
+                    description: "--resolution must be like 480p, 540p, 720p or 1080p, not '\(text)'")
             }
             request.resolution = resolution
         }
         request.images = args.all("image").map { text in
             let lower = text.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("data:"), let url = URL(string: text) {
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("data:"),
+                let url = URL(string: text)
+            {
                 return .url(url)
             }
             return .file(URL(fileURLWithPath: text))
@@ -43,7 +49,9 @@ enum GenerateCommand {
         return configuration
     }
 
-    static func options(_ args: Arguments, registry: ProviderRegistry) throws(Arguments.UsageError) -> VideoClient.SubmitOptions {
+    static func options(_ args: Arguments, registry: ProviderRegistry) throws(Arguments.UsageError)
+        -> VideoClient.SubmitOptions
+    {
         let ids = args.all("provider").map { ProviderID($0) }
         for id in ids where registry.provider(id) == nil {
             throw Arguments.UsageError(description: "unknown provider '\(id)'; known: \(Toolbox.providerList)")
@@ -66,7 +74,10 @@ enum GenerateCommand {
         if json {
             var output = JSONLine(["model": request.model])
             output["eligible"] = plan.eligible.map { entry -> JSONLine in
-                JSONLine(["provider": entry.providerID.rawValue, "model": entry.model, "resolved": Render.resolvedJSON(entry.resolved)])
+                JSONLine([
+                    "provider": entry.providerID.rawValue, "model": entry.model,
+                    "resolved": Render.resolvedJSON(entry.resolved),
+                ])
             }
             output["skipped"] = plan.skipped.map(Render.skippedJSON)
             console.out(output.rendered)
@@ -87,7 +98,8 @@ enum GenerateCommand {
             }
         }
         guard plan.eligible.isEmpty else { return .success }
-        let error = plan.noCandidateError(knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
+        let error = plan.noCandidateError(
+            knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
         console.err("error: " + error.message)
         return ExitCode(for: error)
     }
@@ -112,12 +124,15 @@ enum GenerateCommand {
         let observer = VideoClientObserver { event in
             Self.report(event, json: json, console: console, output: output, jobFile: jobFile)
         }
-        let client = VideoClient(registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
+        let client = VideoClient(
+            registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
         do {
             let result = try await client.generate(request, options: options, downloadTo: output) { job, snapshot in
                 let elapsed = clock.now() - start
                 if json {
-                    var event = JSONLine(["event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID])
+                    var event = JSONLine([
+                        "event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID,
+                    ])
                     event["status"] = snapshot.status.rawValue
                     event["rawStatus"] = snapshot.rawStatus
                     event["progress"] = snapshot.progress
@@ -130,19 +145,25 @@ enum GenerateCommand {
             console.finishProgress()
             let elapsed = clock.now() - start
             if json {
-                var event = JSONLine(["event": "completed", "provider": result.job.providerID.rawValue, "model": result.job.model])
+                var event = JSONLine([
+                    "event": "completed", "provider": result.job.providerID.rawValue, "model": result.job.model,
+                ])
                 event["taskID"] = result.job.taskID
                 event["videoURL"] = result.snapshot.videoURL?.absoluteString
                 event["actualDuration"] = result.snapshot.actualDuration
                 event["elapsed"] = (elapsed.seconds * 10).rounded() / 10
                 console.event(event)
                 if let video = result.video {
-                    console.event(JSONLine([
-                        "event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount), "host": video.sourceHost,
-                    ]))
+                    console.event(
+                        JSONLine([
+                            "event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount),
+                            "host": video.sourceHost,
+                        ]))
                 }
             } else {
-                console.out("Completed: \(result.job.providerID) · \(result.job.model) · task \(result.job.taskID) in \(Render.elapsed(elapsed))")
+                console.out(
+                    "Completed: \(result.job.providerID) · \(result.job.model) · task \(result.job.taskID) in \(Render.elapsed(elapsed))"
+                )
                 if let video = result.video {
                     console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
                 } else if let url = result.snapshot.videoURL {
@@ -159,19 +180,23 @@ enum GenerateCommand {
     private static func report(_ event: VideoClientEvent, json: Bool, console: Console, output: URL?, jobFile: URL?) {
         switch event {
         case .request(let provider, .submit, _, let url):
-            if json { console.event(JSONLine(["event": "attempt", "provider": provider.rawValue, "url": url.absoluteString])) }
+            if json {
+                console.event(JSONLine(["event": "attempt", "provider": provider.rawValue, "url": url.absoluteString]))
+            }
         case .retry(let provider, let model, let attempt, let delay, let reason):
             if json {
-                console.event(JSONLine([
-                    "event": "retry", "provider": provider.rawValue, "model": model, "attempt": attempt,
-                    "delay": delay.seconds, "reason": reason,
-                ]))
+                console.event(
+                    JSONLine([
+                        "event": "retry", "provider": provider.rawValue, "model": model, "attempt": attempt,
+                        "delay": delay.seconds, "reason": reason,
+                    ]))
             } else {
                 console.err("note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(reason)")
             }
         case .fallback(let provider, let model, let reason):
             if json {
-                console.event(JSONLine(["event": "fallback", "from": provider.rawValue, "model": model, "reason": reason]))
+                console.event(
+                    JSONLine(["event": "fallback", "from": provider.rawValue, "model": model, "reason": reason]))
             } else {
                 console.err("note: \(provider) failed, trying the next provider: \(reason)")
             }
@@ -183,29 +208,43 @@ enum GenerateCommand {
             }
         case .cooldown(let provider, let duration, let reason):
             if json {
-                console.event(JSONLine(["event": "cooldown", "provider": provider.rawValue, "seconds": duration.seconds, "reason": reason]))
+                console.event(
+                    JSONLine([
+                        "event": "cooldown", "provider": provider.rawValue, "seconds": duration.seconds,
+                        "reason": reason,
+                    ]))
             }
         case .submitted(let job):
-            let file = jobFile ?? output.map { URL(fileURLWithPath: $0.path + ".job.json") }
+            let file =
+                jobFile ?? output.map { URL(fileURLWithPath: $0.path + ".job.json") }
                 ?? URL(fileURLWithPath: "videogen-\(job.id.uuidString.prefix(8).lowercased()).job.json")
             var saved: String?
             if let data = try? job.encoded(), (try? data.write(to: file, options: .atomic)) != nil { saved = file.path }
             if json {
-                var event = JSONLine(["event": "submitted", "provider": job.providerID.rawValue, "model": job.model, "taskID": job.taskID])
+                var event = JSONLine([
+                    "event": "submitted", "provider": job.providerID.rawValue, "model": job.model, "taskID": job.taskID,
+                ])
                 event["jobFile"] = saved
                 event["billable"] = Render.billableJSON(job.request.billing)
                 event["warnings"] = job.request.warnings.map(\.message)
                 console.event(event)
             } else {
-                console.err("Submitted to \(job.providerID) · \(job.model): task \(job.taskID) (billable: \(job.request.billing))")
+                console.err(
+                    "Submitted to \(job.providerID) · \(job.model): task \(job.taskID) (billable: \(job.request.billing))"
+                )
                 for warning in job.request.warnings { console.err("warning: \(warning.message)") }
                 if let saved { console.err("Job saved to \(saved) (resume with `videogen status \(saved)`)") }
             }
         case .resubmitted(let previous, let reason):
             if json {
-                console.event(JSONLine(["event": "resubmitting", "from": previous.providerID.rawValue, "taskID": previous.taskID, "reason": reason]))
+                console.event(
+                    JSONLine([
+                        "event": "resubmitting", "from": previous.providerID.rawValue, "taskID": previous.taskID,
+                        "reason": reason,
+                    ]))
             } else {
-                console.err("note: task \(previous.taskID) on \(previous.providerID) failed; resubmitting elsewhere: \(reason)")
+                console.err(
+                    "note: task \(previous.taskID) on \(previous.providerID) failed; resubmitting elsewhere: \(reason)")
             }
         default:
             break
@@ -239,7 +278,8 @@ enum GenerateCommand {
         let client = VideoClient(registry: registry, transport: NoNetwork(), configuration: configuration)
         let plan = client.plan(request, options: options)
         guard !plan.eligible.isEmpty else {
-            let error = plan.noCandidateError(knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
+            let error = plan.noCandidateError(
+                knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
             return VideoGen.report(error, json: json, console: console)
         }
         var candidates: [JSONLine] = []
@@ -252,7 +292,8 @@ enum GenerateCommand {
                 console.err("error: cannot build the request for \(entry.providerID): \(error)")
                 return .failure
             }
-            let curl = args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
+            let curl =
+                args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
                 var candidate = JSONLine(["provider": entry.providerID.rawValue, "model": entry.model])
                 candidate["resolved"] = Render.resolvedJSON(entry.resolved)
@@ -267,7 +308,9 @@ enum GenerateCommand {
                 console.out("\(index + 1). " + lines[0] + (index == 0 ? " (first choice)" : " (fallback)"))
                 for line in lines.dropFirst() { console.out(line) }
                 if missingKeys.contains(entry.providerID) {
-                    console.out("  note:         \(entry.providerID.apiKeyEnvironmentVariable) is not set; a real run would skip this provider")
+                    console.out(
+                        "  note:         \(entry.providerID.apiKeyEnvironmentVariable) is not set; a real run would skip this provider"
+                    )
                 }
                 console.out("")
                 for line in Render.requestText(httpRequest) { console.out(line) }
@@ -294,6 +337,7 @@ enum GenerateCommand {
 /// The transport for commands that must not send anything: any use is a bug.
 struct NoNetwork: HTTPTransport {
     func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
-        throw HTTPTransportError(.connectionFailed, requestMayHaveBeenSent: false, message: "this command sends nothing")
+        throw HTTPTransportError(
+            .connectionFailed, requestMayHaveBeenSent: false, message: "this command sends nothing")
     }
 }

@@ -6,7 +6,9 @@ enum InfoCommands {
     static func providers(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
         let toolbox = try Toolbox(arguments: args)
         let registry: ProviderRegistry
-        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: args.flag("json"), console: console) }
+        do { registry = try toolbox.registry() } catch {
+            return VideoGen.report(error, json: args.flag("json"), console: console)
+        }
         if args.flag("json") {
             let list = registry.providers.map { entry -> JSONLine in
                 var json = JSONLine()
@@ -35,7 +37,9 @@ enum InfoCommands {
     static func capabilities(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
         let toolbox = try Toolbox(arguments: args)
         let registry: ProviderRegistry
-        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: args.flag("json"), console: console) }
+        do { registry = try toolbox.registry() } catch {
+            return VideoGen.report(error, json: args.flag("json"), console: console)
+        }
         guard !(args.flag("json") && args.flag("markdown")) else {
             throw Arguments.UsageError(description: "choose one of --json and --markdown")
         }
@@ -64,12 +68,18 @@ enum InfoCommands {
                 for capabilities in Render.models(of: entry, matching: model) {
                     console.out("  \(capabilities.model)")
                     console.out("    duration:      \(Render.durationText(capabilities.duration))")
-                    console.out("    aspect ratios: " + capabilities.aspectRatios.values.map(\.rawValue).joined(separator: ", ")
-                        + (capabilities.aspectRatios.custom ? ", custom W:H" : "") + " (default \(capabilities.aspectRatios.default))")
-                    console.out("    resolutions:   " + (capabilities.resolutions.map {
-                        $0.values.map(\.rawValue).joined(separator: ", ") + " (default \($0.default))"
-                    } ?? "not configurable"))
-                    console.out("    images:        " + Render.imagesText(capabilities.images).replacingOccurrences(of: "`", with: ""))
+                    console.out(
+                        "    aspect ratios: " + capabilities.aspectRatios.values.map(\.rawValue).joined(separator: ", ")
+                            + (capabilities.aspectRatios.custom ? ", custom W:H" : "")
+                            + " (default \(capabilities.aspectRatios.default))")
+                    console.out(
+                        "    resolutions:   "
+                            + (capabilities.resolutions.map {
+                                $0.values.map(\.rawValue).joined(separator: ", ") + " (default \($0.default))"
+                            } ?? "not configurable"))
+                    console.out(
+                        "    images:        "
+                            + Render.imagesText(capabilities.images).replacingOccurrences(of: "`", with: ""))
                     console.out("    prompt:        ≤ \(capabilities.promptMaxLength) characters")
                     console.out("    billing:       \(capabilities.billing)")
                     for note in capabilities.assumptions { console.out("    assumed:       \(note)") }

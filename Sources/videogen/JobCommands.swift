@@ -4,7 +4,9 @@ import VideoProviderKit
 /// `status` and `download`: follow up on a job written by `generate`.
 enum JobCommands {
     static func loadJob(_ args: Arguments) throws(Arguments.UsageError) -> VideoJob {
-        guard let reference = args.positionals.first else { throw Arguments.UsageError(description: "give a job file (or its JSON)") }
+        guard let reference = args.positionals.first else {
+            throw Arguments.UsageError(description: "give a job file (or its JSON)")
+        }
         guard args.positionals.count == 1 else { throw Arguments.UsageError(description: "give exactly one job") }
         let data: Data
         if reference.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
@@ -22,7 +24,9 @@ enum JobCommands {
         }
     }
 
-    static func client(_ args: Arguments, json: Bool, console: Console) throws(Arguments.UsageError) -> Result<VideoClient, VideoProviderError> {
+    static func client(_ args: Arguments, json: Bool, console: Console) throws(Arguments.UsageError) -> Result<
+        VideoClient, VideoProviderError
+    > {
         let toolbox = try Toolbox(arguments: args)
         let registry: ProviderRegistry
         do { registry = try toolbox.registry() } catch { return .failure(error) }
@@ -47,7 +51,9 @@ enum JobCommands {
                 console.out(line.rendered)
             } else {
                 console.out("\(job.providerID) · \(job.model) · task \(job.taskID)")
-                console.out("  status:   \(snapshot.status)" + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\($0))" } ?? ""))
+                console.out(
+                    "  status:   \(snapshot.status)"
+                        + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\($0))" } ?? ""))
                 if let progress = snapshot.progress { console.out("  progress: \(progress)%") }
                 if let url = snapshot.videoURL { console.out("  video:    \(url.absoluteString)") }
                 if let duration = snapshot.actualDuration { console.out("  duration: \(duration) s") }
@@ -74,7 +80,11 @@ enum JobCommands {
         do {
             let video = try await client.download(job, to: URL(fileURLWithPath: output))
             if json {
-                console.event(JSONLine(["event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount), "host": video.sourceHost]))
+                console.event(
+                    JSONLine([
+                        "event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount),
+                        "host": video.sourceHost,
+                    ]))
             } else {
                 console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
             }

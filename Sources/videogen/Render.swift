@@ -35,7 +35,9 @@ enum Render {
             "custom": model.aspectRatios.custom,
         ])
         if let resolutions = model.resolutions {
-            json["resolutions"] = JSONLine(["values": resolutions.values.map(\.rawValue), "default": resolutions.default.rawValue])
+            json["resolutions"] = JSONLine([
+                "values": resolutions.values.map(\.rawValue), "default": resolutions.default.rawValue,
+            ])
         } else {
             json["resolutions"] = NSNull()
         }
@@ -109,22 +111,29 @@ enum Render {
             guard !models.isEmpty else { continue }
             lines.append("## \(entry.descriptor.name) (`\(entry.id)`)")
             lines.append("")
-            lines.append("- Base URL: " + (entry.descriptor.defaultBaseURL.map { "`\($0.absoluteString)`" } ?? "none (the app must set one)"))
+            lines.append(
+                "- Base URL: "
+                    + (entry.descriptor.defaultBaseURL.map { "`\($0.absoluteString)`" } ?? "none (the app must set one)")
+            )
             lines.append("- API key: `\(entry.id.apiKeyEnvironmentVariable)`")
             if let polling = entry.descriptor.polling {
-                lines.append("- Recommended polling: every \(Int(polling.minimumInterval.seconds))–\(Int(polling.maximumInterval.seconds)) s")
+                lines.append(
+                    "- Recommended polling: every \(Int(polling.minimumInterval.seconds))–\(Int(polling.maximumInterval.seconds)) s"
+                )
             }
             if let retention = entry.descriptor.resultRetention {
                 lines.append("- Result URLs kept about \(Int(retention.seconds / 3600)) h")
             }
             lines.append("")
-            lines.append("| Model | Aliases | Duration | Aspect ratios | Resolution | Reference images | Prompt | Billing |")
+            lines.append(
+                "| Model | Aliases | Duration | Aspect ratios | Resolution | Reference images | Prompt | Billing |")
             lines.append("|---|---|---|---|---|---|---|---|")
             for model in models {
                 let mark = model.assumptions.isEmpty ? "" : " †"
                 let aliases = ModelAliases.aliases(of: model.model).map { "`\($0)`" }.joined(separator: ", ")
                 lines.append(
-                    "| `\(model.model)`\(mark) | \(aliases.isEmpty ? "—" : aliases) | \(durationText(model.duration)) | \(ratiosText(model.aspectRatios)) | \(resolutionsText(model.resolutions)) | \(imagesText(model.images)) | ≤ \(model.promptMaxLength) | \(model.billing.rawValue) |")
+                    "| `\(model.model)`\(mark) | \(aliases.isEmpty ? "—" : aliases) | \(durationText(model.duration)) | \(ratiosText(model.aspectRatios)) | \(resolutionsText(model.resolutions)) | \(imagesText(model.images)) | ≤ \(model.promptMaxLength) | \(model.billing.rawValue) |"
+                )
             }
             let notes = models.filter { !$0.assumptions.isEmpty }
             if !notes.isEmpty {
@@ -156,7 +165,10 @@ enum Render {
             case .dataURI(let payload, let format):
                 return JSONLine(["transport": "data-uri", "format": format.rawValue, "bytes": payload.byteCount])
             case .upload(let payload, let format, let filename):
-                return JSONLine(["transport": "multipart-file", "format": format.rawValue, "bytes": payload.byteCount, "filename": filename])
+                return JSONLine([
+                    "transport": "multipart-file", "format": format.rawValue, "bytes": payload.byteCount,
+                    "filename": filename,
+                ])
             }
         }
         json["billable"] = billableJSON(resolved.billableEstimate)
@@ -175,7 +187,9 @@ enum Render {
         let resolved = entry.resolved
         var lines = ["\(entry.providerID) · \(resolved.model)"]
         lines.append("  prompt:       \(resolved.prompt)")
-        lines.append("  seconds:      \(resolved.seconds)" + (resolved.sendsDuration ? "" : " (fixed; the field is left out of the request)"))
+        lines.append(
+            "  seconds:      \(resolved.seconds)"
+                + (resolved.sendsDuration ? "" : " (fixed; the field is left out of the request)"))
         lines.append("  aspect ratio: \(resolved.aspectRatio)")
         lines.append("  resolution:   \(resolved.resolution?.rawValue ?? "not configurable")")
         if resolved.images.isEmpty {
@@ -186,7 +200,8 @@ enum Render {
                 switch image {
                 case .publicURL(let url): text = "public URL \(url.absoluteString)"
                 case .dataURI(let payload, let format): text = "data URI, \(format), \(payload.byteCount) bytes"
-                case .upload(let payload, let format, let filename): text = "multipart file \(filename), \(format), \(payload.byteCount) bytes"
+                case .upload(let payload, let format, let filename):
+                    text = "multipart file \(filename), \(format), \(payload.byteCount) bytes"
                 }
                 lines.append("  image \(index + 1):      \(text)")
             }
@@ -332,7 +347,9 @@ enum Render {
     }
 
     static func attemptJSON(_ attempt: SubmissionAttempt) -> JSONLine {
-        var json = JSONLine(["provider": attempt.providerID.rawValue, "model": attempt.model, "outcome": attempt.outcome.rawValue])
+        var json = JSONLine([
+            "provider": attempt.providerID.rawValue, "model": attempt.model, "outcome": attempt.outcome.rawValue,
+        ])
         json["httpStatus"] = attempt.httpStatus
         json["errorKind"] = attempt.errorKind?.rawValue
         json["detail"] = attempt.detail
@@ -359,7 +376,9 @@ enum Render {
         let percent = snapshot.progress ?? (snapshot.status == .completed ? 100 : 0)
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let status = snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? $0 : "\(snapshot.status) (\($0))" } ?? snapshot.status.rawValue
+        let status =
+            snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? $0 : "\(snapshot.status) (\($0))" }
+            ?? snapshot.status.rawValue
         let percentText = snapshot.progress.map { "\($0)%" } ?? "–"
         return "\(bar) \(percentText)  \(status)  \(Render.elapsed(elapsed))"
     }

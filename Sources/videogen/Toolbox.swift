@@ -12,7 +12,9 @@ struct Toolbox {
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
 
-    init(arguments: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Arguments.UsageError) {
+    init(arguments: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Arguments
+        .UsageError)
+    {
         self.environment = environment
         simulate = arguments.flag("simulate")
         var baseURLs: [ProviderID: URL] = [:]
@@ -23,16 +25,21 @@ struct Toolbox {
             let id = ProviderID(String(entry[..<equals]))
             let text = String(entry[entry.index(after: equals)...])
             guard BuiltInProviders.all.contains(where: { $0.descriptor.id == id }) else {
-                throw Arguments.UsageError(description: "--base-url names an unknown provider '\(id)'; known: \(Self.providerList)")
+                throw Arguments.UsageError(
+                    description: "--base-url names an unknown provider '\(id)'; known: \(Self.providerList)")
             }
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https",
                 let host = url.host, !host.isEmpty
             else {
-                throw Arguments.UsageError(description: "--base-url for \(id) must be an absolute http(s) URL, not '\(text)'")
+                throw Arguments.UsageError(
+                    description: "--base-url for \(id) must be an absolute http(s) URL, not '\(text)'")
             }
             guard scheme == "https" || ProviderRegistry.isLoopback(host) else {
                 throw Arguments.UsageError(
-                    description: "--base-url for \(id) uses plain http to \(host); only loopback hosts may use http (the API key would travel unencrypted)")
+                    description:
+                        "--base-url for \(id) uses plain http to \(host); only loopback hosts may use http (the API key would travel unencrypted)"
+                )
             }
             baseURLs[id] = url
         }

@@ -41,7 +41,8 @@ struct VideoGen {
     }
 
     static let generateOptions: Set<String> = [
-        "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file", "base-url",
+        "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file",
+        "base-url",
         "timeout", "poll-interval",
     ]
     static let generateFlags: Set<String> = [
@@ -63,7 +64,8 @@ struct VideoGen {
                 let args = try Arguments(rest, options: ["base-url"], flags: ["json", "simulate"])
                 return try InfoCommands.providers(args, console: console)
             case "capabilities":
-                let args = try Arguments(rest, options: ["provider", "model", "base-url"], flags: ["json", "markdown", "simulate"])
+                let args = try Arguments(
+                    rest, options: ["provider", "model", "base-url"], flags: ["json", "markdown", "simulate"])
                 return try InfoCommands.capabilities(args, console: console)
             case "plan":
                 let args = try Arguments(rest, options: generateOptions, flags: generateFlags)

@@ -13,7 +13,8 @@ import VideoProviderKit
         #expect(descriptor.id == "aizfw")
         #expect(descriptor.name == "aizfw (kyyReactApiServer)")
         #expect(descriptor.defaultBaseURL?.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer")
-        #expect(descriptor.polling == PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)))
+        #expect(
+            descriptor.polling == PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)))
         #expect(descriptor.resultRetention == .seconds(86_400))
         #expect(descriptor.models.map(\.model) == ["grok_video3", "grok_video3_pro"])
     }

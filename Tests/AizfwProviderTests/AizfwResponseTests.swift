@@ -20,7 +20,8 @@ import VideoProviderKit
               "error": null
             }
             """
-        let snapshot = try provider.parseSubmitResponse(Fixture.response(200, body), for: try Fixture.documentedRequest())
+        let snapshot = try provider.parseSubmitResponse(
+            Fixture.response(200, body), for: try Fixture.documentedRequest())
         #expect(snapshot.taskID == Fixture.documentedTaskID)
         #expect(snapshot.status == .queued)
         #expect(snapshot.rawStatus == "queued")
@@ -39,7 +40,8 @@ import VideoProviderKit
     }
 
     @Test func submitAnswerWithAnErrorAndNoID() throws {
-        let error = try #require(submitError(200, #"{"id":null,"object":"video","status":"failed","error":"insufficient balance"}"#))
+        let error = try #require(
+            submitError(200, #"{"id":null,"object":"video","status":"failed","error":"insufficient balance"}"#))
         #expect(error.kind == .vendorRejected)
         #expect(error.httpStatus == 200)
         #expect(error.vendorMessage == "insufficient balance")
@@ -54,7 +56,8 @@ import VideoProviderKit
     }
 
     @Test func unauthorizedWithOpenAIStyleError() throws {
-        let error = try #require(submitError(401, #"{"error":{"message":"invalid key","type":"auth","code":"invalid_api_key"}}"#))
+        let error = try #require(
+            submitError(401, #"{"error":{"message":"invalid key","type":"auth","code":"invalid_api_key"}}"#))
         #expect(error.kind == .authentication)
         #expect(error.httpStatus == 401)
         #expect(error.vendorCode == "invalid_api_key")
@@ -85,7 +88,8 @@ import VideoProviderKit
     }
 
     @Test func htmlPageWithSuccessStatus() throws {
-        let error = try #require(submitError(200, "<!DOCTYPE html><html><title>Login</title></html>", contentType: "text/html"))
+        let error = try #require(
+            submitError(200, "<!DOCTYPE html><html><title>Login</title></html>", contentType: "text/html"))
         #expect(error.kind == .invalidResponse)
         #expect(error.message.contains("HTML"))
     }
@@ -106,10 +110,12 @@ import VideoProviderKit
     // MARK: Status requests and answers
 
     @Test func statusRequest() throws {
-        let request = try provider.statusRequest(taskID: Fixture.documentedTaskID, model: "grok_video3", context: Fixture.context)
+        let request = try provider.statusRequest(
+            taskID: Fixture.documentedTaskID, model: "grok_video3", context: Fixture.context)
         #expect(request.method == .get)
-        #expect(request.url.absoluteString
-            == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd")
+        #expect(
+            request.url.absoluteString
+                == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd")
         #expect(request.headers["Authorization"] == "Bearer \(Fixture.secret)")
         #expect(request.createsTask == false)
         #expect(request.body.isEmpty)
@@ -133,7 +139,9 @@ import VideoProviderKit
     }
 
     @Test func documentedQueuedStatus() throws {
-        let snapshot = try status(200, """
+        let snapshot = try status(
+            200,
+            """
             {"id":"video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd","object":"video","created":1774836724,
              "model":"grok_video3","status":"queued","video_url":null,"error":null}
             """, taskID: Fixture.documentedTaskID)
@@ -146,13 +154,16 @@ import VideoProviderKit
     }
 
     @Test func processingWithProgress() throws {
-        let snapshot = try status(200, #"{"id":"video_1","status":"processing","progress":"45%","video_url":null,"error":null}"#)
+        let snapshot = try status(
+            200, #"{"id":"video_1","status":"processing","progress":"45%","video_url":null,"error":null}"#)
         #expect(snapshot.status == .processing)
         #expect(snapshot.progress == 45)
     }
 
     @Test func completedWithVideoURLAndActualDuration() throws {
-        let snapshot = try status(200, """
+        let snapshot = try status(
+            200,
+            """
             {"id":"video_1","object":"video","created":1774836724,"model":"grok_video3","status":"completed",
              "video_url":"https://cdn.example.com/grok/video_1.mp4","actualDuration":10.04,"error":null}
             """)
@@ -170,7 +181,8 @@ import VideoProviderKit
     }
 
     @Test func failedWithErrorString() throws {
-        let snapshot = try status(200, #"{"id":"video_1","status":"failed","video_url":null,"error":"Prompt rejected by content review"}"#)
+        let snapshot = try status(
+            200, #"{"id":"video_1","status":"failed","video_url":null,"error":"Prompt rejected by content review"}"#)
         #expect(snapshot.status == .failed)
         #expect(snapshot.rawStatus == "failed")
         #expect(snapshot.errorMessage == "Prompt rejected by content review")
@@ -184,7 +196,8 @@ import VideoProviderKit
     }
 
     @Test func statusCarriesTheRequestedID() throws {
-        let snapshot = try provider.parseStatusResponse(Fixture.response(200, #"{"status":"queued"}"#), taskID: "video_9")
+        let snapshot = try provider.parseStatusResponse(
+            Fixture.response(200, #"{"status":"queued"}"#), taskID: "video_9")
         #expect(snapshot.taskID == "video_9")
     }
 
@@ -209,12 +222,15 @@ import VideoProviderKit
 
     @Test func statusPollHintFromRetryAfter() throws {
         let snapshot = try provider.parseStatusResponse(
-            Fixture.response(200, #"{"id":"video_1","status":"processing"}"#, headers: ["Retry-After": "45"]), taskID: "video_1")
+            Fixture.response(200, #"{"id":"video_1","status":"processing"}"#, headers: ["Retry-After": "45"]),
+            taskID: "video_1")
         #expect(snapshot.pollAfter == .seconds(45))
     }
 
     @Test func strangeFieldTypesAreIgnoredNotTrusted() throws {
-        let snapshot = try status(200, """
+        let snapshot = try status(
+            200,
+            """
             {"id":"video_1","status":"completed","video_url":"javascript:alert(1)","actualDuration":"ten",
              "progress":{"value":3},"model":42,"error":null}
             """)
@@ -240,7 +256,8 @@ import VideoProviderKit
 
     // MARK: Robustness
 
-    static let completedBody = Data("""
+    static let completedBody = Data(
+        """
         {"id":"video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd","object":"video","created":1774836724,"model":"grok_video3","status":"completed","video_url":"https://cdn.example.com/v.mp4","actualDuration":10,"error":null}
         """.utf8)
 
@@ -248,7 +265,8 @@ import VideoProviderKit
     /// trap or a half-filled snapshot.
     @Test(arguments: 0..<completedBody.count)
     func everyTruncationIsAnInvalidResponse(length: Int) throws {
-        let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Self.completedBody.prefix(length))
+        let response = HTTPResponse(
+            status: 200, headers: ["Content-Type": "application/json"], body: Self.completedBody.prefix(length))
         let statusError = #expect(throws: VideoProviderError.self) {
             try provider.parseStatusResponse(response, taskID: "video_1")
         }
@@ -274,7 +292,8 @@ import VideoProviderKit
     }
 
     @Test func fullBodyParsesAfterAllThat() throws {
-        let snapshot = try provider.parseStatusResponse(HTTPResponse(status: 200, body: Self.completedBody), taskID: "video_1")
+        let snapshot = try provider.parseStatusResponse(
+            HTTPResponse(status: 200, body: Self.completedBody), taskID: "video_1")
         #expect(snapshot.status == .completed)
         #expect(snapshot.actualDuration == 10)
     }
@@ -285,7 +304,9 @@ import VideoProviderKit
         try provider.parseStatusResponse(Fixture.response(code, body), taskID: taskID)
     }
 
-    private func statusError(_ code: Int, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) -> VideoProviderError? {
+    private func statusError(_ code: Int, _ body: String, sourceLocation: SourceLocation = #_sourceLocation)
+        -> VideoProviderError?
+    {
         #expect(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
             try provider.parseStatusResponse(Fixture.response(code, body), taskID: "video_1")
         }
@@ -297,7 +318,8 @@ import VideoProviderKit
     ) -> VideoProviderError? {
         #expect(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
             try provider.parseSubmitResponse(
-                Fixture.response(code, body, contentType: contentType, headers: headers), for: try Fixture.documentedRequest())
+                Fixture.response(code, body, contentType: contentType, headers: headers),
+                for: try Fixture.documentedRequest())
         }
     }
 }

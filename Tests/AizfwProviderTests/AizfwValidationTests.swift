@@ -8,7 +8,8 @@ import VideoProviderKit
 @Suite struct AizfwValidationTests {
     @Test(arguments: [5, 31])
     func durationOutsideTheRange(seconds: Int) throws {
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", seconds: seconds)))
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", seconds: seconds)))
         #expect(error.kind == .invalidRequest)
         #expect(error.providerID == "aizfw")
         #expect(error.model == "grok_video3")
@@ -16,9 +17,11 @@ import VideoProviderKit
     }
 
     @Test func proRefusesAnyLengthButTen() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3_pro", prompt: "Rain", seconds: 8)))
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3_pro", prompt: "Rain", seconds: 8)))
         #expect(error.kind == .invalidRequest)
-        #expect(error.violations == [Violation(parameter: "seconds", value: "8", allowed: "fixed 10 s (field omitted)")])
+        #expect(
+            error.violations == [Violation(parameter: "seconds", value: "8", allowed: "fixed 10 s (field omitted)")])
     }
 
     @Test func proAcceptsTenAndStillOmitsIt() throws {
@@ -27,18 +30,24 @@ import VideoProviderKit
     }
 
     @Test func unsupportedAspectRatio() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", aspectRatio: "4:3")))
-        #expect(error.violations == [Violation(parameter: "aspect-ratio", value: "4:3", allowed: "16:9, 9:16, 1:1, 3:2, 2:3")])
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", aspectRatio: "4:3")))
+        #expect(
+            error.violations == [
+                Violation(parameter: "aspect-ratio", value: "4:3", allowed: "16:9, 9:16, 1:1, 3:2, 2:3")
+            ])
     }
 
     @Test func unsupportedResolution() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", resolution: .p1080)))
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", resolution: .p1080)))
         #expect(error.violations == [Violation(parameter: "resolution", value: "1080p", allowed: "480p, 720p")])
     }
 
     @Test func tooManyImages() throws {
         let images = (1...8).map { ImageInput.url(URL(string: "https://example.com/\($0).jpg")!) }
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", images: images)))
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "Rain", images: images)))
         #expect(error.violations == [Violation(parameter: "images", value: "8 images", allowed: "at most 7")])
     }
 
@@ -49,8 +58,10 @@ import VideoProviderKit
     }
 
     @Test func imageBytesAreRefusedBecauseAizfwFetchesPublicURLsOnly() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(
-            model: "grok_video3", prompt: "Rain", images: [.data(Fixture.pngBytes)])))
+        let error = try #require(
+            Fixture.validationError(
+                VideoRequest(
+                    model: "grok_video3", prompt: "Rain", images: [.data(Fixture.pngBytes)])))
         #expect(error.kind == .invalidRequest)
         let violation = try #require(error.violations.first)
         #expect(error.violations.count == 1)
@@ -62,21 +73,30 @@ import VideoProviderKit
 
     @Test func dataURIsAreRefusedToo() throws {
         let dataURI = URL(string: "data:image/png;base64," + Fixture.pngBytes.base64EncodedString())!
-        let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3_pro", prompt: "Rain", images: [.url(dataURI)])))
+        let error = try #require(
+            Fixture.validationError(VideoRequest(model: "grok_video3_pro", prompt: "Rain", images: [.url(dataURI)])))
         #expect(error.violations.map(\.parameter) == ["images[0]"])
         #expect(error.violations.first?.allowed == "public-url")
     }
 
     @Test func emptyPrompt() throws {
         let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3", prompt: "  ")))
-        #expect(error.violations == [Violation(
-            parameter: "prompt", value: "\"  \"", allowed: "1–4096 characters", reason: "the prompt is empty")])
+        #expect(
+            error.violations == [
+                Violation(
+                    parameter: "prompt", value: "\"  \"", allowed: "1–4096 characters", reason: "the prompt is empty")
+            ])
     }
 
     @Test func promptOneCharacterTooLong() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(
-            model: "grok_video3", prompt: String(repeating: "a", count: 4097))))
-        #expect(error.violations == [Violation(parameter: "prompt", value: "4097 characters", allowed: "at most 4096 characters")])
+        let error = try #require(
+            Fixture.validationError(
+                VideoRequest(
+                    model: "grok_video3", prompt: String(repeating: "a", count: 4097))))
+        #expect(
+            error.violations == [
+                Violation(parameter: "prompt", value: "4097 characters", allowed: "at most 4096 characters")
+            ])
         #expect(throws: Never.self) {
             try Fixture.resolve(VideoRequest(model: "grok_video3", prompt: String(repeating: "a", count: 4096)))
         }
@@ -85,19 +105,26 @@ import VideoProviderKit
     @Test func unknownModel() throws {
         let error = try #require(Fixture.validationError(VideoRequest(model: "grok_video3_max", prompt: "Rain")))
         #expect(error.kind == .unknownModel)
-        #expect(error.violations == [Violation(parameter: "model", value: "grok_video3_max", allowed: "grok_video3, grok_video3_pro")])
+        #expect(
+            error.violations == [
+                Violation(parameter: "model", value: "grok_video3_max", allowed: "grok_video3, grok_video3_pro")
+            ])
     }
 
     @Test func reservedVendorOptionIsRefused() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(
-            model: "grok_video3", prompt: "Rain", vendorOptions: ["duration": 12])))
+        let error = try #require(
+            Fixture.validationError(
+                VideoRequest(
+                    model: "grok_video3", prompt: "Rain", vendorOptions: ["duration": 12])))
         #expect(error.violations.map(\.parameter) == ["vendor-options.duration"])
     }
 
     @Test func everyViolationIsReportedAtOnce() throws {
-        let error = try #require(Fixture.validationError(VideoRequest(
-            model: "grok_video3", prompt: "", seconds: 31, aspectRatio: "4:3", resolution: .p1080,
-            images: [.data(Fixture.pngBytes)])))
+        let error = try #require(
+            Fixture.validationError(
+                VideoRequest(
+                    model: "grok_video3", prompt: "", seconds: 31, aspectRatio: "4:3", resolution: .p1080,
+                    images: [.data(Fixture.pngBytes)])))
         #expect(error.kind == .invalidRequest)
         #expect(error.violations.map(\.parameter) == ["prompt", "seconds", "aspect-ratio", "resolution", "images[0]"])
         #expect(error.violations[1].value == "31")

@@ -52,8 +52,9 @@ enum Fixture {
 
     /// A resolved request to pair with submit responses.
     static func documentedRequest() throws -> ResolvedVideoRequest {
-        try resolve(VideoRequest(
-            model: "grok_video3", prompt: "A cat dancing in the rain, cinematic style", seconds: 10,
-            aspectRatio: "16:9", resolution: .p720))
+        try resolve(
+            VideoRequest(
+                model: "grok_video3", prompt: "A cat dancing in the rain, cinematic style", seconds: 10,
+                aspectRatio: "16:9", resolution: .p720))
     }
 }

@@ -20,7 +20,8 @@ enum Fixture {
         0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ])
     /// `pngBytes` in standard base64, written out so the expected bodies are literal.
-    static let pngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+    static let pngBase64 =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
 
     /// The smallest JFIF file: SOI, an APP0 header and EOI (22 bytes).
     static let jpegBytes = Data([

@@ -13,10 +13,16 @@ import XingchaoyiqingProvider
         #expect(descriptor.id == "xingchaoyiqing")
         #expect(descriptor.name == "Xingchaoyiqing")
         #expect(descriptor.defaultBaseURL?.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer")
-        #expect(descriptor.documentationURL?.absoluteString == "https://docs.xingchaoyiqing.com/api-reference/video/grok-create")
-        #expect(descriptor.polling == PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)))
+        #expect(
+            descriptor.documentationURL?.absoluteString
+                == "https://docs.xingchaoyiqing.com/api-reference/video/grok-create")
+        #expect(
+            descriptor.polling == PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)))
         #expect(descriptor.resultRetention == .seconds(86_400))
-        #expect(descriptor.models.map(\.model) == ["grok_video3", "grok_video3_pro", "grok_video3_max", "grok_video3_stable"])
+        #expect(
+            descriptor.models.map(\.model) == [
+                "grok_video3", "grok_video3_pro", "grok_video3_max", "grok_video3_stable",
+            ])
     }
 
     @Test func grokVideo3() throws {

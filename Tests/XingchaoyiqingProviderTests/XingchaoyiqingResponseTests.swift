@@ -26,7 +26,8 @@ import XingchaoyiqingProvider
     }
 
     @Test func statusRequest() throws {
-        let request = try provider.statusRequest(taskID: "video_fd35", model: "grok_video3_max", context: Fixture.context)
+        let request = try provider.statusRequest(
+            taskID: "video_fd35", model: "grok_video3_max", context: Fixture.context)
         #expect(request.method == .get)
         #expect(request.url.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/video_fd35")
         #expect(request.headers["Authorization"] == "Bearer \(Fixture.secret)")
@@ -34,14 +35,20 @@ import XingchaoyiqingProvider
     }
 
     @Test func statusRequestPercentEncodesTheID() throws {
-        let request = try provider.statusRequest(taskID: "../admin task/1", model: "grok_video3", context: Fixture.context)
-        #expect(request.url.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/..%2Fadmin%20task%2F1")
+        let request = try provider.statusRequest(
+            taskID: "../admin task/1", model: "grok_video3", context: Fixture.context)
+        #expect(
+            request.url.absoluteString
+                == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/..%2Fadmin%20task%2F1")
     }
 
     @Test(arguments: [
         (#"{"id":"v","status":"queued","video_url":null,"error":null}"#, TaskStatus.queued),
         (#"{"id":"v","status":"processing","video_url":null,"error":null}"#, .processing),
-        (#"{"id":"v","status":"completed","video_url":"https://cdn.example.com/v.mp4","actualDuration":16,"error":null}"#, .completed),
+        (
+            #"{"id":"v","status":"completed","video_url":"https://cdn.example.com/v.mp4","actualDuration":16,"error":null}"#,
+            .completed
+        ),
         (#"{"id":"v","status":"failed","video_url":null,"error":"content policy violation"}"#, .failed),
         (#"{"id":"v","status":"paused"}"#, .unknown),
         (#"{"id":"v","status":"COMPLETED","video_url":"https://cdn.example.com/v.mp4"}"#, .completed),
@@ -53,10 +60,13 @@ import XingchaoyiqingProvider
     }
 
     @Test func completedAnswer() throws {
-        let snapshot = try provider.parseStatusResponse(Fixture.response(200, """
-            {"id":"v","object":"video","created":1774836724,"model":"grok_video3_max","status":"completed",
-             "video_url":"https://cdn.example.com/v.mp4","actualDuration":16.0,"error":null}
-            """), taskID: "v")
+        let snapshot = try provider.parseStatusResponse(
+            Fixture.response(
+                200,
+                """
+                {"id":"v","object":"video","created":1774836724,"model":"grok_video3_max","status":"completed",
+                 "video_url":"https://cdn.example.com/v.mp4","actualDuration":16.0,"error":null}
+                """), taskID: "v")
         #expect(snapshot.videoURL?.absoluteString == "https://cdn.example.com/v.mp4")
         #expect(snapshot.actualDuration == 16)
         #expect(snapshot.model == "grok_video3_max")
@@ -70,7 +80,8 @@ import XingchaoyiqingProvider
     }
 
     @Test func unknownStatusKeepsTheVendorWord() throws {
-        let snapshot = try provider.parseStatusResponse(Fixture.response(200, #"{"id":"v","status":"paused"}"#), taskID: "v")
+        let snapshot = try provider.parseStatusResponse(
+            Fixture.response(200, #"{"id":"v","status":"paused"}"#), taskID: "v")
         #expect(snapshot.status == .unknown)
         #expect(snapshot.rawStatus == "paused")
     }
@@ -107,15 +118,20 @@ import XingchaoyiqingProvider
     }
 
     @Test func contentRequestTargetsTheCDNWithoutCredentials() throws {
-        let snapshot = TaskSnapshot(taskID: "v", status: .completed, videoURL: URL(string: "https://cdn.example.com/v.mp4"))
+        let snapshot = TaskSnapshot(
+            taskID: "v", status: .completed, videoURL: URL(string: "https://cdn.example.com/v.mp4"))
         let request = try #require(provider.contentRequest(for: snapshot, context: Fixture.context))
         #expect(request.method == .get)
         #expect(request.url.absoluteString == "https://cdn.example.com/v.mp4")
         #expect(request.headers["Authorization"] == nil)
-        #expect(provider.contentRequest(for: TaskSnapshot(taskID: "v", status: .completed), context: Fixture.context) == nil)
+        #expect(
+            provider.contentRequest(for: TaskSnapshot(taskID: "v", status: .completed), context: Fixture.context) == nil
+        )
     }
 
-    static let submitBody = Data(#"{"id":"video_1","object":"video","created":1774836724,"model":"grok_video3","status":"queued","error":null}"#.utf8)
+    static let submitBody = Data(
+        #"{"id":"video_1","object":"video","created":1774836724,"model":"grok_video3","status":"queued","error":null}"#
+            .utf8)
 
     /// Every strict prefix of a valid answer must become `.invalidResponse`, never a trap.
     @Test(arguments: 0..<submitBody.count)

@@ -23,14 +23,17 @@ public struct AspectRatio: Sendable, Hashable, Codable, RawRepresentable, Custom
 
     /// For literals in code and tables; a malformed literal is a programming error.
     public init(stringLiteral value: String) {
-        guard let ratio = AspectRatio(rawValue: value) else { preconditionFailure("'\(value)' is not a W:H aspect ratio") }
+        guard let ratio = AspectRatio(rawValue: value) else {
+            preconditionFailure("'\(value)' is not a W:H aspect ratio")
+        }
         self = ratio
     }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let ratio = AspectRatio(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not W:H"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not W:H"))
         }
         self = ratio
     }

@@ -90,7 +90,9 @@ public struct ImageRule: Sendable, Hashable, Codable {
     /// The request fields that carry them.
     public var layout: ImageFieldLayout
 
-    public init(max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout) {
+    public init(
+        max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout
+    ) {
         self.max = max
         self.transports = transports
         self.formats = formats

@@ -116,7 +116,9 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         documentationURL = try container.decodeIfPresent(URL.self, forKey: .documentationURL)
         models = try container.decode([ModelCapabilities].self, forKey: .models)
         polling = try container.decodeIfPresent(PollingRecommendation.self, forKey: .polling)
-        resultRetention = try container.decodeIfPresent(Double.self, forKey: .resultRetentionSeconds).map { .seconds($0) }
+        resultRetention = try container.decodeIfPresent(Double.self, forKey: .resultRetentionSeconds).map {
+            .seconds($0)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

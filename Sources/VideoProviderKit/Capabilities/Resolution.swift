@@ -26,7 +26,8 @@ public struct Resolution: Sendable, Hashable, Codable, Comparable, RawRepresenta
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Resolution(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a resolution"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a resolution"))
         }
         self = value
     }

@@ -1,10 +1,11 @@
 public import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension VideoClient {
@@ -19,14 +20,17 @@ extension VideoClient {
     /// - Parameter snapshot: a completed snapshot, if the caller has one; otherwise the task's status is
     ///   fetched first.
     @discardableResult
-    public func download(_ job: VideoJob, to destination: URL, snapshot: TaskSnapshot? = nil) async throws(VideoProviderError) -> DownloadedVideo {
+    public func download(_ job: VideoJob, to destination: URL, snapshot: TaskSnapshot? = nil)
+        async throws(VideoProviderError) -> DownloadedVideo
+    {
         let entry = try registered(for: job)
         let key = entry.configuration.apiKey?.secret
         var finished = snapshot
         if finished?.status != .completed { finished = try await status(of: job) }
         guard let finished, finished.status == .completed else {
             throw VideoProviderError(
-                .download, "Task \(job.taskID) is \(finished?.status.rawValue ?? "unknown"), not completed; there is nothing to download yet.",
+                .download,
+                "Task \(job.taskID) is \(finished?.status.rawValue ?? "unknown"), not completed; there is nothing to download yet.",
                 providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: finished?.rawStatus)
         }
         guard let context = entry.context(), let base = entry.baseURL else {
@@ -34,7 +38,9 @@ extension VideoClient {
         }
         var sources: [HTTPRequest] = []
         do {
-            if let request = try entry.provider.contentRequest(for: finished, context: context) { sources.append(request) }
+            if let request = try entry.provider.contentRequest(for: finished, context: context) {
+                sources.append(request)
+            }
         } catch {
             throw Self.wrap(error, as: .download, job.providerID, job.model).redacting(key)
         }
@@ -76,12 +82,17 @@ extension VideoClient {
         return copy
     }
 
-    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL) async throws(VideoProviderError) -> DownloadedVideo {
+    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL) async throws(VideoProviderError)
+        -> DownloadedVideo
+    {
         func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
-            VideoProviderError(.download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status)
+            VideoProviderError(
+                .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status
+            )
         }
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw failure("Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed.")
+            throw failure(
+                "Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed.")
         }
         let directory = destination.deletingLastPathComponent()
         do {
@@ -90,8 +101,10 @@ extension VideoClient {
             throw failure("Cannot create \(directory.path): \(error.localizedDescription)")
         }
         let response: HTTPResponse
-        switch await send(request, provider: job.providerID, model: job.model, operation: .content,
-                          destination: .temporaryFile(in: directory), taskID: job.taskID) {
+        switch await send(
+            request, provider: job.providerID, model: job.model, operation: .content,
+            destination: .temporaryFile(in: directory), taskID: job.taskID)
+        {
         case .success(let value): response = value
         case .failure(var error):
             if error.kind != .cancelled { error.kind = .download }
@@ -106,19 +119,23 @@ extension VideoClient {
 
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
         guard response.isSuccess else {
-            let head = (try? FileHandle(forReadingFrom: file)).flatMap { handle in
-                defer { try? handle.close() }
-                return try? handle.read(upToCount: 2048)
-            } ?? Data()
+            let head =
+                (try? FileHandle(forReadingFrom: file)).flatMap { handle in
+                    defer { try? handle.close() }
+                    return try? handle.read(upToCount: 2048)
+                } ?? Data()
             let vendor = VendorResponse.error(
                 for: HTTPResponse(status: response.status, headers: response.headers, body: head),
                 provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
-            var error = failure("Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).", status: response.status)
+            var error = failure(
+                "Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).",
+                status: response.status)
             error.vendorMessage = vendor.vendorMessage
             error.vendorCode = vendor.vendorCode
             throw error
         }
-        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }),
+        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }
+        ),
             response.headers["Content-Encoding"] == nil, expected != size
         {
             throw failure("The download was cut short: \(size) of \(expected) bytes arrived.", status: response.status)
@@ -130,23 +147,29 @@ extension VideoClient {
             throw failure("Cannot move the download to \(destination.path) (errno \(errno)).")
         }
         keep = true
-        return DownloadedVideo(job: job, fileURL: destination, byteCount: size, contentType: response.headers["Content-Type"],
-                               sourceHost: request.url.host)
+        return DownloadedVideo(
+            job: job, fileURL: destination, byteCount: size, contentType: response.headers["Content-Type"],
+            sourceHost: request.url.host)
     }
 
-    private func writeInMemoryBody(_ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?) throws(VideoProviderError) -> DownloadedVideo {
+    private func writeInMemoryBody(_ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?)
+        throws(VideoProviderError) -> DownloadedVideo
+    {
         guard response.isSuccess else {
-            throw VideoProviderError(.download, "Downloading the video failed (HTTP \(response.status)).",
-                                     providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
+            throw VideoProviderError(
+                .download, "Downloading the video failed (HTTP \(response.status)).",
+                providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
         }
         do {
             try response.body.write(to: destination, options: .atomic)
         } catch {
-            throw VideoProviderError(.download, "Cannot write \(destination.path): \(error.localizedDescription)",
-                                     providerID: job.providerID, taskID: job.taskID)
+            throw VideoProviderError(
+                .download, "Cannot write \(destination.path): \(error.localizedDescription)",
+                providerID: job.providerID, taskID: job.taskID)
         }
-        return DownloadedVideo(job: job, fileURL: destination, byteCount: Int64(response.body.count),
-                               contentType: response.headers["Content-Type"], sourceHost: host)
+        return DownloadedVideo(
+            job: job, fileURL: destination, byteCount: Int64(response.body.count),
+            contentType: response.headers["Content-Type"], sourceHost: host)
     }
 
     private static func startsLikeHTML(_ file: URL) -> Bool {
@@ -190,7 +213,8 @@ extension VideoClient {
                 return Generation(job: job, snapshot: final, failedJobs: failed, video: video)
             }
             let error = taskFailure(job, final)
-            let resubmittable = configuration.resubmitFailedTasks && error.kind == .taskFailed
+            let resubmittable =
+                configuration.resubmitFailedTasks && error.kind == .taskFailed
                 && (final.status == .failed || final.status == .expired)
             guard resubmittable else {
                 var terminal = error
@@ -210,7 +234,9 @@ extension VideoClient {
 }
 
 extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws(VideoProviderError) -> T) async throws(VideoProviderError) -> T? {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws(VideoProviderError) -> T)
+        async throws(VideoProviderError) -> T?
+    {
         guard let value = self else { return nil }
         return try await transform(value)
     }

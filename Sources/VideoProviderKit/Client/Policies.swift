@@ -89,7 +89,9 @@ public enum FailureAction: Sendable, Hashable {
         if kind == .timeout && error.httpStatus == 408 { return .retry(after: error.retryAfter) }
         if kind == .connectionFailed { return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil) }
         if kind == .serverError {
-            if error.httpStatus == 500 && (error.vendorMessage ?? "").isEmpty && error.vendorCode == nil { return .ambiguous }
+            if error.httpStatus == 500 && (error.vendorMessage ?? "").isEmpty && error.vendorCode == nil {
+                return .ambiguous
+            }
             if error.httpStatus == 503, let wait = error.retryAfter, wait <= retry.maximumRetryAfter {
                 return .retry(after: wait)
             }

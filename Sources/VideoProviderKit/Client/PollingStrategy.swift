@@ -49,7 +49,8 @@ public struct PollingStrategy: Sendable, Hashable {
 
         public static func == (lhs: State, rhs: State) -> Bool {
             lhs.polls == rhs.polls && lhs.lastInterval == rhs.lastInterval
-                && lhs.lastProgress?.elapsed == rhs.lastProgress?.elapsed && lhs.lastProgress?.value == rhs.lastProgress?.value
+                && lhs.lastProgress?.elapsed == rhs.lastProgress?.elapsed
+                && lhs.lastProgress?.value == rhs.lastProgress?.value
         }
 
         public func hash(into hasher: inout Hasher) {

@@ -29,7 +29,9 @@ final class ProviderHealth: @unchecked Sendable {
     }
 
     /// Counts a failure; returns the cooldown it started, if any.
-    func recordFailure(_ id: ProviderID, now: Duration, reason: String, immediate: Bool, policy: CooldownPolicy) -> Duration? {
+    func recordFailure(_ id: ProviderID, now: Duration, reason: String, immediate: Bool, policy: CooldownPolicy)
+        -> Duration?
+    {
         guard policy.isEnabled else { return nil }
         return lock.withLock {
             var entry = entries[id] ?? Entry()

@@ -47,7 +47,9 @@ public final class VideoClient: Sendable {
         /// A fixed multipart boundary, for byte-exact tests.
         public var multipartBoundary: String?
 
-        public init(providers: [ProviderID]? = nil, excluding: Set<ProviderID> = [], validation: ValidationPolicy? = nil) {
+        public init(
+            providers: [ProviderID]? = nil, excluding: Set<ProviderID> = [], validation: ValidationPolicy? = nil
+        ) {
             self.providers = providers
             self.excluding = excluding
             self.validation = validation
@@ -85,14 +87,18 @@ public final class VideoClient: Sendable {
         let now = clock.now()
         plan.eligible.removeAll { entry in
             if options.excluding.contains(entry.providerID) {
-                plan.skipped.append(SkippedCandidate(
-                    providerID: entry.providerID, model: entry.model, reason: "excluded by the caller"))
+                plan.skipped.append(
+                    SkippedCandidate(
+                        providerID: entry.providerID, model: entry.model, reason: "excluded by the caller"))
                 return true
             }
             if let cooldown = health.cooldown(of: entry.providerID, now: now) {
-                plan.skipped.append(SkippedCandidate(
-                    providerID: entry.providerID, model: entry.model,
-                    reason: "cooling down for \(Int(cooldown.remaining.seconds.rounded(.up))) s after: \(cooldown.reason)"))
+                plan.skipped.append(
+                    SkippedCandidate(
+                        providerID: entry.providerID, model: entry.model,
+                        reason:
+                            "cooling down for \(Int(cooldown.remaining.seconds.rounded(.up))) s after: \(cooldown.reason)"
+                    ))
                 return true
             }
             return false
@@ -104,7 +110,9 @@ public final class VideoClient: Sendable {
 
     /// Creates a task on the first candidate that accepts it, retrying and falling back as the failure
     /// table says, and returns the job.
-    public func submit(_ request: VideoRequest, options: SubmitOptions = SubmitOptions()) async throws(VideoProviderError) -> VideoJob {
+    public func submit(_ request: VideoRequest, options: SubmitOptions = SubmitOptions())
+        async throws(VideoProviderError) -> VideoJob
+    {
         let plan = plan(request, options: options)
         for skipped in plan.skipped { observer(.skipped(skipped)) }
         guard !plan.eligible.isEmpty else {
@@ -117,8 +125,11 @@ public final class VideoClient: Sendable {
         for (index, entry) in plan.eligible.enumerated() {
             // A provider may have started cooling down during an earlier candidate's attempts.
             if index > 0, let cooldown = health.cooldown(of: entry.providerID, now: clock.now()) {
-                observer(.skipped(SkippedCandidate(
-                    providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)")))
+                observer(
+                    .skipped(
+                        SkippedCandidate(
+                            providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)"
+                        )))
                 continue
             }
             var attempt = 0
@@ -132,7 +143,8 @@ public final class VideoClient: Sendable {
                     attempts.append(record(entry, .accepted, nil))
                     let job = VideoJob(
                         providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID,
-                        baseURL: entry.provider.baseURL!, request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved),
+                        baseURL: entry.provider.baseURL!,
+                        request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved),
                         attempts: attempts, submittedAt: clock.wallTime(), initialSnapshot: snapshot)
                     observer(.submitted(job))
                     return job
@@ -147,8 +159,10 @@ public final class VideoClient: Sendable {
                         var ambiguous = error
                         ambiguous.kind = .ambiguousSubmission
                         ambiguous.requestMayHaveBeenSent = true
-                        ambiguous.message = "\(entry.providerID) may have created a task for \(entry.model) but gave no usable answer"
-                            + (error.httpStatus.map { " (HTTP \($0))" } ?? "") + "; not resubmitting without your say-so. Cause: \(error.message)"
+                        ambiguous.message =
+                            "\(entry.providerID) may have created a task for \(entry.model) but gave no usable answer"
+                            + (error.httpStatus.map { " (HTTP \($0))" } ?? "")
+                            + "; not resubmitting without your say-so. Cause: \(error.message)"
                         ambiguous.attempts = attempts
                         throw ambiguous
                     }
@@ -157,20 +171,26 @@ public final class VideoClient: Sendable {
                 switch action {
                 case .retry(let hinted) where attempt < configuration.retry.maximumAttempts:
                     attempts.append(record(entry, .retried, error))
-                    let delay = hinted ?? configuration.retry.backoff(afterAttempt: attempt, random: configuration.random())
-                    observer(.retry(provider: entry.providerID, model: entry.model, attempt: attempt, delay: delay, reason: error.message))
+                    let delay =
+                        hinted ?? configuration.retry.backoff(afterAttempt: attempt, random: configuration.random())
+                    observer(
+                        .retry(
+                            provider: entry.providerID, model: entry.model, attempt: attempt, delay: delay,
+                            reason: error.message))
                     do {
                         try await clock.sleep(for: delay)
                     } catch {
-                        throw VideoProviderError(.cancelled, "Cancelled while waiting to retry \(entry.providerID).",
-                                                 providerID: entry.providerID, model: entry.model, attempts: attempts)
+                        throw VideoProviderError(
+                            .cancelled, "Cancelled while waiting to retry \(entry.providerID).",
+                            providerID: entry.providerID, model: entry.model, attempts: attempts)
                     }
                     continue
                 case .retry, .fallBack:
                     attempts.append(record(entry, .fellBack, error))
                     let immediate = error.kind == .authentication
                     if let cooldown = health.recordFailure(
-                        entry.providerID, now: clock.now(), reason: error.message, immediate: immediate, policy: configuration.cooldown)
+                        entry.providerID, now: clock.now(), reason: error.message, immediate: immediate,
+                        policy: configuration.cooldown)
                     {
                         observer(.cooldown(provider: entry.providerID, duration: cooldown, reason: error.message))
                     }
@@ -186,23 +206,32 @@ public final class VideoClient: Sendable {
         }
         var final = lastError ?? plan.noCandidateError(knownModels: [])
         if plan.eligible.count > 1 || attempts.count > 1 {
-            final.message = "Every provider failed for '\(request.model)' (\(attempts.count) attempts); last: \(final.message)"
+            final.message =
+                "Every provider failed for '\(request.model)' (\(attempts.count) attempts); last: \(final.message)"
         }
         final.attempts = attempts
         final.skipped = plan.skipped
         throw final
     }
 
-    private func record(_ entry: RoutePlan.Entry, _ outcome: SubmissionAttempt.Outcome, _ error: VideoProviderError?) -> SubmissionAttempt {
+    private func record(_ entry: RoutePlan.Entry, _ outcome: SubmissionAttempt.Outcome, _ error: VideoProviderError?)
+        -> SubmissionAttempt
+    {
         SubmissionAttempt(
             providerID: entry.providerID, model: entry.model, outcome: outcome, httpStatus: error?.httpStatus,
             errorKind: error?.kind, detail: error?.message, endedAt: clock.wallTime().timeIntervalSince1970)
     }
 
-    private func attemptSubmission(_ entry: RoutePlan.Entry, options: SubmitOptions) async -> Result<TaskSnapshot, VideoProviderError> {
+    private func attemptSubmission(_ entry: RoutePlan.Entry, options: SubmitOptions) async -> Result<
+        TaskSnapshot, VideoProviderError
+    > {
         let key = entry.provider.configuration.apiKey?.secret
-        guard let context = entry.provider.context(boundary: options.multipartBoundary ?? MultipartBody.randomBoundary()) else {
-            return .failure(VideoProviderError(.configuration, "\(entry.providerID) has no base URL.", providerID: entry.providerID))
+        guard
+            let context = entry.provider.context(boundary: options.multipartBoundary ?? MultipartBody.randomBoundary())
+        else {
+            return .failure(
+                VideoProviderError(.configuration, "\(entry.providerID) has no base URL.", providerID: entry.providerID)
+            )
         }
         let request: HTTPRequest
         do {
@@ -211,7 +240,9 @@ public final class VideoClient: Sendable {
             return .failure(Self.wrap(error, as: .invalidRequest, entry.providerID, entry.model).redacting(key))
         }
         let response: HTTPResponse
-        switch await send(request, provider: entry.providerID, model: entry.model, operation: .submit, destination: .memory) {
+        switch await send(
+            request, provider: entry.providerID, model: entry.model, operation: .submit, destination: .memory)
+        {
         case .success(let value): response = value
         case .failure(let error): return .failure(error.redacting(key))
         }
@@ -237,11 +268,14 @@ public final class VideoClient: Sendable {
         let start = clock.now()
         do {
             let response = try await transport.send(request, bodyDestination: destination)
-            observer(.response(provider: provider, operation: operation, status: response.status, elapsed: clock.now() - start))
+            observer(
+                .response(
+                    provider: provider, operation: operation, status: response.status, elapsed: clock.now() - start))
             return .success(response)
         } catch {
             observer(.response(provider: provider, operation: operation, status: nil, elapsed: clock.now() - start))
-            return .failure(Self.transportFailure(error, request: request, provider: provider, model: model, taskID: taskID))
+            return .failure(
+                Self.transportFailure(error, request: request, provider: provider, model: model, taskID: taskID))
         }
     }
 
@@ -249,8 +283,9 @@ public final class VideoClient: Sendable {
         _ error: any Error, request: HTTPRequest, provider: ProviderID, model: String?, taskID: String?
     ) -> VideoProviderError {
         if error is CancellationError {
-            return VideoProviderError(.cancelled, "Cancelled.", providerID: provider, model: model, taskID: taskID,
-                                      requestMayHaveBeenSent: request.createsTask)
+            return VideoProviderError(
+                .cancelled, "Cancelled.", providerID: provider, model: model, taskID: taskID,
+                requestMayHaveBeenSent: request.createsTask)
         }
         guard let transportError = error as? HTTPTransportError else {
             return VideoProviderError(
@@ -278,7 +313,8 @@ public final class VideoClient: Sendable {
             kind = request.createsTask ? .ambiguousSubmission : .timeout
             message = "No answer from \(host) (\(provider)) in time."
         default:
-            kind = request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .connectionFailed
+            kind =
+                request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .connectionFailed
             message = "The connection to \(host) (\(provider)) failed after the request was sent."
         }
         return VideoProviderError(
@@ -286,9 +322,12 @@ public final class VideoClient: Sendable {
             requestMayHaveBeenSent: transportError.requestMayHaveBeenSent, underlying: transportError.description)
     }
 
-    static func wrap(_ error: any Error, as kind: VideoProviderError.Kind, _ provider: ProviderID, _ model: String?) -> VideoProviderError {
+    static func wrap(_ error: any Error, as kind: VideoProviderError.Kind, _ provider: ProviderID, _ model: String?)
+        -> VideoProviderError
+    {
         if let typed = error as? VideoProviderError { return typed }
-        return VideoProviderError(kind, "\(provider): \(error)", providerID: provider, model: model, underlying: String(describing: error))
+        return VideoProviderError(
+            kind, "\(provider): \(error)", providerID: provider, model: model, underlying: String(describing: error))
     }
 
     // MARK: Following
@@ -303,7 +342,9 @@ public final class VideoClient: Sendable {
     /// finishes after a terminal snapshot (completed, failed, cancelled or expired) and throws on
     /// timeout, cancellation, or a status call failure that will not heal (authentication, repeated
     /// errors). Cancelling the consuming task stops polling at once.
-    public func updates(for job: VideoJob, polling: PollingStrategy? = nil) -> AsyncThrowingStream<TaskSnapshot, any Error> {
+    public func updates(for job: VideoJob, polling: PollingStrategy? = nil) -> AsyncThrowingStream<
+        TaskSnapshot, any Error
+    > {
         let strategy = polling ?? configuration.polling
         return AsyncThrowingStream { continuation in
             let task = Task {
@@ -320,7 +361,9 @@ public final class VideoClient: Sendable {
 
     /// Follows the task to its end and returns the completed snapshot; throws
     /// ``VideoProviderError/Kind/taskFailed`` when it failed, was cancelled or expired.
-    public func result(for job: VideoJob, polling: PollingStrategy? = nil) async throws(VideoProviderError) -> TaskSnapshot {
+    public func result(for job: VideoJob, polling: PollingStrategy? = nil) async throws(VideoProviderError)
+        -> TaskSnapshot
+    {
         let final = try await follow(job, strategy: polling ?? configuration.polling) { _ in }
         guard final.status == .completed else { throw taskFailure(job, final) }
         return final
@@ -329,7 +372,8 @@ public final class VideoClient: Sendable {
     func taskFailure(_ job: VideoJob, _ snapshot: TaskSnapshot) -> VideoProviderError {
         let reason = snapshot.errorMessage.map { ": \($0)" } ?? ""
         let kind: VideoProviderError.Kind =
-            VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage) ? .contentPolicy : .taskFailed
+            VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage)
+            ? .contentPolicy : .taskFailed
         return VideoProviderError(
             kind, "Task \(job.taskID) on \(job.providerID) ended \(snapshot.status)\(reason)",
             providerID: job.providerID, model: job.model, taskID: job.taskID, vendorCode: snapshot.errorCode,
@@ -365,7 +409,8 @@ public final class VideoClient: Sendable {
     private func poll(_ job: VideoJob, entry: RegisteredProvider) async -> Result<TaskSnapshot, VideoProviderError> {
         let key = entry.configuration.apiKey?.secret
         guard let context = entry.context() else {
-            return .failure(VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID))
+            return .failure(
+                VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID))
         }
         let request: HTTPRequest
         do {
@@ -374,7 +419,10 @@ public final class VideoClient: Sendable {
             return .failure(Self.wrap(error, as: .invalidRequest, job.providerID, job.model).redacting(key))
         }
         let response: HTTPResponse
-        switch await send(request, provider: job.providerID, model: job.model, operation: .status, destination: .memory, taskID: job.taskID) {
+        switch await send(
+            request, provider: job.providerID, model: job.model, operation: .status, destination: .memory,
+            taskID: job.taskID)
+        {
         case .success(let value): response = value
         case .failure(let error): return .failure(error.redacting(key))
         }
@@ -443,14 +491,20 @@ public final class VideoClient: Sendable {
                 delay = strategy.nextDelay(
                     after: snapshot, elapsed: clock.now() - start, state: &state, recommendation: recommendation)
             case .failure(let error):
-                if error.kind == .authentication || error.kind == .cancelled || error.kind == .configuration { throw error }
+                if error.kind == .authentication || error.kind == .cancelled || error.kind == .configuration {
+                    throw error
+                }
                 consecutiveErrors += 1
-                if consecutiveErrors >= strategy.maximumConsecutiveErrors || (error.kind == .notFound && consecutiveErrors >= 3) {
+                if consecutiveErrors >= strategy.maximumConsecutiveErrors
+                    || (error.kind == .notFound && consecutiveErrors >= 3)
+                {
                     var final = error
-                    final.message = "Gave up following task \(job.taskID) after \(consecutiveErrors) failed status calls; last: \(error.message)"
+                    final.message =
+                        "Gave up following task \(job.taskID) after \(consecutiveErrors) failed status calls; last: \(error.message)"
                     throw final
                 }
-                let backoff = configuration.retry.backoff(afterAttempt: consecutiveErrors, random: configuration.random())
+                let backoff = configuration.retry.backoff(
+                    afterAttempt: consecutiveErrors, random: configuration.random())
                 delay = max(error.retryAfter ?? backoff, strategy.minimumInterval)
             }
         }

@@ -145,10 +145,12 @@ public struct HTTPBody: Sendable, Hashable {
         // The length was promised in Content-Length; a file that changed size is an error, not a
         // silently corrupt request.
         guard remaining == 0 else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [
-                NSFilePathErrorKey: url.path,
-                NSLocalizedDescriptionKey: "\(url.lastPathComponent) is shorter than when it was validated",
-            ])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [
+                    NSFilePathErrorKey: url.path,
+                    NSLocalizedDescriptionKey: "\(url.lastPathComponent) is shorter than when it was validated",
+                ])
         }
     }
 }

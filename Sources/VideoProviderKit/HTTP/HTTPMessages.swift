@@ -49,7 +49,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// Header names whose values are secrets and are shown as `[redacted]` by ``redacted()``.
-    public static let sensitiveNames: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"]
+    public static let sensitiveNames: Set<String> = [
+        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie",
+    ]
 
     /// A copy with credentials replaced by `[redacted]`, for logs, dry runs and observers.
     public func redacted() -> HTTPHeaders {
@@ -77,7 +79,10 @@ public struct HTTPRequest: Sendable, Hashable {
     /// unless it is certain the first one did not arrive, or the caller opted in.
     public var createsTask: Bool
 
-    public init(method: HTTPMethod, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .empty, createsTask: Bool = false) {
+    public init(
+        method: HTTPMethod, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .empty,
+        createsTask: Bool = false
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -98,7 +103,9 @@ public struct HTTPResponse: Sendable, Hashable {
     /// The URL that answered, after redirects.
     public var url: URL?
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(), bodyFile: URL? = nil, url: URL? = nil) {
+    public init(
+        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data(), bodyFile: URL? = nil, url: URL? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -1,6 +1,7 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The default ``HTTPTransport``, on `URLSession`.
@@ -64,7 +65,8 @@ public final class URLSessionTransport: HTTPTransport {
                 let file = try localIO { try request.body.writeToTemporaryFile(in: configuration.temporaryDirectory) }
                 stagedBody = file
                 guard let stream = InputStream(url: file) else {
-                    throw HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: "cannot stream the request body")
+                    throw HTTPTransportError(
+                        .localIO, requestMayHaveBeenSent: false, message: "cannot stream the request body")
                 }
                 urlRequest.httpBodyStream = stream
                 urlRequest.setValue(String(request.body.length), forHTTPHeaderField: "Content-Length")
@@ -90,9 +92,12 @@ public final class URLSessionTransport: HTTPTransport {
                     try FileManager.default.moveItem(at: location, to: destination)
                 } catch {
                     try? FileManager.default.removeItem(at: location)
-                    throw HTTPTransportError(.localIO, requestMayHaveBeenSent: true, message: "cannot keep the download: \(error.localizedDescription)")
+                    throw HTTPTransportError(
+                        .localIO, requestMayHaveBeenSent: true,
+                        message: "cannot keep the download: \(error.localizedDescription)")
                 }
-                return HTTPResponse(status: http.statusCode, headers: headers(of: http), bodyFile: destination, url: http.url)
+                return HTTPResponse(
+                    status: http.statusCode, headers: headers(of: http), bodyFile: destination, url: http.url)
             }
         } catch let error as HTTPTransportError {
             throw error
@@ -194,7 +199,8 @@ final class RedirectPolicy: NSObject, URLSessionTaskDelegate, @unchecked Sendabl
             }
             // Headers the original request carried are copied by URLSession; strip them by their
             // original spelling too, since header lookup can be case-sensitive on some platforms.
-            for (name, _) in request.allHTTPHeaderFields ?? [:] where HTTPHeaders.sensitiveNames.contains(name.lowercased()) {
+            for (name, _) in request.allHTTPHeaderFields ?? [:]
+            where HTTPHeaders.sensitiveNames.contains(name.lowercased()) {
                 request.setValue(nil, forHTTPHeaderField: name)
             }
         }

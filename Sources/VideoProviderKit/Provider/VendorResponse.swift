@@ -17,7 +17,9 @@ public enum VendorResponse {
                 .invalidResponse, "\(provider) answered the \(operation) with \(what).",
                 providerID: provider, model: model, taskID: taskID, httpStatus: response.status)
         }
-        if looksLikeHTML(response) { throw invalid("an HTML page (\(htmlTitle(response.body) ?? "no title")) instead of JSON") }
+        if looksLikeHTML(response) {
+            throw invalid("an HTML page (\(htmlTitle(response.body) ?? "no title")) instead of JSON")
+        }
         if response.body.isEmpty { throw invalid("an empty body") }
         let value: JSONValue
         do {
@@ -74,8 +76,10 @@ public enum VendorResponse {
     /// Words vendors use when they refuse content on policy grounds.
     public static func isContentPolicy(code: String?, message: String?) -> Bool {
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
-        return ["content_policy", "content policy", "moderation", "safety system", "policy violation",
-                "sensitive content", "inappropriate", "nsfw", "prohibited content"].contains { haystack.contains($0) }
+        return [
+            "content_policy", "content policy", "moderation", "safety system", "policy violation",
+            "sensitive content", "inappropriate", "nsfw", "prohibited content",
+        ].contains { haystack.contains($0) }
     }
 
     /// The error kind an HTTP status implies.
@@ -93,7 +97,9 @@ public enum VendorResponse {
 
     /// `Retry-After` as seconds (`120`) or an HTTP date, relative to now.
     public static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        guard let value = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            return nil
+        }
         if let seconds = Double(value), seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -105,7 +111,8 @@ public enum VendorResponse {
 
     /// The server's polling hint: `openai-poll-after-ms`, else `Retry-After`.
     public static func pollAfter(_ headers: HTTPHeaders) -> Duration? {
-        if let text = headers["openai-poll-after-ms"], let milliseconds = Int64(text.trimmingCharacters(in: .whitespaces)),
+        if let text = headers["openai-poll-after-ms"],
+            let milliseconds = Int64(text.trimmingCharacters(in: .whitespaces)),
             milliseconds >= 0
         {
             return .milliseconds(milliseconds)

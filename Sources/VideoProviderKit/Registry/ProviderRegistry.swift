@@ -99,12 +99,15 @@ public struct ProviderRegistry: Sendable {
 
     /// Registers a provider with a key and optional base URL.
     public mutating func register(
-        _ provider: any VideoProvider, apiKey: String?, baseURL: URL? = nil, additionalHeaders: HTTPHeaders = HTTPHeaders(),
+        _ provider: any VideoProvider, apiKey: String?, baseURL: URL? = nil,
+        additionalHeaders: HTTPHeaders = HTTPHeaders(),
         capabilityOverrides: [ModelCapabilities] = [], allowInsecureHTTP: Bool = false
     ) throws(VideoProviderError) {
-        try register(ProviderConfiguration(
-            provider: provider, apiKey: apiKey.map(APIKey.init), baseURL: baseURL, additionalHeaders: additionalHeaders,
-            capabilityOverrides: capabilityOverrides, allowInsecureHTTP: allowInsecureHTTP))
+        try register(
+            ProviderConfiguration(
+                provider: provider, apiKey: apiKey.map(APIKey.init), baseURL: baseURL,
+                additionalHeaders: additionalHeaders,
+                capabilityOverrides: capabilityOverrides, allowInsecureHTTP: allowInsecureHTTP))
     }
 
     /// Sets the providers, in order, that serve `model` (any spelling of it). Providers left out of the
@@ -159,19 +162,24 @@ public struct ProviderRegistry: Sendable {
             order = providers.map(\.id)
         }
         return order.compactMap { id in
-            guard let entry = provider(id), let capabilities = entry.descriptor.capabilities(for: name) else { return nil }
+            guard let entry = provider(id), let capabilities = entry.descriptor.capabilities(for: name) else {
+                return nil
+            }
             return Candidate(provider: entry, capabilities: capabilities)
         }
     }
 
     /// Who could serve `request`, in order, and why not the others. Sends nothing.
-    public func plan(for request: VideoRequest, policy: ValidationPolicy = .strict, only: [ProviderID]? = nil) -> RoutePlan {
+    public func plan(for request: VideoRequest, policy: ValidationPolicy = .strict, only: [ProviderID]? = nil)
+        -> RoutePlan
+    {
         var eligible: [RoutePlan.Entry] = []
         var skipped: [SkippedCandidate] = []
         let candidates = candidates(for: request.model, only: only)
         for candidate in candidates {
             if let reason = candidate.provider.unavailableReason {
-                skipped.append(SkippedCandidate(providerID: candidate.provider.id, model: candidate.model, reason: reason))
+                skipped.append(
+                    SkippedCandidate(providerID: candidate.provider.id, model: candidate.model, reason: reason))
                 continue
             }
             var native = request
@@ -181,9 +189,10 @@ public struct ProviderRegistry: Sendable {
                     native, capabilities: candidate.capabilities, providerID: candidate.provider.id, policy: policy)
                 eligible.append(RoutePlan.Entry(provider: candidate.provider, resolved: resolved))
             } catch {
-                skipped.append(SkippedCandidate(
-                    providerID: candidate.provider.id, model: candidate.model,
-                    reason: "cannot serve this request", violations: error.violations))
+                skipped.append(
+                    SkippedCandidate(
+                        providerID: candidate.provider.id, model: candidate.model,
+                        reason: "cannot serve this request", violations: error.violations))
             }
         }
         // Providers that exist but lack the model are worth naming when nobody has it.
@@ -195,7 +204,8 @@ public struct ProviderRegistry: Sendable {
         let scheme = url.scheme?.lowercased()
         guard scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw VideoProviderError(
-                .configuration, "The base URL for \(provider) must be an absolute https URL, not '\(url.absoluteString)'.",
+                .configuration,
+                "The base URL for \(provider) must be an absolute https URL, not '\(url.absoluteString)'.",
                 providerID: provider)
         }
         if scheme == "http" && !allowInsecureHTTP && !isLoopback(host) {
@@ -241,7 +251,8 @@ public struct RoutePlan: Sendable {
                 violations: [Violation(parameter: "model", value: model, allowed: knownModels.joined(separator: ", "))])
         }
         if skipped.count == 1, let only = skipped.first, !only.violations.isEmpty {
-            let summary = only.violations.count == 1
+            let summary =
+                only.violations.count == 1
                 ? only.violations[0].description
                 : "\(only.violations.count) problems: " + only.violations.map(\.parameter).joined(separator: ", ")
             return VideoProviderError(

@@ -45,34 +45,40 @@ public enum RequestValidator {
         // Prompt: the only required text. Counted in Unicode scalars, as most gateways count code points.
         let promptLength = request.prompt.unicodeScalars.count
         if request.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            violations.append(Violation(
-                parameter: "prompt", value: "\"\(request.prompt)\"",
-                allowed: "1–\(capabilities.promptMaxLength) characters", reason: "the prompt is empty"))
+            violations.append(
+                Violation(
+                    parameter: "prompt", value: "\"\(request.prompt)\"",
+                    allowed: "1–\(capabilities.promptMaxLength) characters", reason: "the prompt is empty"))
         } else if promptLength > capabilities.promptMaxLength {
-            violations.append(Violation(
-                parameter: "prompt", value: "\(promptLength) characters",
-                allowed: "at most \(capabilities.promptMaxLength) characters"))
+            violations.append(
+                Violation(
+                    parameter: "prompt", value: "\(promptLength) characters",
+                    allowed: "at most \(capabilities.promptMaxLength) characters"))
         }
 
         let seconds = resolveSeconds(request.seconds, capabilities.duration, model, policy, &violations, &warnings)
-        let aspectRatio = resolveAspectRatio(request.aspectRatio, capabilities.aspectRatios, model, policy, &violations, &warnings)
-        let resolution = resolveResolution(request.resolution, capabilities.resolutions, model, policy, &violations, &warnings)
+        let aspectRatio = resolveAspectRatio(
+            request.aspectRatio, capabilities.aspectRatios, model, policy, &violations, &warnings)
+        let resolution = resolveResolution(
+            request.resolution, capabilities.resolutions, model, policy, &violations, &warnings)
         let images = resolveImages(request.images, capabilities.images, model, &violations, &warnings)
 
         for key in request.vendorOptions.keys.sorted() where reservedFieldNames.contains(key) {
-            violations.append(Violation(
-                parameter: "vendor-options.\(key)", value: request.vendorOptions[key]!.description,
-                allowed: "any field but " + reservedFieldNames.sorted().joined(separator: ", "),
-                reason: "the library sets '\(key)' itself; use the typed parameter"))
+            violations.append(
+                Violation(
+                    parameter: "vendor-options.\(key)", value: request.vendorOptions[key]!.description,
+                    allowed: "any field but " + reservedFieldNames.sorted().joined(separator: ", "),
+                    reason: "the library sets '\(key)' itself; use the typed parameter"))
         }
 
         guard violations.isEmpty else {
-            let where_ = providerID.map { "\(model) on \($0)" } ?? model
-            let summary = violations.count == 1
+            let target = providerID.map { "\(model) on \($0)" } ?? model
+            let summary =
+                violations.count == 1
                 ? violations[0].description
                 : "\(violations.count) problems: " + violations.map(\.parameter).joined(separator: ", ")
             throw VideoProviderError(
-                .invalidRequest, "Invalid request for \(where_): \(summary).",
+                .invalidRequest, "Invalid request for \(target): \(summary).",
                 providerID: providerID, model: model, violations: violations)
         }
 
@@ -95,17 +101,19 @@ public enum RequestValidator {
     ) -> Int? {
         guard let requested else {
             if let value = rule.defaultSeconds { return value }
-            violations.append(Violation(
-                parameter: "seconds", value: "(none)", allowed: rule.summary,
-                reason: "\(model) has no default length; choose one"))
+            violations.append(
+                Violation(
+                    parameter: "seconds", value: "(none)", allowed: rule.summary,
+                    reason: "\(model) has no default length; choose one"))
             return nil
         }
         if rule.allows(requested) { return requested }
         if policy == .adjustToNearest && requested > 0 {
             let applied = rule.nearestAllowed(to: requested)
-            warnings.append(ValidationWarning(
-                kind: .adjusted, parameter: "seconds", requested: "\(requested)", applied: "\(applied)",
-                message: "seconds \(requested) adjusted to \(applied): \(model) allows \(rule.summary)."))
+            warnings.append(
+                ValidationWarning(
+                    kind: .adjusted, parameter: "seconds", requested: "\(requested)", applied: "\(applied)",
+                    message: "seconds \(requested) adjusted to \(applied): \(model) allows \(rule.summary)."))
             return applied
         }
         violations.append(Violation(parameter: "seconds", value: "\(requested)", allowed: rule.summary))
@@ -121,9 +129,11 @@ public enum RequestValidator {
         let allowed = rule.values.map(\.rawValue).joined(separator: ", ") + (rule.custom ? ", or any W:H" : "")
         if policy == .adjustToNearest {
             let applied = rule.nearestPreset(to: requested)
-            warnings.append(ValidationWarning(
-                kind: .adjusted, parameter: "aspect-ratio", requested: requested.rawValue, applied: applied.rawValue,
-                message: "aspect ratio \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
+            warnings.append(
+                ValidationWarning(
+                    kind: .adjusted, parameter: "aspect-ratio", requested: requested.rawValue,
+                    applied: applied.rawValue,
+                    message: "aspect ratio \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
             return applied
         }
         violations.append(Violation(parameter: "aspect-ratio", value: requested.rawValue, allowed: allowed))
@@ -136,9 +146,11 @@ public enum RequestValidator {
     ) -> Resolution? {
         guard let rule else {
             if let requested {
-                warnings.append(ValidationWarning(
-                    kind: .ignored, parameter: "resolution", requested: requested.rawValue, applied: nil,
-                    message: "resolution \(requested) ignored: \(model) does not let the caller choose a resolution."))
+                warnings.append(
+                    ValidationWarning(
+                        kind: .ignored, parameter: "resolution", requested: requested.rawValue, applied: nil,
+                        message:
+                            "resolution \(requested) ignored: \(model) does not let the caller choose a resolution."))
             }
             return nil
         }
@@ -147,9 +159,10 @@ public enum RequestValidator {
         let allowed = rule.values.map(\.rawValue).joined(separator: ", ")
         if policy == .adjustToNearest {
             let applied = rule.nearest(to: requested)
-            warnings.append(ValidationWarning(
-                kind: .adjusted, parameter: "resolution", requested: requested.rawValue, applied: applied.rawValue,
-                message: "resolution \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
+            warnings.append(
+                ValidationWarning(
+                    kind: .adjusted, parameter: "resolution", requested: requested.rawValue, applied: applied.rawValue,
+                    message: "resolution \(requested) adjusted to \(applied): \(model) allows \(allowed)."))
             return applied
         }
         violations.append(Violation(parameter: "resolution", value: requested.rawValue, allowed: allowed))
@@ -161,9 +174,10 @@ public enum RequestValidator {
         _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
     ) -> [ResolvedImage] {
         if inputs.count > rule.max {
-            violations.append(Violation(
-                parameter: "images", value: "\(inputs.count) images",
-                allowed: rule.max == 0 ? "none (\(model) is text-to-video only)" : "at most \(rule.max)"))
+            violations.append(
+                Violation(
+                    parameter: "images", value: "\(inputs.count) images",
+                    allowed: rule.max == 0 ? "none (\(model) is text-to-video only)" : "at most \(rule.max)"))
         }
         var resolved: [ResolvedImage] = []
         for (index, input) in inputs.enumerated() {
@@ -172,14 +186,17 @@ public enum RequestValidator {
             case .success(let image, let warning):
                 resolved.append(image)
                 if let warning {
-                    warnings.append(ValidationWarning(
-                        kind: .converted, parameter: parameter, requested: warning.from, applied: warning.to,
-                        message: "\(parameter) sent as \(warning.to) (given as \(warning.from)): \(model) takes "
-                            + rule.transports.map(\.rawValue).joined(separator: ", ") + "."))
+                    warnings.append(
+                        ValidationWarning(
+                            kind: .converted, parameter: parameter, requested: warning.from, applied: warning.to,
+                            message: "\(parameter) sent as \(warning.to) (given as \(warning.from)): \(model) takes "
+                                + rule.transports.map(\.rawValue).joined(separator: ", ") + "."))
                 }
             case .failure(let violation):
-                violations.append(Violation(
-                    parameter: parameter, value: violation.value, allowed: violation.allowed, reason: violation.reason))
+                violations.append(
+                    Violation(
+                        parameter: parameter, value: violation.value, allowed: violation.allowed,
+                        reason: violation.reason))
             }
         }
         return resolved
@@ -197,12 +214,14 @@ public enum RequestValidator {
             let scheme = url.scheme?.lowercased()
             if scheme == "data" {
                 guard let (bytes, declared) = decodeDataURI(url.absoluteString) else {
-                    return .failure(Violation(
-                        parameter: "", value: abbreviate(url.absoluteString),
-                        allowed: "data:image/(jpeg|png|webp);base64,…", reason: "malformed data URI"))
+                    return .failure(
+                        Violation(
+                            parameter: "", value: abbreviate(url.absoluteString),
+                            allowed: "data:image/(jpeg|png|webp);base64,…", reason: "malformed data URI"))
                 }
-                let outcome = resolveBytes(.bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
-                                           filename: nil, rule: rule, model: model)
+                let outcome = resolveBytes(
+                    .bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
+                    filename: nil, rule: rule, model: model)
                 if case .success(let image, _) = outcome, image.transport == .multipartFile {
                     return .success(image, (from: "data-uri", to: "multipart-file"))
                 }
@@ -210,30 +229,36 @@ public enum RequestValidator {
             }
             if scheme == "file" { return resolveImage(.file(url), index: index, rule: rule, model: model) }
             guard scheme == "http" || scheme == "https", url.host?.isEmpty == false else {
-                return .failure(Violation(
-                    parameter: "", value: abbreviate(url.absoluteString),
-                    allowed: "an http(s) URL, a data: URI, bytes or a local file", reason: "unsupported URL scheme"))
+                return .failure(
+                    Violation(
+                        parameter: "", value: abbreviate(url.absoluteString),
+                        allowed: "an http(s) URL, a data: URI, bytes or a local file", reason: "unsupported URL scheme")
+                )
             }
             guard rule.accepts(.publicURL) else {
-                return .failure(Violation(
-                    parameter: "", value: abbreviate(url.absoluteString), allowed: transports,
-                    reason: "\(model) does not fetch public URLs; pass the image as bytes or a file"))
+                return .failure(
+                    Violation(
+                        parameter: "", value: abbreviate(url.absoluteString), allowed: transports,
+                        reason: "\(model) does not fetch public URLs; pass the image as bytes or a file"))
             }
             return .success(.publicURL(url), nil)
         case .data(let bytes, let declared):
-            return resolveBytes(.bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
-                                filename: nil, rule: rule, model: model)
+            return resolveBytes(
+                .bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
+                filename: nil, rule: rule, model: model)
         case .file(let url):
             guard let handle = try? FileHandle(forReadingFrom: url) else {
-                return .failure(Violation(
-                    parameter: "", value: url.path, allowed: "a readable jpeg, png or webp file",
-                    reason: "cannot open the file"))
+                return .failure(
+                    Violation(
+                        parameter: "", value: url.path, allowed: "a readable jpeg, png or webp file",
+                        reason: "cannot open the file"))
             }
             defer { try? handle.close() }
             let head = (try? handle.read(upToCount: 12)) ?? Data()
             let size = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
-            return resolveBytes(.file(url, byteCount: size), head: head, declared: nil, index: index,
-                                filename: url.lastPathComponent, rule: rule, model: model)
+            return resolveBytes(
+                .file(url, byteCount: size), head: head, declared: nil, index: index,
+                filename: url.lastPathComponent, rule: rule, model: model)
         }
     }
 
@@ -244,12 +269,16 @@ public enum RequestValidator {
         let what = payload.byteCount == 1 ? "1 byte" : "\(payload.byteCount) bytes"
         let formats = rule.formats.map(\.rawValue).joined(separator: ", ")
         guard let sniffed = ImageFormat(sniffing: head) else {
-            return .failure(Violation(parameter: "", value: what + " of unknown format", allowed: formats,
-                                      reason: "not a jpeg, png or webp image"))
+            return .failure(
+                Violation(
+                    parameter: "", value: what + " of unknown format", allowed: formats,
+                    reason: "not a jpeg, png or webp image"))
         }
         if let declared, declared != sniffed {
-            return .failure(Violation(parameter: "", value: "\(what) declared \(declared)", allowed: formats,
-                                      reason: "the bytes are \(sniffed), not \(declared)"))
+            return .failure(
+                Violation(
+                    parameter: "", value: "\(what) declared \(declared)", allowed: formats,
+                    reason: "the bytes are \(sniffed), not \(declared)"))
         }
         guard rule.formats.contains(sniffed) else {
             return .failure(Violation(parameter: "", value: "\(sniffed) image", allowed: formats))
@@ -259,15 +288,18 @@ public enum RequestValidator {
             let name = filename ?? "image-\(index + 1).\(sniffed.fileExtension)"
             return .success(.upload(payload, sniffed, filename: name), nil)
         }
-        return .failure(Violation(
-            parameter: "", value: filename.map { "file \($0)" } ?? what,
-            allowed: rule.transports.map(\.rawValue).joined(separator: ", "),
-            reason: "\(model) only takes public URLs; host the image and pass its https URL"))
+        return .failure(
+            Violation(
+                parameter: "", value: filename.map { "file \($0)" } ?? what,
+                allowed: rule.transports.map(\.rawValue).joined(separator: ", "),
+                reason: "\(model) only takes public URLs; host the image and pass its https URL"))
     }
 
     /// Decodes `data:image/png;base64,…` into its bytes and declared format.
     static func decodeDataURI(_ text: String) -> (Data, ImageFormat?)? {
-        guard text.count > 5, text.prefix(5).lowercased() == "data:", let comma = text.firstIndex(of: ",") else { return nil }
+        guard text.count > 5, text.prefix(5).lowercased() == "data:", let comma = text.firstIndex(of: ",") else {
+            return nil
+        }
         let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
         let parameters = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parameters.last?.lowercased() == "base64" else { return nil }
