@@ -1,176 +1,352 @@
 import Foundation
 public import VideoProviderKit
 
-/// xAI's own video API (`grok-imagine-video`), for apps that hold an xAI key and want xAI first or last in
-/// the fallback order beside the gateways.
+/// xAI's own video API (`grok-imagine-video`, `grok-imagine-video-1.5`), for apps that hold an xAI key and
+/// want xAI first or last in the fallback order beside the gateways.
 ///
-/// Wire format (from xAI's public SDK, `xai-org/xai-sdk-python` `video.py`, and mirrors of the REST
-/// reference; see `docs/providers/xai.md` for which facts are documented and which assumed):
-/// - submit `POST https://api.x.ai/v1/videos/generations`, JSON `{model, prompt, duration, aspect_ratio,
-///   resolution, image: {url} | reference_images: [{url}]}`, answered with `{"request_id": "…"}`;
-/// - poll `GET /v1/videos/{request_id}`: HTTP 200 with `status` `pending | done | expired | failed`;
-///   `done` carries `video: {url, duration, respect_moderation}`, `failed` carries `error: {code, message}`;
-/// - errors outside a task: `{"code": "…", "error": "…"}`;
-/// - result URLs are temporary (the SDK says 24 hours) and live on a CDN (`vidgen.x.ai`), so the video is
-///   fetched without the API key.
+/// Wire format (sources and the documented/assumed split are in `docs/providers/xai.md`):
+/// - Submit: `POST https://api.x.ai/v1/videos/generations`, JSON fields in order `model`, `prompt`,
+///   `duration`, `aspect_ratio`, `resolution`, then `image: {"url": …}` for one image (image-to-video, the
+///   image is the first frame) or `reference_images: [{"url": …}, …]` for two to seven (reference-to-video,
+///   at most 10 s), then vendor options sorted by key. A URL is a public `https` address or a
+///   `data:image/…;base64,…` URI. The answer is `{"request_id": "…"}`.
+/// - Status: `GET /v1/videos/{request_id}`, HTTP 200 with `status` `pending`, `done`, `expired` or `failed`
+///   (mirrors also show `queued` and `processing`), an integer `progress`, `video: {url, duration,
+///   respect_moderation}` when done and `error: {code, message}` when failed. Both outcomes are HTTP 200.
+/// - Content: `video.url` lives on xAI's CDN (`vidgen.x.ai`) for about 24 hours and is fetched without the
+///   API key.
+/// - Errors outside a task: `{"code": "…", "error": "…"}`; a bad key is an HTTP 400 whose message says
+///   "Incorrect API key provided", which this provider reports as an authentication failure so the client
+///   falls back instead of stopping.
+///
+/// Every parser is total: HTML, empty, truncated or mistyped bodies and unknown status words become a
+/// typed ``VideoProviderError`` or a snapshot with ``TaskStatus/unknown``, never a trap.
 public struct XAIProvider: VideoProvider {
+    /// `xai`: the provider's stable identifier (and `XAI_API_KEY` for `videogen`).
     public static let id: ProviderID = "xai"
 
+    /// The submit path, relative to `https://api.x.ai`.
+    public static let submitPath = "/v1/videos/generations"
+
+    /// The longest video xAI makes from reference images (two or more images): "The maximum duration
+    /// allowed when using reference images is 10 seconds."
+    public static let referenceToVideoMaximumSeconds = 10
+
+    /// The status path for a request id, percent-encoded as one path segment (ids are vendor data: a `/`
+    /// or space in one must not change which endpoint is called).
+    public static func statusPath(requestID: String) -> String {
+        "/v1/videos/" + ProviderContext.pathSegment(requestID)
+    }
+
+    /// A provider with xAI's published capability table.
     public init() {}
 
+    /// Identity, base URL and the capability table of both models.
     public var descriptor: ProviderDescriptor { Self.descriptorValue }
+
+    // MARK: - Capability table
 
     private static let aspectRatios = AspectRatioRule(
         values: ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"], default: "16:9", custom: false)
 
+    private static let sharedAssumptions = [
+        "Default resolution 480p assumed: xAI's reference lists 480p and 720p without a default; "
+            + "third-party schemas of the same API give 480p.",
+        "Default aspect ratio 16:9 assumed: xAI's examples use it; third-party schemas of the same API give it.",
+        "Prompt limit of 4096 characters assumed: xAI states none; third-party schemas of the same API give 4096.",
+        "One image is sent as `image` (image-to-video: it becomes the first frame); two to seven as "
+            + "`reference_images` (reference-to-video, at most 10 s).",
+    ]
+
     private static func model(_ name: String, extraAssumptions: [String] = []) -> ModelCapabilities {
         ModelCapabilities(
             model: name,
+            // "Video duration in seconds. Range: [1, 15]. Default: 8."
             duration: .range(min: 1, max: 15, default: 8),
             aspectRatios: aspectRatios,
             resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
+            // "A maximum of 7 reference images"; "a public HTTPS URL or a base64-encoded data URI";
+            // image inputs are "PNG/JPEG/WebP".
             images: ImageRule(
-                max: 7, transports: [.publicURL, .dataURI], formats: [.jpeg, .png],
+                max: 7, transports: [.publicURL, .dataURI], formats: [.jpeg, .png, .webp],
                 layout: .singleOrArray(single: "image", multiple: "reference_images")),
             promptMaxLength: 4096,
             billing: .perSecond,
-            assumptions: [
-                "Image formats limited to jpeg and png (xAI's image inputs document these two; webp is not confirmed).",
-                "One image is sent as `image` (image-to-video); two to seven as `reference_images` (reference-to-video).",
-            ] + extraAssumptions)
+            assumptions: sharedAssumptions + extraAssumptions)
     }
 
     static let descriptorValue = ProviderDescriptor(
         id: id,
         name: "xAI",
         defaultBaseURL: URL(string: "https://api.x.ai"),
-        documentationURL: URL(string: "https://docs.x.ai/docs/guides/video-generations"),
+        documentationURL: URL(string: "https://docs.x.ai/developers/model-capabilities/video/generation"),
         models: [
             model("grok-imagine-video"),
             model(
                 "grok-imagine-video-1.5",
                 extraAssumptions: [
-                    "Resolutions limited to 480p and 720p as for grok-imagine-video; third-party catalogs also list 1080p for 1.5 (add it with a capability override once confirmed)."
+                    "1080p not offered: xAI's SDK and the Vercel AI SDK list 1080p for grok-imagine-video-1.5 "
+                        + "text- and image-to-video but not for reference-to-video; add it with a capability "
+                        + "override once needed."
                 ]),
         ],
+        // The SDK polls every second by default; xAI gives no recommendation, so the adaptive default applies.
         polling: nil,
+        // "The returned URL is valid for 24 hours." (xAI SDK, `VideoResponse.url`)
         resultRetention: .seconds(24 * 3600))
 
-    public func submitRequest(for request: ResolvedVideoRequest, context: ProviderContext) throws -> HTTPRequest {
-        var json = JSONBody()
-        json["model"] = .string(request.model)
-        json["prompt"] = .string(request.prompt)
-        if request.sendsDuration { json["duration"] = .int(request.seconds) }
-        json["aspect_ratio"] = .string(request.aspectRatio.rawValue)
-        if let resolution = request.resolution { json["resolution"] = .string(resolution.rawValue) }
-        let images = try request.images.map(imageObject)
-        if images.count == 1 {
-            json["image"] = images[0]
-        } else if images.count > 1 {
-            json["reference_images"] = .array(images)
-        }
-        for key in request.vendorOptions.keys.sorted() where json[key] == nil {
-            json[key] = .json(request.vendorOptions[key]!)
-        }
+    // MARK: - Submit
+
+    /// The task-creating `POST` for `request`, with every default written explicitly so that what is
+    /// billed never depends on a server-side default.
+    public func submitRequest(
+        for request: ResolvedVideoRequest, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest {
         var headers = context.standardHeaders()
         headers["Content-Type"] = "application/json"
         return HTTPRequest(
-            method: .post, url: context.url("/v1/videos/generations"), headers: headers, body: json.httpBody,
-            createsTask: true)
+            method: .post, url: context.url(Self.submitPath), headers: headers,
+            body: try submitBody(for: request).httpBody, createsTask: true)
     }
 
-    private func imageObject(_ image: ResolvedImage) throws -> JSONBody.Value {
+    /// The submit body, field by field in the order of xAI's reference.
+    ///
+    /// Throws ``VideoProviderError/Kind/invalidRequest`` for the one rule the capability table cannot
+    /// express: reference-to-video (two or more images) allows at most
+    /// ``referenceToVideoMaximumSeconds`` seconds.
+    public func submitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        if request.images.count > 1, request.sendsDuration, request.seconds > Self.referenceToVideoMaximumSeconds {
+            throw VideoProviderError(
+                .invalidRequest,
+                "Invalid request for \(request.model) on \(Self.id): xAI makes videos from reference images "
+                    + "(2 or more images) of at most \(Self.referenceToVideoMaximumSeconds) s.",
+                providerID: Self.id, model: request.model,
+                violations: [
+                    Violation(
+                        parameter: "seconds", value: "\(request.seconds)",
+                        allowed: "1–\(Self.referenceToVideoMaximumSeconds) s with 2–7 images",
+                        reason: "reference-to-video is limited to \(Self.referenceToVideoMaximumSeconds) s")
+                ])
+        }
+        var body = JSONBody()
+        body["model"] = .string(request.model)
+        body["prompt"] = .string(request.prompt)
+        if request.sendsDuration { body["duration"] = .int(request.seconds) }
+        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
+        // xAI spells resolutions in lower case (`480p`), which is the canonical spelling.
+        if let resolution = request.resolution { body["resolution"] = .string(resolution.rawValue) }
+        var images: [JSONBody.Value] = []
+        for (index, image) in request.images.enumerated() {
+            images.append(try imageObject(image, index: index, model: request.model))
+        }
+        if images.count == 1 {
+            body["image"] = images[0]
+        } else if images.count > 1 {
+            body["reference_images"] = .array(images)
+        }
+        // Sorted, so the same request always produces the same bytes.
+        for (key, value) in request.vendorOptions.sorted(by: { $0.key < $1.key }) where body[key] == nil {
+            body[key] = .json(value)
+        }
+        return body
+    }
+
+    /// `{"url": …}` for a public URL or a data URI (encoded while the body is written).
+    private func imageObject(
+        _ image: ResolvedImage, index: Int, model: String
+    ) throws(VideoProviderError) -> JSONBody.Value {
         var object = JSONBody()
         switch image {
-        case .publicURL(let url): object["url"] = .string(url.absoluteString)
-        case .dataURI(let payload, let format): object["url"] = .dataURI(payload, format)
+        case .publicURL(let url):
+            object["url"] = .string(url.absoluteString)
+        case .dataURI(let payload, let format):
+            object["url"] = .dataURI(payload, format)
         case .upload:
+            // Reachable only if a capability override lists `.multipartFile`: a table bug, not a user error.
             throw VideoProviderError(
-                .invalidRequest, "xAI takes images as URLs or data URIs, not multipart uploads.", providerID: Self.id)
+                .invalidRequest, "xAI takes images as URLs or data URIs in JSON, not as multipart uploads.",
+                providerID: Self.id, model: model,
+                violations: [
+                    Violation(
+                        parameter: "images[\(index)]", value: "multipart-file", allowed: "public-url, data-uri",
+                        reason: "the xAI body is JSON only")
+                ])
         }
         return .object(object)
     }
 
-    public func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot
-    {
+    /// Reads the submit answer `{"request_id": "…"}`.
+    ///
+    /// The answer carries only the id, so the task is reported as `queued` with no vendor status word. A
+    /// non-2xx answer, or a 2xx answer that carries an error and no id, becomes the vendor's typed error.
+    public func parseSubmitResponse(
+        _ response: HTTPResponse, for request: ResolvedVideoRequest
+    ) throws(VideoProviderError) -> TaskSnapshot {
+        let operation = "video submission"
         guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: Self.id, model: request.model, operation: "submission")
+            throw Self.error(for: response, model: request.model, operation: operation)
         }
         let json = try VendorResponse.jsonObject(
-            response, provider: Self.id, model: request.model, operation: "submission")
-        guard let id = json["request_id"]?.stringValue, !id.isEmpty else {
-            if VendorResponse.extractError(from: json).message != nil {
-                throw VendorResponse.error(
-                    for: response, provider: Self.id, model: request.model, operation: "submission")
+            response, provider: Self.id, model: request.model, operation: operation)
+        guard let requestID = Self.requestID(json) else {
+            if Self.reportsError(json) {
+                throw Self.error(for: response, model: request.model, operation: operation)
             }
             throw VideoProviderError(
-                .invalidResponse, "xai answered the submission without 'request_id'.", providerID: Self.id,
-                model: request.model, httpStatus: response.status)
+                .invalidResponse, "\(Self.id) answered the \(operation) without 'request_id'.",
+                providerID: Self.id, model: request.model, httpStatus: response.status)
         }
-        // The answer carries only the id; xAI calls the state "pending" until the video is done.
-        return TaskSnapshot(taskID: id, status: .queued, rawStatus: "pending", model: request.model)
+        return TaskSnapshot(
+            taskID: requestID, status: .queued, model: request.model,
+            pollAfter: VendorResponse.pollAfter(response.headers))
     }
 
-    public func statusRequest(taskID: String, model: String, context: ProviderContext) throws -> HTTPRequest {
-        guard !taskID.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw VideoProviderError(.invalidRequest, "An xAI request id cannot be empty.", providerID: Self.id)
+    // MARK: - Status
+
+    /// The `GET` that asks where a task stands.
+    public func statusRequest(
+        taskID: String, model: String, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest {
+        guard !taskID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw VideoProviderError(
+                .invalidRequest, "A request id is needed to ask \(Self.id) for a video's status.",
+                providerID: Self.id, model: model,
+                violations: [
+                    Violation(parameter: "task-id", value: "\"\(taskID)\"", allowed: "a non-empty request id")
+                ])
         }
         return HTTPRequest(
-            method: .get, url: context.url("/v1/videos/" + ProviderContext.pathSegment(taskID)),
-            headers: context.standardHeaders())
+            method: .get, url: context.url(Self.statusPath(requestID: taskID)), headers: context.standardHeaders())
     }
 
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws -> TaskSnapshot {
+    /// Reads the status answer.
+    ///
+    /// - `pending` is `queued` until xAI reports progress, then `processing`; `done` is `completed`;
+    ///   `expired`, `failed`, `queued` and `processing` map to their ``TaskStatus``; any other word is
+    ///   ``TaskStatus/unknown`` with the word kept in ``TaskSnapshot/rawStatus``.
+    /// - A `done` answer whose video was withheld by moderation (`respect_moderation: false`, no URL) is a
+    ///   failed task: there is nothing to download.
+    /// - An answer without `status` is `completed` when it carries `video.url`, and `queued` when it only
+    ///   echoes `request_id`; an HTTP 202 with an empty body (xAI's deferred-result convention) is `queued`.
+    /// - The snapshot carries the id that was asked about, because that is the id the caller tracks.
+    public func parseStatusResponse(
+        _ response: HTTPResponse, taskID: String
+    ) throws(VideoProviderError) -> TaskSnapshot {
+        let operation = "status request"
         guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: Self.id, taskID: taskID, operation: "status request")
+            throw Self.error(for: response, taskID: taskID, operation: operation)
         }
-        let json = try VendorResponse.jsonObject(
-            response, provider: Self.id, taskID: taskID, operation: "status request")
-        let model = json["model"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let progress = VendorResponse.progress(json["progress"])
-        guard let raw = json["status"]?.stringValue else {
-            // Mirrors answer `{"request_id": …}` alone while the task is still queued.
-            if json["request_id"]?.stringValue != nil {
-                return TaskSnapshot(taskID: taskID, status: .queued, rawStatus: nil, progress: progress, model: model)
-            }
-            if VendorResponse.extractError(from: json).message != nil {
-                throw VendorResponse.error(
-                    for: response, provider: Self.id, taskID: taskID, operation: "status request")
-            }
-            throw VideoProviderError(
-                .invalidResponse, "xai answered the status request without 'status'.", providerID: Self.id,
-                taskID: taskID, httpStatus: response.status)
+        let pollAfter = VendorResponse.pollAfter(response.headers)
+        if response.status == 202, response.body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            return TaskSnapshot(taskID: taskID, status: .queued, pollAfter: pollAfter)
         }
+        let json = try VendorResponse.jsonObject(response, provider: Self.id, taskID: taskID, operation: operation)
         let video = json["video"]
         let videoURL = VendorResponse.url(video?["url"])
-        let duration = video?["duration"]?.doubleValue.flatMap { $0 > 0 ? $0 : nil }
+        let duration = video?["duration"]?.doubleValue.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        let model = json["model"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let progress = VendorResponse.progress(json["progress"])
+
+        guard let raw = Self.rawStatus(json) else {
+            if videoURL != nil {
+                return TaskSnapshot(
+                    taskID: taskID, status: .completed, progress: 100, videoURL: videoURL, actualDuration: duration,
+                    model: model, pollAfter: pollAfter)
+            }
+            if Self.reportsError(json) {
+                throw Self.error(for: response, taskID: taskID, operation: operation)
+            }
+            if Self.requestID(json) != nil {
+                return TaskSnapshot(
+                    taskID: taskID, status: .queued, progress: progress, model: model, pollAfter: pollAfter)
+            }
+            throw VideoProviderError(
+                .invalidResponse, "\(Self.id) answered the \(operation) without 'status'.",
+                providerID: Self.id, taskID: taskID, httpStatus: response.status)
+        }
+
         var status: TaskStatus
-        switch raw.lowercased() {
-        case "pending": status = .processing
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "pending": status = (progress ?? 0) > 0 ? .processing : .queued
         case "done": status = .completed
         default: status = TaskStatus(vendorStatus: raw)
         }
-        if status == .processing, (progress ?? 0) == 0, raw.lowercased() == "pending" { status = .queued }
-        var errorCode: String?
-        var errorMessage: String?
-        if let error = json["error"] {
-            errorCode = error["code"]?.stringValue
-            errorMessage = error["message"]?.stringValue ?? error.stringValue
-        }
-        // A finished video withheld by moderation has no URL: that is a failure, not a completion.
+        var (errorCode, errorMessage) = Self.taskError(json["error"])
         if status == .completed, videoURL == nil, video?["respect_moderation"] == .bool(false) {
             status = .failed
-            errorCode = errorCode ?? "moderation"
-            errorMessage = errorMessage ?? "The video did not pass xAI's moderation; no URL is available."
+            errorMessage =
+                errorMessage ?? "The video did not pass xAI's moderation (respect_moderation: false); xAI withholds it."
+        }
+        if status == .completed || status == .queued || status == .processing {
+            // A healthy answer's `error` (usually null) is not a reason for anything.
+            (errorCode, errorMessage) = (nil, nil)
         }
         return TaskSnapshot(
             taskID: taskID, status: status, rawStatus: raw, progress: status == .completed ? 100 : progress,
             videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: duration,
-            model: model,
-            pollAfter: VendorResponse.pollAfter(response.headers))
+            model: model, pollAfter: pollAfter)
     }
 
-    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) throws -> HTTPRequest? {
+    // MARK: - Content
+
+    /// A plain `GET` of `video.url` on xAI's CDN, without the API key; `nil` when there is no URL.
+    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
         videoURLRequest(for: snapshot)
+    }
+
+    // MARK: - Field readers
+
+    /// A non-empty request id, as a string or an integer.
+    private static func requestID(_ json: JSONValue) -> String? {
+        if let text = json["request_id"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !text.isEmpty
+        {
+            return text
+        }
+        if case .int(let number)? = json["request_id"] { return String(number) }
+        return nil
+    }
+
+    private static func rawStatus(_ json: JSONValue) -> String? {
+        guard let text = json["status"]?.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return nil
+        }
+        return text
+    }
+
+    /// Whether the body reports an error (`{"code","error"}`, `{"error":{…}}`); `"error": null` does not.
+    private static func reportsError(_ json: JSONValue) -> Bool {
+        guard let error = json["error"], !error.isNull else { return false }
+        let (code, message) = VendorResponse.extractError(from: json)
+        return code != nil || message != nil
+    }
+
+    /// A task's `error: {code, message}` (or a bare string).
+    private static func taskError(_ value: JSONValue?) -> (code: String?, message: String?) {
+        func text(_ value: JSONValue?) -> String? {
+            switch value {
+            case .string(let string)? where !string.isEmpty: return string
+            case .int(let number)?: return String(number)
+            default: return nil
+            }
+        }
+        guard let value else { return (nil, nil) }
+        if case .string = value { return (nil, text(value)) }
+        return (text(value["code"]), text(value["message"]))
+    }
+
+    /// The typed error for a refused request. xAI answers a bad key with HTTP 400 ("Incorrect API key
+    /// provided"); that is an authentication failure, so the client falls back instead of stopping.
+    private static func error(
+        for response: HTTPResponse, model: String? = nil, taskID: String? = nil, operation: String
+    ) -> VideoProviderError {
+        var error = VendorResponse.error(
+            for: response, provider: id, model: model, taskID: taskID, operation: operation)
+        if response.status == 400, error.kind == .vendorRejected,
+            (error.vendorMessage ?? "").range(of: "incorrect api key", options: .caseInsensitive) != nil
+        {
+            error.kind = .authentication
+        }
+        return error
     }
 }

@@ -32,7 +32,9 @@ public enum ModelAliases {
     /// Every other spelling of `model`'s family, excluding `model` itself.
     public static func aliases(of model: String) -> [String] {
         let canonical = canonicalName(for: model)
-        return (families[canonical] ?? []).filter { $0 != model }.sorted()
+        // Names compare case-insensitively and trimmed everywhere; "itself" does too.
+        let spelling = normalize(model)
+        return (families[canonical] ?? []).filter { normalize($0) != spelling }.sorted()
     }
 
     /// Whether two names denote the same model.

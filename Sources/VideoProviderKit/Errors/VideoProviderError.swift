@@ -144,6 +144,23 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         copy.vendorCode = scrub(vendorCode)
         copy.underlying = scrub(underlying)
         copy.rawStatus = scrub(rawStatus)
+        // Violations, skipped candidates and attempts are printed by `description` too.
+        func scrub(_ violation: Violation) -> Violation {
+            Violation(
+                parameter: scrub(violation.parameter) ?? violation.parameter, value: scrub(violation.value) ?? "",
+                allowed: scrub(violation.allowed) ?? "", reason: scrub(violation.reason))
+        }
+        copy.violations = violations.map(scrub)
+        copy.skipped = skipped.map {
+            SkippedCandidate(
+                providerID: $0.providerID, model: scrub($0.model), reason: scrub($0.reason) ?? "",
+                violations: $0.violations.map(scrub))
+        }
+        copy.attempts = attempts.map {
+            SubmissionAttempt(
+                providerID: $0.providerID, model: scrub($0.model) ?? $0.model, outcome: $0.outcome,
+                httpStatus: $0.httpStatus, errorKind: $0.errorKind, detail: scrub($0.detail), endedAt: $0.endedAt)
+        }
         return copy
     }
 }

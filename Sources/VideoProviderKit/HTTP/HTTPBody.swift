@@ -79,10 +79,11 @@ public struct HTTPBody: Sendable, Hashable {
                 try Self.readFile(url, expected: count, chunkSize: chunkSize, into: sink)
             case .base64(let data):
                 // Encode whole 3-byte groups per chunk so padding appears only at the very end.
+                // Index from `startIndex`: a slice of larger data does not start at zero.
                 let step = max(3, chunkSize / 4 * 3)
-                var offset = 0
-                while offset < data.count {
-                    let end = min(offset + step, data.count)
+                var offset = data.startIndex
+                while offset < data.endIndex {
+                    let end = min(offset + step, data.endIndex)
                     try sink(data[offset..<end].base64EncodedData())
                     offset = end
                 }

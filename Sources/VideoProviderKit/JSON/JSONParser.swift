@@ -151,7 +151,8 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw fail("number out of range") }
+        // `Double("1e400")` is infinity, not nil; JSON has no infinity, so it is out of range too.
+        guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
         return .double(value)
     }
 
