@@ -213,4 +213,20 @@ import VideoProviderKit
         #expect(request.headers["Content-Type"] == "multipart/form-data; boundary=\(Fixture.boundary)")
         #expect(request.headers["Authorization"] == nil)
     }
+
+    /// A table that wrongly allowed public URLs would still never put one on the wire: the provider refuses.
+    @Test func aPublicURLThatGetsPastValidationIsRefusedNotSent() throws {
+        let valid = try Fixture.resolve(VideoRequest(model: "grok-video-3", prompt: "Rain"))
+        let request = ResolvedVideoRequest(
+            model: valid.model, prompt: valid.prompt, seconds: valid.seconds, sendsDuration: true,
+            aspectRatio: valid.aspectRatio, resolution: valid.resolution,
+            images: [.publicURL(URL(string: "https://example.com/a.png")!)], vendorOptions: [:], warnings: [],
+            capabilities: valid.capabilities)
+        let error = #expect(throws: VideoProviderError.self) {
+            try Fixture.provider.submitRequest(for: request, context: Fixture.context)
+        }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.providerID == "octopusx")
+        #expect(error?.violations.map(\.allowed) == ["multipart-file"])
+    }
 }

@@ -157,4 +157,41 @@ import VideoProviderKit
         #expect(request.headers.filter { $0.value.contains(Fixture.secret) }.map(\.name) == ["Authorization"])
         #expect(request.headers.redacted()["Authorization"] == "Bearer [redacted]")
     }
+
+    /// A table that wrongly allowed public URLs would still never put one on the wire: the provider refuses.
+    @Test func aPublicURLThatGetsPastValidationIsRefusedNotSent() throws {
+        let valid = try Fixture.resolve(VideoRequest(model: "grok-imagine-video", prompt: "Rain"))
+        let request = ResolvedVideoRequest(
+            model: valid.model, prompt: valid.prompt, seconds: valid.seconds, sendsDuration: true,
+            aspectRatio: valid.aspectRatio, resolution: valid.resolution,
+            images: [.publicURL(URL(string: "https://example.com/a.png")!)], vendorOptions: [:], warnings: [],
+            capabilities: valid.capabilities)
+        let error = #expect(throws: VideoProviderError.self) {
+            try Fixture.provider.submitRequest(for: request, context: Fixture.context)
+        }
+        #expect(error?.kind == .invalidRequest)
+        #expect(
+            error?.violations == [
+                Violation(
+                    parameter: "images[0]", value: "https://example.com/a.png", allowed: "data-uri",
+                    reason: "the OpenAI-format gateways take image bytes only")
+            ])
+    }
+
+    /// Uploaded bytes (a multipart form) are still bytes: a JSON model carries them as a data URI.
+    @Test func anUploadIsWrittenAsADataURI() throws {
+        let valid = try Fixture.resolve(VideoRequest(model: "grok-imagine-video", prompt: "Rain"))
+        let request = ResolvedVideoRequest(
+            model: valid.model, prompt: valid.prompt, seconds: valid.seconds, sendsDuration: true,
+            aspectRatio: valid.aspectRatio, resolution: valid.resolution,
+            images: [.upload(.bytes(Fixture.pngBytes), .png, filename: "a.png")], vendorOptions: [:], warnings: [],
+            capabilities: valid.capabilities)
+        let body = String(
+            decoding: try Fixture.provider.submitRequest(for: request, context: Fixture.context).body.collect(),
+            as: UTF8.self)
+        #expect(
+            body
+                == #"{"model":"grok-imagine-video","prompt":"Rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P","image":"data:image/png;base64,"#
+                + Fixture.pngBase64 + #""}"#)
+    }
 }
