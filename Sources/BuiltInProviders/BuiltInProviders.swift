@@ -1,6 +1,19 @@
+import AizfwProvider
+import DuoyuanxProvider
+import OctopusXProvider
+import OpenAICompatibleProvider
 public import VideoProviderKit
+import XAIProvider
+import XingchaoyiqingProvider
 
 /// Every provider that ships with VideoProviderKit, in the default fallback order.
+///
+/// The kyyReactApiServer gateways come first, then the OpenAI-format gateways, then xAI's own API. A
+/// provider without a default base URL (`openai-compatible`) takes part only once the app configures one.
 public enum BuiltInProviders {
-    public static let all: [any VideoProvider] = []
+    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI.
+    public static let all: [any VideoProvider] = [
+        AizfwProvider(), XingchaoyiqingProvider(), OpenAICompatibleProvider(), OctopusXProvider(), DuoyuanxProvider(),
+        XAIProvider(),
+    ]
 }

@@ -1,0 +1,107 @@
+import Foundation
+import OpenAIVideoDialect
+public import VideoProviderKit
+
+/// Any gateway that serves `grok-imagine-video` through the OpenAI-format `POST /v1/videos` JSON endpoint
+/// (new-api and its forks), wherever it is deployed.
+///
+/// There is no default base URL: every deployment has its own host, so the app must configure one. The
+/// wire format lives in `OpenAIVideoDialect`; this type holds only the capability table from the generic
+/// "OpenAI Format — Grok Imagine Video" page.
+///
+/// | Model | Duration | Ratios | Resolution | Images | Billing |
+/// |---|---|---|---|---|---|
+/// | `grok-imagine-video` | 1–15 s, default 8 | 13 presets or any W:H, default 16:9 | 480p/720p, default 480p | ≤ 7 data URIs (`image` / `images`) | per second |
+///
+/// Submit `POST {base}/v1/videos` (JSON), status `GET {base}/v1/videos/{id}`, content
+/// `GET {base}/v1/videos/{id}/content` on the same host with the key.
+///
+/// Assumptions, also listed in the model's `assumptions`:
+/// - The page says only "Minimum is 1 second"; 15 s as the longest and 8 s as the default are the
+///   upstream xAI model's.
+/// - 16:9 and 480p as defaults, 7 as the image limit, jpeg/png/webp as formats and per-second billing are
+///   not stated; they follow the upstream model.
+public struct OpenAICompatibleProvider: VideoProvider {
+    /// `openai-compatible`: the provider's stable identifier (and `OPENAI_COMPATIBLE_API_KEY` for `videogen`).
+    public static let id: ProviderID = "openai-compatible"
+
+    /// The table, exactly as the generic OpenAI-format page gives it.
+    private static let standardDescriptor = ProviderDescriptor(
+        id: id,
+        name: "OpenAI-compatible gateway",
+        // Every deployment has its own host: the page shows only paths.
+        defaultBaseURL: nil,
+        models: [
+            ModelCapabilities(
+                model: "grok-imagine-video",
+                // "Target duration in seconds. Minimum is 1 second".
+                duration: .minimum(min: 1, max: 15, default: 8),
+                // "Supports common presets 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 2:1, 1:2, 19.5:9, 9:19.5, 20:9,
+                // 9:20, as well as custom number:number ratios."
+                aspectRatios: AspectRatioRule(
+                    values: [
+                        "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9",
+                        "9:20",
+                    ],
+                    default: "16:9", custom: true),
+                // "resolution supports 480P and 720P".
+                resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
+                // "use image for a single image and images for multiple images"; each "a data URI such as
+                // data:image/png;base64,...". "Do not pass image together with images."
+                images: ImageRule(
+                    max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp],
+                    layout: OpenAIVideoDialect.jsonImageLayout),
+                // "prompt supports up to 4096 characters".
+                promptMaxLength: 4096,
+                billing: .perSecond,
+                assumptions: [
+                    "Longest length 15 s and default 8 s assumed: the document says only \"Minimum is 1 second\"; "
+                        + "15 s and 8 s are the upstream xAI grok-imagine-video model's.",
+                    "Default aspect ratio 16:9 assumed: the document lists presets but names no default.",
+                    "Default resolution 480p assumed (the upstream model's default): the document names none.",
+                    "Up to 7 reference images assumed (the upstream model's reference-image limit): the document "
+                        + "gives no count.",
+                    "jpeg, png and webp images assumed: the document shows only a data:image/png example.",
+                    "Per-second billing assumed: the document does not say how tasks are billed.",
+                ])
+        ])
+
+    private let dialect = OpenAIVideoDialect(providerID: Self.id)
+
+    /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
+    public init() {}
+
+    /// Identity, the (absent) default base URL and the capability table.
+    public var descriptor: ProviderDescriptor { Self.standardDescriptor }
+
+    public func submitRequest(
+        for request: ResolvedVideoRequest, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest {
+        try dialect.submitRequest(for: request, context: context)
+    }
+
+    public func parseSubmitResponse(
+        _ response: HTTPResponse, for request: ResolvedVideoRequest
+    ) throws(VideoProviderError) -> TaskSnapshot {
+        try dialect.parseSubmitResponse(response, for: request)
+    }
+
+    public func statusRequest(
+        taskID: String, model: String, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest {
+        try dialect.statusRequest(taskID: taskID, context: context)
+    }
+
+    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
+    {
+        try dialect.parseStatusResponse(response, taskID: taskID)
+    }
+
+    /// `GET {base}/v1/videos/{id}/content` with the key: "You can also download the result with
+    /// GET /v1/videos/{task_id}/content". The client falls back to `video_url` when it fails.
+    public func contentRequest(
+        for snapshot: TaskSnapshot, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest? {
+        try dialect.contentRequest(taskID: snapshot.taskID, context: context)
+    }
+}

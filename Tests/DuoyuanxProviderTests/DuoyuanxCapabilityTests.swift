@@ -1,0 +1,123 @@
+import DuoyuanxProvider
+import Foundation
+import OpenAIVideoDialect
+import Testing
+import VideoProviderKit
+
+/// The capability table, value by value, against Duoyuanx's "Grok Imagine Video" page (seed 004), its
+/// "Differences from Grok 1.5 / 3" table, and the project's recorded assumptions.
+@Suite struct DuoyuanxCapabilityTests {
+    let descriptor = DuoyuanxProvider().descriptor
+
+    static let familyModels = ["grok-video-1.5", "grok-video-3", "grok-video-3-pro", "grok-video-3-max"]
+
+    @Test func descriptorIdentity() {
+        #expect(DuoyuanxProvider.id == "duoyuanx")
+        #expect(DuoyuanxProvider().id == "duoyuanx")
+        #expect(descriptor.id.apiKeyEnvironmentVariable == "DUOYUANX_API_KEY")
+        #expect(descriptor.name == "Duoyuanx")
+        #expect(descriptor.defaultBaseURL?.absoluteString == "https://duoyuanx.com")
+        #expect(descriptor.documentationURL == nil)
+        #expect(descriptor.polling == nil)
+        #expect(descriptor.resultRetention == nil)
+        #expect(descriptor.models.map(\.model) == ["grok-imagine-video"] + Self.familyModels)
+    }
+
+    @Test func grokImagineVideo() throws {
+        let model = try #require(descriptor.capabilities(for: "grok-imagine-video"))
+        // "Minimum is 1 second"; 15 s and 8 s are assumed from the upstream model.
+        #expect(model.duration == .minimum(min: 1, max: 15, default: 8))
+        #expect(model.duration.summary == "1–15 s")
+        #expect(
+            model.aspectRatios.values == [
+                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9", "9:20",
+            ])
+        #expect(model.aspectRatios.default == "16:9")
+        #expect(model.aspectRatios.custom == true)
+        // "resolution supports 480P and 720P".
+        #expect(model.resolutions?.values == [.p480, .p720])
+        #expect(model.resolutions?.default == .p480)
+        #expect(model.images.max == 7)
+        #expect(model.images.transports == [.dataURI])
+        #expect(model.images.formats == [.jpeg, .png, .webp])
+        #expect(model.images.layout == .singleOrArray(single: "image", multiple: "images"))
+        #expect(model.promptMaxLength == 4096)
+        #expect(model.billing == .perSecond)
+        let assumptions = model.assumptions
+        #expect(assumptions.count == 6)
+        #expect(assumptions.contains { $0.contains("15 s") && $0.contains("8 s") && $0.contains("Minimum is 1") })
+        #expect(assumptions.contains { $0.contains("aspect ratio 16:9") })
+        #expect(assumptions.contains { $0.contains("resolution 480p") })
+        #expect(assumptions.contains { $0.contains("7 reference images") })
+        #expect(assumptions.contains { $0.contains("jpeg, png and webp") })
+        #expect(assumptions.contains { $0.contains("Per-second billing") })
+    }
+
+    @Test(arguments: familyModels)
+    func familySharedValues(name: String) throws {
+        let model = try #require(descriptor.capabilities(for: name))
+        #expect(model.aspectRatios.values == ["16:9", "9:16", "2:3", "3:2", "1:1"])
+        #expect(model.aspectRatios.default == "16:9")
+        #expect(model.aspectRatios.custom == false)
+        // Comparison table: "Resolution values | 480P, 720P | 480P, 540P, 720P, 1080P".
+        #expect(model.resolutions?.values == [.p480, .p540, .p720, .p1080])
+        #expect(model.resolutions?.default == .p720)
+        #expect(model.images.max == 7)
+        #expect(model.images.transports == [.multipartFile])
+        #expect(model.images.formats == [.jpeg, .png, .webp])
+        // Comparison table: "Image field | image / images | input_reference".
+        #expect(model.images.layout == .repeatedPart(field: "input_reference"))
+        #expect(model.promptMaxLength == 4096)
+        let assumptions = model.assumptions
+        #expect(assumptions.count == 7)
+        #expect(assumptions.contains { $0.contains("Aspect ratios 16:9, 9:16, 2:3, 3:2, 1:1") })
+        #expect(assumptions.contains { $0.contains("size 720P") })
+        #expect(assumptions.contains { $0.contains("7 reference images") })
+        #expect(assumptions.contains { $0.contains("public URLs are refused") })
+        #expect(assumptions.contains { $0.contains("4096") })
+    }
+
+    @Test(arguments: ["grok-video-1.5", "grok-video-3"])
+    func rangedFamilyModels(name: String) throws {
+        let model = try #require(descriptor.capabilities(for: name))
+        #expect(model.duration == .range(min: 6, max: 30, default: 6))
+        #expect(model.billing == .perSecond)
+        #expect(model.assumptions.contains { $0.contains("6–30 s with default 6") })
+        #expect(model.assumptions.contains { $0.contains("Per-second billing") })
+    }
+
+    /// Comparison table, "Duration rules": "10s for Pro tier, 15s for Max tier".
+    @Test(arguments: [("grok-video-3-pro", 10), ("grok-video-3-max", 15)])
+    func fixedLengthTiers(name: String, seconds: Int) throws {
+        let model = try #require(descriptor.capabilities(for: name))
+        #expect(model.duration == .fixed(value: seconds, omitted: true))
+        #expect(model.duration.isOmittedFromRequest)
+        #expect(model.billing == .perCall)
+        #expect(model.assumptions.contains { $0.contains("seconds left out") && $0.contains("\(seconds) s") })
+        #expect(model.assumptions.contains { $0.contains("Per-call billing") })
+    }
+
+    /// The encoding follows each model's image layout: JSON for `grok-imagine-video`, multipart for the rest.
+    @Test func encodingPerModel() {
+        let encodings = descriptor.models.map { OpenAIVideoDialect.Encoding(layout: $0.images.layout) }
+        #expect(encodings == [.json, .multipart, .multipart, .multipart, .multipart])
+    }
+
+    @Test(arguments: [
+        ("grok_video3", "grok-video-3"), ("grok_video3_pro", "grok-video-3-pro"),
+        ("grok_video3_max", "grok-video-3-max"),
+    ])
+    func familyAliasesFindTheNativeModels(alias: String, native: String) {
+        #expect(descriptor.capabilities(for: alias)?.model == native)
+    }
+
+    @Test(arguments: ["grok_video3_stable", "grok-video-1", "grok-imagine-video-1.5"])
+    func modelsDuoyuanxDoesNotList(name: String) {
+        #expect(descriptor.capabilities(for: name) == nil)
+    }
+
+    @Test func descriptorRoundTripsThroughJSON() throws {
+        let data = try JSONEncoder().encode(descriptor)
+        #expect(try JSONDecoder().decode(ProviderDescriptor.self, from: data) == descriptor)
+    }
+}
