@@ -12,11 +12,13 @@ struct Toolbox {
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
 
-    init(arguments: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Arguments
-        .UsageError)
-    {
+    /// - Parameter forceSimulation: a job file written in `--simulate` mode is followed in the simulator.
+    init(
+        arguments: Arguments, forceSimulation: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Arguments.UsageError) {
         self.environment = environment
-        simulate = arguments.flag("simulate")
+        simulate = arguments.flag("simulate") || forceSimulation
         var baseURLs: [ProviderID: URL] = [:]
         for entry in arguments.all("base-url") {
             guard let equals = entry.firstIndex(of: "=") else {
@@ -46,7 +48,8 @@ struct Toolbox {
         self.baseURLs = baseURLs
     }
 
-    static var providerList: String { BuiltInProviders.all.map(\.descriptor.id.rawValue).joined(separator: ", ") }
+    static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
+    static var providerList: String { providerIDs.map(\.rawValue).joined(separator: ", ") }
 
     /// Where providers with no default base URL live in the simulator.
     static func simulatedBaseURL(for id: ProviderID) -> URL {
@@ -72,6 +75,24 @@ struct Toolbox {
                 provider, apiKey: apiKey(for: provider.descriptor.id), baseURL: baseURL(for: provider))
         }
         return registry
+    }
+
+    /// A registry for exploring (`plan`, `--dry-run`): providers without a key get a placeholder so their
+    /// capabilities are still evaluated; `missingKeys` says which. The placeholder is never sent (these
+    /// commands send nothing) and headers print `[redacted]` either way.
+    func exploringRegistry() throws(VideoProviderError) -> (registry: ProviderRegistry, missingKeys: Set<ProviderID>) {
+        var registry = ProviderRegistry()
+        var missing: Set<ProviderID> = []
+        for provider in BuiltInProviders.all {
+            let id = provider.descriptor.id
+            var key = apiKey(for: id)
+            if key == nil {
+                key = "videogen-placeholder-key"
+                missing.insert(id)
+            }
+            try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))
+        }
+        return (registry, missing)
     }
 
     /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
