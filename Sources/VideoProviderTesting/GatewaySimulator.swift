@@ -513,7 +513,8 @@ extension GatewaySimulator {
 
         /// The first fault that applies to `endpoint`, used up by one.
         mutating func takeFault(for endpoint: Endpoint) -> Fault? {
-            guard
+            // Nobody lives at an unknown host: there is nothing for a fault to act on.
+            guard !endpoint.isUnknownHost,
                 let index = faults.firstIndex(where: { rule in
                     (rule.operation.map { $0 == endpoint.operation } ?? true)
                         && (rule.gatewayKey.map { $0 == endpoint.baseKey } ?? true)

@@ -220,9 +220,7 @@ struct Responses {
         let body = SampleVideo.mp4
         return HTTPResponse(
             status: 200,
-            headers: [
-                "Content-Type": SampleVideo.contentType, "Content-Length": String(body.count), "Accept-Ranges": "bytes",
-            ],
+            headers: ["Content-Type": SampleVideo.contentType, "Content-Length": String(body.count)],
             body: method.rawValue == "HEAD" ? Data() : body)
     }
 

@@ -166,11 +166,14 @@ import VideoProviderTesting
 
     @Test func anUnknownHostIsAConnectionFailure() async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
+        simulator.inject(.httpError(status: 500))
         let error = await #expect(throws: HTTPTransportError.self) {
             try await Raw.send(simulator, Raw.get("https://api.unknown.example/v1/videos/x"))
         }
         #expect(error?.kind == .connectionFailed)
         #expect(error?.requestMayHaveBeenSent == false)
+        // Nobody there for the fault to act on: it is still waiting for a real gateway.
+        #expect(simulator.pendingFaultCount == 1)
         #expect(simulator.requests.first?.gatewayName == nil)
         #expect(simulator.requests.first?.operation == .other)
     }
