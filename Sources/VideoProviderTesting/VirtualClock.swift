@@ -9,8 +9,11 @@ public import VideoProviderKit
 /// - ``Mode/autoAdvance``: `sleep(for:)` returns at once after moving time forward to the sleeper's
 ///   deadline (never backwards). Right for one flow at a time; concurrent flows share the one timeline.
 public final class VirtualClock: VideoClock, @unchecked Sendable {
+    /// How time moves.
     public enum Mode: Sendable {
+        /// Only ``VirtualClock/advance(by:)`` and ``VirtualClock/advanceToNextDeadline()`` move time.
         case manual
+        /// Every `sleep(for:)` moves time to its own deadline and returns at once.
         case autoAdvance
     }
 
@@ -29,13 +32,17 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
     private var nextID: UInt64 = 0
     private var totalSleeps = 0
 
+    /// A clock at time zero whose wall time starts at `wallOrigin` (2026-01-01 00:00:00 UTC by default, so
+    /// timestamps in tests are fixed).
     public init(mode: Mode = .autoAdvance, wallOrigin: Date = Date(timeIntervalSince1970: 1_767_225_600)) {
         self.mode = mode
         self.wallOrigin = wallOrigin
     }
 
+    /// Virtual time since the clock was made.
     public func now() -> Duration { lock.withLock { current } }
 
+    /// `wallOrigin` plus ``now()``.
     public func wallTime() -> Date { wallOrigin.addingTimeInterval(now().seconds) }
 
     /// How many times anything has slept on this clock.
@@ -44,6 +51,8 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
     /// How many sleepers are waiting (manual mode).
     public var pendingSleepers: Int { lock.withLock { sleepers.count } }
 
+    /// Waits until virtual time reaches now + `duration` (at once in ``Mode/autoAdvance``); throws
+    /// `CancellationError` when the task is cancelled.
     public func sleep(for duration: Duration) async throws {
         try Task.checkCancellation()
         if mode == .autoAdvance {
@@ -117,10 +126,12 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
 /// Real time, sped up: `sleep(for: 60 s)` at factor 60 takes one real second, and ``now()`` runs 60×
 /// fast. For demos (`videogen generate --simulate`) where a realistic task should finish in seconds.
 public struct AcceleratedClock: VideoClock {
+    /// How many virtual seconds pass per real second.
     public let factor: Double
     private let origin = ContinuousClock.now
     private let wallOrigin = Date()
 
+    /// A clock running `factor` times faster than real time, starting now.
     public init(factor: Double) {
         precondition(factor > 0, "factor must be positive")
         self.factor = factor

@@ -1,0 +1,612 @@
+public import Foundation
+public import VideoProviderKit
+
+/// An in-process ``HTTPTransport`` that plays the server side of every gateway VideoProviderKit speaks:
+/// kyyReactApiServer (aizfw, Xingchaoyiqing), the OpenAI-format `/v1/videos` dialect in JSON
+/// (`grok-imagine-video`) and multipart (the grok-video-3 family), xAI, and a CDN serving the finished
+/// videos.
+///
+/// It is written from the vendors' documentation, independently of the library's encoders: request bodies
+/// are read with `JSONSerialization` and the simulator's own multipart parser, and checked against the
+/// simulator's own model rules. A request the real gateway would refuse gets that gateway's 400 (or 401)
+/// in its own error shape. Accepted submits create tasks that move from queued through processing (with
+/// rising progress where the vendor reports it) to completed, on an injectable ``VideoClock``: with a
+/// ``VirtualClock`` a 40-second task takes no real time.
+///
+/// ```swift
+/// let clock = VirtualClock(mode: .manual)
+/// let simulator = GatewaySimulator(clock: clock)
+/// simulator.inject(.httpError(status: 429, headers: ["Retry-After": "2"]), on: .submit, times: 1)
+/// simulator.scriptNextTasks(GatewaySimulator.TaskScript(outcome: .failure(message: "GPU pool exhausted")))
+///
+/// let client = VideoClient(registry: registry, transport: simulator, clock: clock)
+/// // … drive the client, advancing `clock` …
+///
+/// #expect(simulator.count(.submit) == 2)
+/// #expect(simulator.tasks.count == 1)
+/// #expect(simulator.cdnReceivedAuthorization == false)
+/// ```
+///
+/// Everything is recorded for assertions (``requests``, ``count(_:at:)``, ``tasks``, ``task(_:)``), with
+/// credentials redacted. The simulator is thread-safe and can serve many concurrent clients.
+public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
+    /// `https://cdn.simulator.invalid`, a host distinct from every gateway.
+    public static let defaultCDNBaseURL = URL(string: "https://cdn.simulator.invalid")!
+
+    /// The clock tasks age on and delays wait on.
+    public let clock: any VideoClock
+    /// Where finished videos are served, without credentials: `{cdnBaseURL}/videos/{task id}.mp4`.
+    public let cdnBaseURL: URL
+    /// The timing of tasks on gateways that do not set their own.
+    public let timing: Timing
+
+    private let lock = NSLock()
+    // Guarded by `lock`:
+    private var state: State
+
+    /// A simulator serving `gateways` (every documented one by default) and the CDN.
+    public init(
+        clock: any VideoClock = VirtualClock(), gateways: [Gateway] = Gateway.standard(),
+        cdnBaseURL: URL = GatewaySimulator.defaultCDNBaseURL, timing: Timing = .realistic
+    ) {
+        self.clock = clock
+        self.cdnBaseURL = cdnBaseURL
+        self.timing = timing
+        state = State()
+        for gateway in gateways { state.add(gateway) }
+    }
+
+    // MARK: - Gateways
+
+    /// The gateways served, in the order they were added.
+    public var gateways: [Gateway] { lock.withLock { state.gateways } }
+
+    /// Serves `gateway`, replacing any gateway at the same base URL.
+    public func addGateway(_ gateway: Gateway) { lock.withLock { state.add(gateway) } }
+
+    /// Stops serving the gateway at `baseURL`; its host then refuses connections.
+    public func removeGateway(at baseURL: URL) {
+        let key = Endpoint.baseKey(baseURL)
+        lock.withLock { state.gateways.removeAll { Endpoint.baseKey($0.baseURL) == key } }
+    }
+
+    // MARK: - Scripting
+
+    /// Gives the next `count` tasks accepted at `gateway` (any gateway when `nil`) this script; `count: nil`
+    /// scripts every later task. Scripts queue up and are used in the order given.
+    public func scriptNextTasks(_ script: TaskScript, count: Int? = 1, at gateway: URL? = nil) {
+        guard count.map({ $0 > 0 }) ?? true else { return }
+        let key = gateway.map(resolveKey)
+        lock.withLock { state.scripts.append(ScriptRule(script: script, gatewayKey: key, remaining: count)) }
+    }
+
+    /// Replaces the script of an existing task (its timing counts from its creation). Returns `false` when
+    /// there is no such task.
+    @discardableResult
+    public func rescript(taskID: String, _ script: TaskScript) -> Bool {
+        lock.withLock {
+            guard var record = state.tasks[taskID] else { return false }
+            record.script = script
+            record.schedule(timing: timing(for: record.gatewayBaseURL, script: script))
+            state.tasks[taskID] = record
+            return true
+        }
+    }
+
+    /// Makes the next `times` requests of `operation` (any when `nil`) to `gateway` (any base URL, or any
+    /// URL under one; the CDN is ``cdnBaseURL``; any host when `nil`) suffer `fault`. `times: nil` means
+    /// always. Faults act in the order injected, one per request.
+    public func inject(_ fault: Fault, on operation: Operation? = nil, at gateway: URL? = nil, times: Int? = 1) {
+        guard times.map({ $0 > 0 }) ?? true else { return }
+        let key = gateway.map(resolveKey)
+        lock.withLock {
+            state.faults.append(FaultRule(fault: fault, operation: operation, gatewayKey: key, remaining: times))
+        }
+    }
+
+    /// Removes every fault not yet used up.
+    public func removeAllFaults() { lock.withLock { state.faults.removeAll() } }
+
+    /// How many injected faults still have uses left (an `always` fault counts once).
+    public var pendingFaultCount: Int { lock.withLock { state.faults.count } }
+
+    // MARK: - Introspection
+
+    /// Every request the transport was asked to send, in order, including refused ones
+    /// (``ReceivedRequest/delivered`` `false`).
+    public var requests: [ReceivedRequest] { lock.withLock { state.requests } }
+
+    /// The requests the server saw, optionally only one operation's and one gateway's.
+    public func requests(_ operation: Operation? = nil, at gateway: URL? = nil) -> [ReceivedRequest] {
+        let key = gateway.map(resolveKey)
+        return lock.withLock {
+            state.requests.filter { request in
+                request.delivered && (operation.map { request.operation == $0 } ?? true)
+                    && (key.map { request.gatewayBaseURL.map(Endpoint.baseKey) == $0 } ?? true)
+            }
+        }
+    }
+
+    /// How many requests the server saw, optionally only one operation's and one gateway's.
+    public func count(_ operation: Operation? = nil, at gateway: URL? = nil) -> Int {
+        requests(operation, at: gateway).count
+    }
+
+    /// Every task created, in creation order, as it stands now.
+    public var tasks: [SimulatedTask] {
+        let now = clock.now()
+        return lock.withLock { state.taskOrder.compactMap { state.tasks[$0].map { snapshot($0, now: now) } } }
+    }
+
+    /// The task with this id, as it stands now.
+    public func task(_ id: String) -> SimulatedTask? {
+        let now = clock.now()
+        return lock.withLock { state.tasks[id].map { snapshot($0, now: now) } }
+    }
+
+    /// Whether any request to the CDN carried `Authorization` (it never should: the API key must not leave
+    /// the gateway's host).
+    public var cdnReceivedAuthorization: Bool {
+        let key = Endpoint.baseKey(cdnBaseURL)
+        return lock.withLock {
+            state.requests.contains { $0.hasAuthorization && $0.gatewayBaseURL.map(Endpoint.baseKey) == key }
+        }
+    }
+
+    /// Forgets every request, task, fault and script; the gateways stay.
+    public func reset() {
+        lock.withLock {
+            let gateways = state.gateways
+            state = State()
+            state.gateways = gateways
+        }
+    }
+
+    // MARK: - HTTPTransport
+
+    /// Serves `request` as the addressed gateway or the CDN would, after any injected fault.
+    ///
+    /// Throws ``HTTPTransportError``: `.connectionFailed` for a host nobody serves or a refused connection,
+    /// the fault's kind for a dropped answer, `.cancelled` when the task is cancelled during a delay,
+    /// `.responseTooLarge` when the body exceeds a `.memory(limit:)` destination, `.localIO` when the
+    /// temporary file cannot be written.
+    public func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+        if Task.isCancelled {
+            throw HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled before sending")
+        }
+        let body: Data
+        do {
+            body = try request.body.collect()
+        } catch {
+            throw HTTPTransportError(
+                .localIO, requestMayHaveBeenSent: false,
+                message: "reading the request body failed: \(error.localizedDescription)")
+        }
+        let (endpoint, fault) = lock.withLock { () -> (Endpoint, Fault?) in
+            let endpoint = route(request)
+            return (endpoint, state.takeFault(for: endpoint))
+        }
+        if fault == .refuseConnection || endpoint.isUnknownHost {
+            lock.withLock { _ = record(request, body: body, endpoint: endpoint, fault: fault, delivered: false) }
+            throw HTTPTransportError(
+                .connectionFailed, requestMayHaveBeenSent: false,
+                message: fault == .refuseConnection
+                    ? "connection to \(request.url.host ?? "?") refused (simulated)"
+                    : "no simulated gateway at \(request.url.host ?? "?") (add one with addGateway)")
+        }
+        if case .delay(let duration)? = fault {
+            do {
+                try await clock.sleep(for: duration)
+            } catch {
+                lock.withLock { _ = record(request, body: body, endpoint: endpoint, fault: fault, delivered: false) }
+                throw HTTPTransportError(
+                    .cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
+            }
+        }
+        let now = clock.now()
+        let wall = clock.wallTime()
+        let response = lock.withLock { () -> HTTPResponse in
+            let index = record(request, body: body, endpoint: endpoint, fault: fault, delivered: true, now: now)
+            var response: HTTPResponse
+            if let fault, !fault.processesRequest {
+                response = faultResponse(fault, endpoint: endpoint)
+            } else {
+                let (answer, taskID) = handle(request, body: body, endpoint: endpoint, now: now, wall: wall)
+                response = answer
+                if let taskID { state.requests[index].taskID = taskID }
+            }
+            response = damaged(response, by: fault)
+            response.url = request.url
+            if case .dropResponse? = fault {
+                state.requests[index].responseStatus = nil
+            } else {
+                state.requests[index].responseStatus = response.status
+            }
+            return response
+        }
+        if case .dropResponse(let kind)? = fault {
+            throw HTTPTransportError(
+                kind, requestMayHaveBeenSent: true,
+                message: "the connection to \(request.url.host ?? "?") broke before the answer arrived (simulated)")
+        }
+        return try deliver(response, to: bodyDestination)
+    }
+
+    // MARK: - Internals
+
+    private func resolveKey(_ url: URL) -> String {
+        lock.withLock { Endpoint.route(url, method: .get, gateways: state.gateways, cdn: cdnBaseURL).baseKey }
+            ?? Endpoint.baseKey(url)
+    }
+
+    private func route(_ request: HTTPRequest) -> Endpoint {
+        Endpoint.route(request.url, method: request.method, gateways: state.gateways, cdn: cdnBaseURL)
+    }
+
+    private func timing(for gatewayBaseURL: URL, script: TaskScript) -> (queued: Duration, processing: Duration?) {
+        let key = Endpoint.baseKey(gatewayBaseURL)
+        let base = state.gateways.first { Endpoint.baseKey($0.baseURL) == key }?.timing ?? timing
+        return (script.queued ?? base.queued, script.processing)
+    }
+
+    /// Appends the record of a request and returns its index. Called with the lock held.
+    private func record(
+        _ request: HTTPRequest, body: Data, endpoint: Endpoint, fault: Fault?, delivered: Bool, now: Duration? = nil
+    ) -> Int {
+        let contentType = request.headers["Content-Type"] ?? ""
+        var parts: [MultipartPart]?
+        var json: JSONValue?
+        if SubmitValidator.mediaTypeOf(contentType) == "multipart/form-data" {
+            parts = try? MultipartReader.parse(body, boundary: MultipartReader.boundary(fromContentType: contentType))
+        } else {
+            json = SimulatorJSON.object(body)
+        }
+        let authorization = request.headers["Authorization"]
+        let received = ReceivedRequest(
+            sequence: state.requests.count + 1, receivedAt: now ?? clock.now(), method: request.method,
+            url: request.url, headers: request.headers.redacted(), hasAuthorization: authorization != nil,
+            body: body, json: json, parts: parts, gatewayName: endpoint.gatewayName,
+            gatewayBaseURL: endpoint.baseURL, operation: endpoint.operation, taskID: endpoint.taskID,
+            delivered: delivered, responseStatus: nil, fault: fault,
+            bearerToken: Auth.bearerToken(authorization).map(APIKey.init))
+        state.requests.append(received)
+        return state.requests.count - 1
+    }
+
+    /// The answer to a request that reached the server. Called with the lock held.
+    private func handle(
+        _ request: HTTPRequest, body: Data, endpoint: Endpoint, now: Duration, wall: Date
+    ) -> (HTTPResponse, String?) {
+        switch endpoint.target {
+        case .unknownHost:
+            return (Responses.plain(404, "Not Found"), nil)
+        case .cdn(let file):
+            return (cdn(file: file, method: request.method, now: now), nil)
+        case .gateway(let gateway, let action):
+            let responses = Responses(dialect: gateway.dialect)
+            switch action {
+            case .unknownPath:
+                return (
+                    responses.error(404, "No route for \(request.method) \(request.url.path).", code: "not_found"), nil
+                )
+            case .wrongMethod(let allowed):
+                var response = responses.error(
+                    405, "\(request.method) is not allowed here; use \(allowed).", code: "method_not_allowed")
+                response.headers["Allow"] = allowed
+                return (response, nil)
+            default:
+                break
+            }
+            if let failure = Auth.check(request.headers["Authorization"], gateway: gateway) {
+                return (responses.error(401, failure.message, code: failure.code), nil)
+            }
+            switch action {
+            case .submit:
+                return submit(request, body: body, gateway: gateway, responses: responses, now: now, wall: wall)
+            case .status(let id):
+                return (status(id: id, gateway: gateway, responses: responses, now: now), id)
+            case .content(let id):
+                return (content(id: id, gateway: gateway, responses: responses, method: request.method, now: now), id)
+            case .unknownPath, .wrongMethod:
+                return (responses.error(404, "Not found.", code: "not_found"), nil)
+            }
+        }
+    }
+
+    private func submit(
+        _ request: HTTPRequest, body: Data, gateway: Gateway, responses: Responses, now: Duration, wall: Date
+    ) -> (HTTPResponse, String?) {
+        let accepted: AcceptedSubmission
+        do {
+            accepted = try SubmitValidator.validate(headers: request.headers, body: body, gateway: gateway)
+        } catch {
+            return (responses.error(error.status, error.message, code: error.code), nil)
+        }
+        let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
+        let id = TaskRecord.newID(gateway.dialect)
+        var record = TaskRecord(
+            id: id, gatewayName: gateway.name, gatewayBaseURL: gateway.baseURL, dialect: gateway.dialect,
+            submission: accepted, createdAt: now, createdWall: wall, script: script,
+            videoURL: cdnBaseURL.appendingPathComponent("videos").appendingPathComponent("\(id).mp4"))
+        let base = gateway.timing ?? timing
+        record.schedule(
+            timing: (
+                script.queued ?? base.queued,
+                script.processing ?? base.processing(forVideoSeconds: accepted.seconds)
+            ))
+        state.tasks[id] = record
+        state.taskOrder.append(id)
+        var response = responses.submitted(record)
+        if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }
+        return (response, id)
+    }
+
+    private func status(id: String, gateway: Gateway, responses: Responses, now: Duration) -> HTTPResponse {
+        guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
+        else {
+            return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
+        }
+        record.statusQueries += 1
+        let (phase, progress) = record.phase(at: now)
+        var view = StatusView(record: record, phase: phase, progress: progress, revealsVideoURL: true)
+        if let word = record.script.unknownStatus, record.statusQueries <= record.script.unknownStatusPolls {
+            view.overrideStatus = word
+        } else if phase == .completed {
+            record.completedAnswers += 1
+            view.revealsVideoURL = record.completedAnswers > record.script.completedWithoutVideoURLPolls
+        }
+        state.tasks[id] = record
+        var response = responses.status(view)
+        if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }
+        return response
+    }
+
+    private func content(
+        id: String, gateway: Gateway, responses: Responses, method: HTTPMethod, now: Duration
+    ) -> HTTPResponse {
+        guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
+        else {
+            return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
+        }
+        let (phase, _) = record.phase(at: now)
+        guard phase == .completed, record.script.outcome == .success else {
+            return responses.error(
+                404, "The video of task '\(id)' is not available (status: \(phase)).", code: "video_not_ready")
+        }
+        record.downloads += 1
+        state.tasks[id] = record
+        return Responses.video(method: method)
+    }
+
+    private func cdn(file: String, method: HTTPMethod, now: Duration) -> HTTPResponse {
+        guard method == .get || method.rawValue == "HEAD" else {
+            return Responses.cdnError(405, code: "MethodNotAllowed", "The specified method is not allowed.")
+        }
+        guard file.hasSuffix(".mp4"), var record = state.tasks[String(file.dropLast(4))] else {
+            return Responses.cdnError(404, code: "NoSuchKey", "The specified key does not exist.")
+        }
+        let (phase, _) = record.phase(at: now)
+        guard phase == .completed, record.script.outcome == .success else {
+            return Responses.cdnError(404, code: "NoSuchKey", "The specified key does not exist.")
+        }
+        if let lifetime = (record.gatewayTiming(in: state.gateways) ?? timing).videoURLLifetime,
+            now > record.finishesAt + lifetime
+        {
+            return Responses.cdnError(403, code: "AccessDenied", "Request has expired.")
+        }
+        record.downloads += 1
+        state.tasks[record.id] = record
+        return Responses.video(method: method)
+    }
+
+    /// The answer a non-processing fault gives. Called with the lock held.
+    private func faultResponse(_ fault: Fault, endpoint: Endpoint) -> HTTPResponse {
+        switch fault {
+        case .httpError(let status, let message, let code, let headers):
+            var response: HTTPResponse
+            switch endpoint.target {
+            case .gateway(let gateway, _):
+                response = Responses(dialect: gateway.dialect).error(status, message, code: code, vendorCode: true)
+            case .cdn: response = Responses.cdnError(status, code: code ?? "SimulatedError", message)
+            case .unknownHost: response = Responses.plain(status, message)
+            }
+            for field in headers { response.headers[field.name] = field.value }
+            return response
+        case .htmlErrorPage(let status):
+            return Responses.html(status)
+        case .response(let status, let headers, let body):
+            return HTTPResponse(status: status, headers: headers, body: body)
+        default:
+            return Responses.plain(500, "unexpected fault")
+        }
+    }
+
+    /// The real answer, damaged by a processing fault.
+    private func damaged(_ response: HTTPResponse, by fault: Fault?) -> HTTPResponse {
+        var copy = response
+        switch fault {
+        case .truncatedJSON?:
+            copy.body = copy.body.prefix(copy.body.count / 2)
+        case .emptyBody?:
+            copy.body = Data()
+            copy.headers["Content-Length"] = "0"
+        case .wrongContentType(let type)?:
+            copy.headers["Content-Type"] = type
+        case .extraHeaders(let headers)?:
+            for field in headers { copy.headers[field.name] = field.value }
+        default:
+            break
+        }
+        return copy
+    }
+
+    private func deliver(_ response: HTTPResponse, to destination: ResponseBodyDestination) throws -> HTTPResponse {
+        switch destination {
+        case .memory(let limit):
+            guard response.body.count <= limit else {
+                throw HTTPTransportError(
+                    .responseTooLarge, requestMayHaveBeenSent: true,
+                    message: "the answer has \(response.body.count) bytes; the limit is \(limit)")
+            }
+            return response
+        case .temporaryFile(let directory):
+            let file = directory.appendingPathComponent("gateway-simulator-\(UUID().uuidString).download")
+            do {
+                try response.body.write(to: file)
+            } catch {
+                throw HTTPTransportError(
+                    .localIO, requestMayHaveBeenSent: true,
+                    message: "writing the answer to \(directory.path) failed: \(error.localizedDescription)")
+            }
+            var copy = response
+            copy.body = Data()
+            copy.bodyFile = file
+            return copy
+        }
+    }
+
+    private func snapshot(_ record: TaskRecord, now: Duration) -> SimulatedTask {
+        let (phase, progress) = record.phase(at: now)
+        return SimulatedTask(
+            id: record.id, gatewayName: record.gatewayName, gatewayBaseURL: record.gatewayBaseURL,
+            dialect: record.dialect, model: record.submission.model, prompt: record.submission.prompt,
+            requestedSeconds: record.submission.requestedSeconds, seconds: record.submission.seconds,
+            aspectRatio: record.submission.aspectRatio, resolution: record.submission.resolution,
+            imageCount: record.submission.imageCount, createdAt: record.createdAt, finishesAt: record.finishesAt,
+            script: record.script, phase: phase, progress: Int(progress), videoURL: record.videoURL,
+            statusQueries: record.statusQueries, downloads: record.downloads)
+    }
+}
+
+// MARK: - State
+
+extension GatewaySimulator {
+    struct FaultRule {
+        let fault: Fault
+        let operation: Operation?
+        let gatewayKey: String?
+        var remaining: Int?
+    }
+
+    struct ScriptRule {
+        let script: TaskScript
+        let gatewayKey: String?
+        var remaining: Int?
+    }
+
+    struct State {
+        var gateways: [Gateway] = []
+        var requests: [ReceivedRequest] = []
+        var tasks: [String: TaskRecord] = [:]
+        var taskOrder: [String] = []
+        var faults: [FaultRule] = []
+        var scripts: [ScriptRule] = []
+
+        mutating func add(_ gateway: Gateway) {
+            let key = Endpoint.baseKey(gateway.baseURL)
+            if let index = gateways.firstIndex(where: { Endpoint.baseKey($0.baseURL) == key }) {
+                gateways[index] = gateway
+            } else {
+                gateways.append(gateway)
+            }
+        }
+
+        /// The first fault that applies to `endpoint`, used up by one.
+        mutating func takeFault(for endpoint: Endpoint) -> Fault? {
+            // Nobody lives at an unknown host: there is nothing for a fault to act on.
+            guard !endpoint.isUnknownHost,
+                let index = faults.firstIndex(where: { rule in
+                    (rule.operation.map { $0 == endpoint.operation } ?? true)
+                        && (rule.gatewayKey.map { $0 == endpoint.baseKey } ?? true)
+                })
+            else { return nil }
+            let fault = faults[index].fault
+            if let remaining = faults[index].remaining {
+                if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
+            }
+            return fault
+        }
+
+        /// The script for the next task at the gateway with `key`, used up by one.
+        mutating func takeScript(for key: String) -> TaskScript {
+            guard let index = scripts.firstIndex(where: { $0.gatewayKey.map { $0 == key } ?? true }) else {
+                return .success
+            }
+            let script = scripts[index].script
+            if let remaining = scripts[index].remaining {
+                if remaining <= 1 { scripts.remove(at: index) } else { scripts[index].remaining = remaining - 1 }
+            }
+            return script
+        }
+    }
+
+    /// A task's full record. Its phase is computed from the clock whenever it is asked for.
+    struct TaskRecord {
+        let id: String
+        let gatewayName: String
+        let gatewayBaseURL: URL
+        let dialect: Dialect
+        let submission: AcceptedSubmission
+        let createdAt: Duration
+        let createdWall: Date
+        var script: TaskScript
+        let videoURL: URL
+        var startsAt: Duration = .zero
+        var finishesAt: Duration = .zero
+        var statusQueries = 0
+        var completedAnswers = 0
+        var downloads = 0
+
+        init(
+            id: String, gatewayName: String, gatewayBaseURL: URL, dialect: Dialect, submission: AcceptedSubmission,
+            createdAt: Duration, createdWall: Date, script: TaskScript, videoURL: URL
+        ) {
+            self.id = id
+            self.gatewayName = gatewayName
+            self.gatewayBaseURL = gatewayBaseURL
+            self.dialect = dialect
+            self.submission = submission
+            self.createdAt = createdAt
+            self.createdWall = createdWall
+            self.script = script
+            self.videoURL = videoURL
+        }
+
+        /// Sets the queued and processing phases; a `nil` processing time keeps the current length.
+        mutating func schedule(timing: (queued: Duration, processing: Duration?)) {
+            let processing = timing.processing ?? (finishesAt - startsAt)
+            startsAt = createdAt + max(.zero, timing.queued)
+            finishesAt = startsAt + max(.zero, processing)
+        }
+
+        func gatewayTiming(in gateways: [Gateway]) -> Timing? {
+            let key = Endpoint.baseKey(gatewayBaseURL)
+            return gateways.first { Endpoint.baseKey($0.baseURL) == key }?.timing
+        }
+
+        /// Where the task stands at `now`, with progress 0–100 (fractional while processing).
+        func phase(at now: Duration) -> (Phase, Double) {
+            if now < startsAt { return (.queued, 0) }
+            if now < finishesAt {
+                let fraction = (now - startsAt) / (finishesAt - startsAt)
+                return (.processing, min(99, max(1, fraction * 100)))
+            }
+            switch script.outcome {
+            case .success: return (.completed, 100)
+            case .failure, .moderated: return (.failed, 100)
+            case .expired: return (.expired, 100)
+            case .cancelled: return (.cancelled, 100)
+            }
+        }
+
+        /// A new id in the dialect's format.
+        static func newID(_ dialect: Dialect) -> String {
+            let uuid = UUID().uuidString.lowercased()
+            switch dialect {
+            case .kyyReact: return "video_\(uuid)"
+            case .openAIFormat: return "video_\(uuid.replacingOccurrences(of: "-", with: ""))"
+            case .xAI: return uuid
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import VideoProviderKit
+
+/// Where a request goes: which gateway (or the CDN) and which of its endpoints.
+struct Endpoint {
+    enum Action {
+        case submit
+        case status(String)
+        case content(String)
+        case unknownPath
+        case wrongMethod(allowed: String)
+    }
+
+    enum Target {
+        case gateway(GatewaySimulator.Gateway, Action)
+        case cdn(file: String)
+        case unknownHost
+    }
+
+    let target: Target
+    let baseURL: URL?
+
+    var isUnknownHost: Bool {
+        if case .unknownHost = target { return true }
+        return false
+    }
+
+    var baseKey: String? { baseURL.map(Self.baseKey) }
+
+    var gatewayName: String? {
+        switch target {
+        case .gateway(let gateway, _): return gateway.name
+        case .cdn: return "CDN"
+        case .unknownHost: return nil
+        }
+    }
+
+    var operation: GatewaySimulator.Operation {
+        switch target {
+        case .gateway(_, .submit): return .submit
+        case .gateway(_, .status): return .status
+        case .gateway(_, .content), .cdn: return .content
+        case .gateway(_, .unknownPath), .gateway(_, .wrongMethod), .unknownHost: return .other
+        }
+    }
+
+    var taskID: String? {
+        switch target {
+        case .gateway(_, .status(let id)), .gateway(_, .content(let id)): return id
+        case .cdn(let file) where file.hasSuffix(".mp4"): return String(file.dropLast(4))
+        default: return nil
+        }
+    }
+
+    /// `scheme://host:port`, lower-cased, with the default port made explicit.
+    static func origin(_ components: URLComponents) -> String? {
+        guard let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        let port = components.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(host):\(port)"
+    }
+
+    /// The origin plus the path prefix without a trailing slash: how gateways are told apart.
+    static func baseKey(_ url: URL) -> String {
+        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            let origin = origin(components)
+        else { return url.absoluteString }
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        return origin + path
+    }
+
+    static func route(
+        _ url: URL, method: HTTPMethod, gateways: [GatewaySimulator.Gateway], cdn: URL
+    ) -> Endpoint {
+        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            let origin = origin(components)
+        else { return Endpoint(target: .unknownHost, baseURL: nil) }
+        let path = components.percentEncodedPath
+        var best: (gateway: GatewaySimulator.Gateway?, base: URL, prefixLength: Int)?
+        let candidates: [(GatewaySimulator.Gateway?, URL)] = gateways.map { ($0, $0.baseURL) } + [(nil, cdn)]
+        for (gateway, base) in candidates {
+            let key = baseKey(base)
+            guard key == origin || key.hasPrefix(origin + "/") else { continue }
+            let prefix = String(key.dropFirst(origin.count))
+            guard path == prefix || path.hasPrefix(prefix + "/") || (prefix.isEmpty && path.isEmpty) else { continue }
+            if best.map({ prefix.count > $0.prefixLength }) ?? true {
+                best = (gateway, base, prefix.count)
+            }
+        }
+        guard let best else {
+            // A served host, but no gateway's path prefix: that host answers 404.
+            if let gateway = gateways.first(where: {
+                let key = baseKey($0.baseURL)
+                return key == origin || key.hasPrefix(origin + "/")
+            }) {
+                return Endpoint(target: .gateway(gateway, .unknownPath), baseURL: gateway.baseURL)
+            }
+            return Endpoint(target: .unknownHost, baseURL: nil)
+        }
+        let segments = path.dropFirst(best.prefixLength).split(separator: "/").map {
+            $0.removingPercentEncoding ?? String($0)
+        }
+        guard let gateway = best.gateway else {
+            let file = segments.count == 2 && segments[0] == "videos" ? segments[1] : ""
+            return Endpoint(target: .cdn(file: file), baseURL: best.base)
+        }
+        return Endpoint(
+            target: .gateway(gateway, action(segments, method: method, dialect: gateway.dialect)), baseURL: best.base)
+    }
+
+    private static func action(_ segments: [String], method: HTTPMethod, dialect: GatewaySimulator.Dialect) -> Action {
+        func expect(_ allowed: HTTPMethod, _ action: Action) -> Action {
+            method == allowed ? action : .wrongMethod(allowed: allowed.rawValue)
+        }
+        switch dialect {
+        case .kyyReact:
+            if segments == ["v1", "grok", "videos"] { return expect(.post, .submit) }
+            if segments.count == 3, segments[0] == "v1", segments[1] == "result" {
+                return expect(.get, .status(segments[2]))
+            }
+        case .openAIFormat:
+            if segments == ["v1", "videos"] { return expect(.post, .submit) }
+            if segments.count == 3, segments[0] == "v1", segments[1] == "videos" {
+                return expect(.get, .status(segments[2]))
+            }
+            if segments.count == 4, segments[0] == "v1", segments[1] == "videos", segments[3] == "content" {
+                return expect(.get, .content(segments[2]))
+            }
+        case .xAI:
+            if segments == ["v1", "videos", "generations"] { return expect(.post, .submit) }
+            if segments.count == 3, segments[0] == "v1", segments[1] == "videos" {
+                return expect(.get, .status(segments[2]))
+            }
+        }
+        return .unknownPath
+    }
+}
+
+/// `Authorization: Bearer <token>` checks.
+enum Auth {
+    /// The token of a `Bearer` header, or `nil` when the header is missing, another scheme, or empty.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Why the header does not authorize a request to `gateway`, or `nil` when it does. Messages never
+    /// repeat the key.
+    static func check(_ header: String?, gateway: GatewaySimulator.Gateway) -> (message: String, code: String)? {
+        guard header != nil else {
+            return ("Missing Authorization header; send 'Authorization: Bearer <API key>'.", "missing_api_key")
+        }
+        guard let token = bearerToken(header) else {
+            return ("The Authorization header must be 'Bearer <API key>' with a non-empty key.", "invalid_api_key")
+        }
+        if let expected = gateway.expectedAPIKey, expected.secret != token {
+            return ("Invalid API key.", "invalid_api_key")
+        }
+        return nil
+    }
+}
