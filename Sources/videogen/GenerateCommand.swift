@@ -236,6 +236,7 @@ enum GenerateCommand {
             } else {
                 console.out(
                     "Completed: \(result.job.providerID) · \(result.job.model) · task \(result.job.taskID) in \(Render.elapsed(elapsed))"
+                        + (toolbox.simulate ? " (simulated time)" : "")
                 )
                 if let video = result.video {
                     console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")

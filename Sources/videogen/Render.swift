@@ -171,7 +171,6 @@ enum Render {
                 ])
             }
         }
-        json["billable"] = billableJSON(resolved.billableEstimate)
         json["warnings"] = resolved.warnings.map(\.message)
         return json
     }

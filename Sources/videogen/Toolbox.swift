@@ -5,12 +5,14 @@ import VideoProviderTesting
 
 /// Builds the registry, transport and clock a command runs with, from the environment and options.
 struct Toolbox {
-    /// Speed-up of the simulated clock: a minute-long simulated task finishes in about a second.
+    /// Speed-up of the simulated clock: a minute-long simulated task finishes in about 1.5 s. The
+    /// `VIDEOGEN_SIMULATION_SPEEDUP` environment variable overrides it (tests run faster).
     static let simulationSpeedup = 40.0
 
     let environment: [String: String]
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
+    let script: SimulatedGateways.Script
 
     /// - Parameter forceSimulation: a job file written in `--simulate` mode is followed in the simulator.
     init(
@@ -46,6 +48,36 @@ struct Toolbox {
             baseURLs[id] = url
         }
         self.baseURLs = baseURLs
+
+        var script = SimulatedGateways.Script()
+        if let name = arguments.value("simulate-outcome") {
+            guard let outcome = SimulatedGateways.outcomes[name] else {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-outcome must be one of \(SimulatedGateways.outcomes.keys.sorted().joined(separator: ", ")), not '\(name)'"
+                )
+            }
+            script.outcome = outcome
+        }
+        for entry in arguments.all("simulate-fault") {
+            guard let equals = entry.firstIndex(of: "="),
+                let fault = SimulatedGateways.fault(String(entry[entry.index(after: equals)...]))
+            else {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-fault takes ID=KIND (KIND: \(SimulatedGateways.faultKinds)), not '\(entry)'")
+            }
+            let id = ProviderID(String(entry[..<equals]))
+            guard Self.providerIDs.contains(id) else {
+                throw Arguments.UsageError(
+                    description: "--simulate-fault names an unknown provider '\(id)'; known: \(Self.providerList)")
+            }
+            script.faults.append((id, fault))
+        }
+        if !simulate && (arguments.value("simulate-outcome") != nil || !arguments.all("simulate-fault").isEmpty) {
+            throw Arguments.UsageError(description: "--simulate-outcome and --simulate-fault need --simulate")
+        }
+        self.script = script
     }
 
     static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
@@ -98,7 +130,10 @@ struct Toolbox {
     /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
     func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
         guard simulate else { return (URLSessionTransport(), SystemClock()) }
-        let clock = AcceleratedClock(factor: Self.simulationSpeedup)
-        return (SimulatedGateways.make(registry: registry, clock: clock), clock)
+        let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
+            $0.isFinite && $0 > 0 ? $0 : nil
+        }
+        let clock = AcceleratedClock(factor: factor ?? Self.simulationSpeedup)
+        return (SimulatedGateways.make(registry: registry, clock: clock, script: script), clock)
     }
 }
