@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "videogenTests",
-            dependencies: ["VideoProviderKit"],
+            dependencies: ["VideoProviderKit", "videogen"],
             swiftSettings: swiftSettings
         ),
     ]
