@@ -128,7 +128,7 @@ enum GenerateCommand {
             }
             output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
-                let error = exploration.noCandidateError()
+                let error = VideoGen.clarified(exploration.noCandidateError())
                 output["error"] = Render.errorJSON(error, exitCode: ExitCode(for: error))
             }
             console.out(output.rendered)
@@ -429,7 +429,7 @@ enum GenerateCommand {
             if json {
                 var candidate = candidateJSON(entry, order: index + 1, missingKeys: exploration.missingKeys)
                 candidate["request"] = Render.requestJSON(httpRequest)
-                if let curl { candidate["curl"] = curl }
+                candidate["curl"] = curl ?? NSNull()
                 candidates.append(candidate)
             } else {
                 if index > 0 { console.out("") }
