@@ -214,10 +214,21 @@ enum GenerateCommand {
         let observer = VideoClientObserver { event in Self.report(event, context: context) }
         let client = VideoClient(
             registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
+        // On a terminal the bar's clock keeps ticking between polls.
+        let ticker: Task<Void, Never>? =
+            !json && console.stderrIsTerminal
+            ? Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    context.redraw(elapsed: clock.now() - start)
+                }
+            } : nil
+        defer { ticker?.cancel() }
         do {
             let result = try await client.generate(request, options: options, downloadTo: output) { job, snapshot in
                 context.progress(job: job, snapshot: snapshot, elapsed: clock.now() - start)
             }
+            context.stopProgress()
             console.finishProgress()
             let elapsed = clock.now() - start
             if json {
@@ -246,6 +257,7 @@ enum GenerateCommand {
             }
             return .success
         } catch {
+            context.stopProgress()
             return VideoGen.report(error, json: json, console: console)
         }
     }
@@ -262,6 +274,8 @@ enum GenerateCommand {
         private let lock = NSLock()
         private var attempts: [ProviderID: Int] = [:]  // guarded by `lock`
         private var lastStatus: String?  // guarded by `lock`
+        private var lastSnapshot: TaskSnapshot?  // guarded by `lock`
+        private var progressStopped = false  // guarded by `lock`
 
         init(
             json: Bool, console: Console, output: URL?, jobFile: URL?, simulated: Bool, models: [ProviderID: String]
@@ -281,6 +295,19 @@ enum GenerateCommand {
             }
         }
 
+        /// Redraws the bar with the last status and the current time (terminals only).
+        func redraw(elapsed: Duration) {
+            lock.withLock {
+                guard !progressStopped, let lastSnapshot else { return }
+                console.progress(Render.progressBar(lastSnapshot, elapsed: elapsed))
+            }
+        }
+
+        /// No bar is drawn after this returns, so the final output is not overwritten.
+        func stopProgress() {
+            lock.withLock { progressStopped = true }
+        }
+
         func progress(job: VideoJob, snapshot: TaskSnapshot, elapsed: Duration) {
             if json {
                 var event = JSONLine(["event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID])
@@ -290,7 +317,11 @@ enum GenerateCommand {
                 event["elapsed"] = Render.seconds(elapsed)
                 console.event(event)
             } else if console.stderrIsTerminal {
-                console.progress(Render.progressBar(snapshot, elapsed: elapsed))
+                lock.withLock {
+                    lastSnapshot = snapshot
+                    guard !progressStopped else { return }
+                    console.progress(Render.progressBar(snapshot, elapsed: elapsed))
+                }
             } else {
                 // Logs get one line per status change instead of a redrawn bar.
                 let status = snapshot.rawStatus ?? snapshot.status.rawValue
