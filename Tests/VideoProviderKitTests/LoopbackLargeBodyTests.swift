@@ -117,12 +117,15 @@ struct LoopbackLargeBodyTests {
         }
     }
 
-    /// A download cut mid-body is an error, and leaves nothing in the destination directory.
+    /// A download cut mid-body is an error, and leaves no partial file: not in the destination directory,
+    /// and not in the temporary directory either (where `URLSession.download(for:)` leaves one on Linux).
+    /// The partial size is unusual on purpose, so another process's file cannot be mistaken for ours.
     @Test func downloadResetMidBodyLeavesNoFile() async throws {
         try await LoopbackPeer.run { peer in
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
-            try await peer.script("/bytes", [.fault("reset-body", declaredLength: 8 << 20, sendBytes: 1 << 20)])
+            let partial = 1_048_583
+            try await peer.script("/bytes", [.fault("reset-body", declaredLength: 8 << 20, sendBytes: partial)])
             let request = HTTPRequest(method: .get, url: peer.url(.cdn, "/bytes?n=\(8 << 20)"))
 
             let error = try await #require(throws: HTTPTransportError.self) {
@@ -131,6 +134,14 @@ struct LoopbackLargeBodyTests {
             }
             #expect(error.kind == .connectionLost)
             #expect(scratch.contents == [])
+            let temporary = FileManager.default.temporaryDirectory
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { name in
+                let size =
+                    try? FileManager.default.attributesOfItem(
+                        atPath: temporary.appendingPathComponent(name).path)[.size] as? NSNumber
+                return size?.intValue == partial
+            }
+            #expect(leftovers == [])
         }
     }
 

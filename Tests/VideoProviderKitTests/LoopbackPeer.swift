@@ -5,6 +5,13 @@ import VideoProviderKit
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A running `Tests/LoopbackPeer/loopback_peer.py`: real HTTP on loopback, with a request log and
 /// scriptable faults. See the script's header for the interface.
@@ -85,14 +92,22 @@ final class LoopbackPeer: @unchecked Sendable {
         process.standardError = verbose ? FileHandle.standardError : FileHandle.nullDevice
         try process.run()
         let reader = output.fileHandleForReading
-        // A blocking read, kept off the cooperative pool; EOF (a crashed peer) ends it.
+        // A blocking read, kept off the cooperative pool; EOF (a crashed peer) ends it. POSIX `read`, not
+        // `availableData`, which traps when a signal (another child's SIGCHLD) interrupts it.
+        let descriptor = reader.fileDescriptor
         let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
             Thread.detachNewThread {
                 var data = Data()
+                var buffer = [UInt8](repeating: 0, count: 4096)
                 while !data.contains(0x0A) {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    data.append(chunk)
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count > 0 {
+                        data.append(contentsOf: buffer[0..<count])
+                    } else if count < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        break
+                    }
                 }
                 continuation.resume(returning: data)
             }
