@@ -160,7 +160,7 @@ import VideoProviderTesting
         #expect(body["aspect_ratio"] == .string(wire.aspectRatio))
         #expect(body["resolution"] == wire.resolution.map(JSONValue.string))
         let expectedURLs = test.mode.forms.enumerated().map { JSONValue.string($1.wireURL(index: $0)) }
-        #expect(body["image_urls"] == (expectedURLs.isEmpty ? nil : .array(expectedURLs)))
+        #expect(body["image_urls"] == (expectedURLs.isEmpty ? JSONValue?.none : .array(expectedURLs)))
 
         // The task as the simulator understood it.
         try #require(simulator.tasks.count == 1)
