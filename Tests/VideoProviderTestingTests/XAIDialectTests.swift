@@ -35,23 +35,25 @@ import VideoProviderTesting
         #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
     }
 
-    @Test func acceptsJPEGAndPNGDataURIsButNotWebP() async throws {
+    /// Image inputs are "PNG/JPEG/WebP" (xAI's Imagine file-input page, as sourced in docs/providers/xai.md).
+    @Test func acceptsJPEGPNGAndWebPDataURIsButNotGIF() async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
         let png = Raw.dataURI(Images.png, "image/png")
         let jpeg = Raw.dataURI(Images.jpeg, "image/jpeg")
         let webp = Raw.dataURI(Images.webp, "image/webp")
+        let gif = Raw.dataURI(Images.gif, "image/gif")
         let accepted = try await Raw.send(
             simulator,
             Raw.postJSON(
                 Self.submitURL,
-                #"{"model":"grok-imagine-video","prompt":"p","reference_images":[{"url":"\#(png)"},{"url":"\#(jpeg)"}]}"#
+                #"{"model":"grok-imagine-video","prompt":"p","reference_images":[{"url":"\#(png)"},{"url":"\#(jpeg)"},{"url":"\#(webp)"}]}"#
             ))
         #expect(accepted.status == 200)
         let refused = try await Raw.send(
             simulator,
-            Raw.postJSON(Self.submitURL, #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"\#(webp)"}}"#))
+            Raw.postJSON(Self.submitURL, #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"\#(gif)"}}"#))
         #expect(refused.status == 400)
-        #expect(try ErrorShape.xAI(refused).error.contains("is a webp image; grok-imagine-video accepts jpeg, png"))
+        #expect(try ErrorShape.xAI(refused).error.contains("is not a jpeg, png or webp image"))
     }
 
     static let refusals: [(body: String, fragment: String)] = [
