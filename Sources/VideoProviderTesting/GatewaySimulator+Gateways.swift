@@ -381,6 +381,6 @@ extension GatewaySimulator.ModelRules {
     }
 
     /// xAI: `grok-imagine-video` and `grok-imagine-video-1.5`, 1–15 s (default 8), 7 ratios, 480p/720p,
-    /// `image` or up to 7 `reference_images` as URLs or data URIs (jpeg/png/webp).
+    /// `image` or up to 7 `reference_images` (then at most 10 s) as URLs or data URIs (jpeg/png/webp).
     public static let xAI = [xAIModel("grok-imagine-video"), xAIModel("grok-imagine-video-1.5")]
 }

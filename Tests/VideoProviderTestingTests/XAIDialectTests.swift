@@ -27,7 +27,7 @@ import VideoProviderTesting
     @Test(arguments: [
         #"{"model":"grok-imagine-video-1.5","prompt":"p"}"#,
         #"{"model":"grok-imagine-video","prompt":"p","duration":1,"aspect_ratio":"3:4","resolution":"720p"}"#,
-        #"{"model":"grok-imagine-video","prompt":"p","duration":15,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
+        #"{"model":"grok-imagine-video","prompt":"p","duration":10,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
     ])
     func acceptsDocumentedVariants(_ body: String) async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
@@ -71,6 +71,10 @@ import VideoProviderTesting
             "cannot be combined"
         ),
         (#"{"model":"grok-imagine-video","prompt":"p","reference_images":[]}"#, "non-empty array"),
+        (
+            #"{"model":"grok-imagine-video","prompt":"p","duration":11,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
+            "the maximum duration allowed when using reference images is 10 seconds"
+        ),
         (
             #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"http://127.0.0.1/a.png"}}"#,
             "publicly accessible"
