@@ -246,6 +246,33 @@ import VideoProviderTesting
         #expect(simulator.cdnReceivedAuthorization == false)
     }
 
+    /// When the content endpoint fails, `download` falls back to the status answer's `video_url` on the CDN,
+    /// and the key stays behind: the CDN never sees `Authorization`.
+    @Test(arguments: models)
+    func aFailingContentEndpointFallsBackToTheVideoURLWithoutTheKey(_ model: Model) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let harness = try Harness()
+        harness.simulator.inject(
+            .httpError(status: 404, message: "Not found.", code: "not_found"), on: .content,
+            at: GatewaySimulator.Gateway.duoyuanxBaseURL)
+        let job = try await harness.client.submit(VideoRequest(model: model.name, prompt: Harness.prompt))
+        let final = try await harness.client.result(for: job)
+        let video = try await harness.client.download(
+            job, to: scratch.url.appendingPathComponent("video.mp4"), snapshot: final)
+
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        #expect(video.sourceHost == GatewaySimulator.defaultCDNBaseURL.host)
+        let content = harness.simulator.requests(.content)
+        #expect(
+            content.map(\.url) == [
+                URL(string: "https://duoyuanx.com/v1/videos/\(job.taskID)/content")!, final.videoURL,
+            ])
+        #expect(content.first?.carriesBearerToken(Harness.key) == true)
+        #expect(content.last?.hasAuthorization == false)
+        #expect(harness.simulator.cdnReceivedAuthorization == false)
+    }
+
     // MARK: - How tasks end
 
     enum Ending: String, Sendable, CaseIterable {
@@ -372,6 +399,28 @@ import VideoProviderTesting
         #expect(harness.simulator.requests.isEmpty)
     }
 
+    /// jpeg, png and webp (assumed: the page shows only a data:image/png example), given as bytes, reach the
+    /// simulator as data URIs or `input_reference` files of their own media type, and the task completes.
+    @Test(arguments: models, ["jpeg", "png", "webp"])
+    func everyImageFormatIsAccepted(_ model: Model, _ format: String) async throws {
+        let harness = try Harness()
+        let bytes = try #require(ImageForm.samples[format])
+        let job = try await harness.client.submit(
+            VideoRequest(model: model.name, prompt: Harness.prompt, images: [.data(bytes)]))
+        #expect(try await harness.client.result(for: job).status == .completed)
+        let submit = try #require(harness.simulator.requests(.submit).first)
+        switch model.encoding {
+        case .json:
+            #expect(submit.json?["image"] == .string("data:image/\(format);base64,\(bytes.base64EncodedString())"))
+        case .multipart:
+            let file = try #require(submit.part("input_reference"))
+            #expect(file.contentType == "image/\(format)")
+            #expect(file.filename == "image-1.\(format == "jpeg" ? "jpg" : format)")
+            #expect(file.body == bytes)
+        }
+        #expect(harness.simulator.tasks.first?.imageCount == 1)
+    }
+
     // MARK: - Checks
 
     /// queued… processing… completed, in that order, each at least once, and nothing after completed.
@@ -427,6 +476,20 @@ import VideoProviderTesting
             0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
             0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
         ])
+
+        /// The smallest JFIF file (22 bytes) and a 1×1 lossless WebP (34 bytes), beside `png`.
+        static let samples = [
+            "png": png,
+            "jpeg": Data([
+                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+                0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
+            ]),
+            "webp": Data([
+                0x52, 0x49, 0x46, 0x46, 0x1A, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x4C,
+                0x0D, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xFE,
+                0x07, 0x00,
+            ]),
+        ]
         /// `png` in base64, written out so the expected wire text does not come from the encoder under test.
         static let pngDataURI =
             "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
