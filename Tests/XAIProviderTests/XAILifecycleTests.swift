@@ -32,7 +32,7 @@ import XAIProvider
 
     struct Model: Sendable, CustomTestStringConvertible {
         let name: String
-        /// A request naming nothing: the page's defaults, sent explicitly.
+        /// A request naming nothing: the documented defaults, sent explicitly.
         let defaults: Wire
         /// Non-default settings, and what they become on the wire.
         let custom: Settings
