@@ -370,15 +370,17 @@ extension GatewaySimulator.ModelRules {
         ]
     }()
 
+    /// Image inputs are "PNG/JPEG/WebP" (xAI's Imagine file-input page; CometAPI: "JPEG, PNG, or WebP"),
+    /// as sourced in docs/providers/xai.md.
     private static func xAIModel(_ name: String) -> Self {
         Self(
             name, seconds: .range(1...15, default: 8),
             aspectRatios: ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"],
             resolutions: ["480p", "720p"], defaultResolution: "480p", maxImages: 7,
-            imageTransports: [.publicURL, .dataURI], imageFormats: [.jpeg, .png])
+            imageTransports: [.publicURL, .dataURI], imageFormats: [.jpeg, .png, .webp])
     }
 
     /// xAI: `grok-imagine-video` and `grok-imagine-video-1.5`, 1–15 s (default 8), 7 ratios, 480p/720p,
-    /// `image` or up to 7 `reference_images` as URLs or data URIs (jpeg/png).
+    /// `image` or up to 7 `reference_images` (then at most 10 s) as URLs or data URIs (jpeg/png/webp).
     public static let xAI = [xAIModel("grok-imagine-video"), xAIModel("grok-imagine-video-1.5")]
 }

@@ -511,6 +511,14 @@ enum SubmitValidator {
                 let field = "reference_images[\(index)]"
                 try imageString(try url(of: item, field: field), rules: rules, field: field)
             }
+            // xAI's reference-to-video page: "The maximum duration allowed when using reference images is 10
+            // seconds."
+            guard seconds <= 10 else {
+                throw Rejection(
+                    message:
+                        "'duration' \(seconds) is too long for reference images; the maximum duration allowed when using reference images is 10 seconds.",
+                    code: "invalid_duration")
+            }
             images = items.count
         case (nil, nil):
             break

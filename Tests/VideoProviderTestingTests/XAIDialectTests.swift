@@ -27,7 +27,7 @@ import VideoProviderTesting
     @Test(arguments: [
         #"{"model":"grok-imagine-video-1.5","prompt":"p"}"#,
         #"{"model":"grok-imagine-video","prompt":"p","duration":1,"aspect_ratio":"3:4","resolution":"720p"}"#,
-        #"{"model":"grok-imagine-video","prompt":"p","duration":15,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
+        #"{"model":"grok-imagine-video","prompt":"p","duration":10,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
     ])
     func acceptsDocumentedVariants(_ body: String) async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
@@ -35,23 +35,25 @@ import VideoProviderTesting
         #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
     }
 
-    @Test func acceptsJPEGAndPNGDataURIsButNotWebP() async throws {
+    /// Image inputs are "PNG/JPEG/WebP" (xAI's Imagine file-input page, as sourced in docs/providers/xai.md).
+    @Test func acceptsJPEGPNGAndWebPDataURIsButNotGIF() async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
         let png = Raw.dataURI(Images.png, "image/png")
         let jpeg = Raw.dataURI(Images.jpeg, "image/jpeg")
         let webp = Raw.dataURI(Images.webp, "image/webp")
+        let gif = Raw.dataURI(Images.gif, "image/gif")
         let accepted = try await Raw.send(
             simulator,
             Raw.postJSON(
                 Self.submitURL,
-                #"{"model":"grok-imagine-video","prompt":"p","reference_images":[{"url":"\#(png)"},{"url":"\#(jpeg)"}]}"#
+                #"{"model":"grok-imagine-video","prompt":"p","reference_images":[{"url":"\#(png)"},{"url":"\#(jpeg)"},{"url":"\#(webp)"}]}"#
             ))
         #expect(accepted.status == 200)
         let refused = try await Raw.send(
             simulator,
-            Raw.postJSON(Self.submitURL, #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"\#(webp)"}}"#))
+            Raw.postJSON(Self.submitURL, #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"\#(gif)"}}"#))
         #expect(refused.status == 400)
-        #expect(try ErrorShape.xAI(refused).error.contains("is a webp image; grok-imagine-video accepts jpeg, png"))
+        #expect(try ErrorShape.xAI(refused).error.contains("is not a jpeg, png or webp image"))
     }
 
     static let refusals: [(body: String, fragment: String)] = [
@@ -69,6 +71,10 @@ import VideoProviderTesting
             "cannot be combined"
         ),
         (#"{"model":"grok-imagine-video","prompt":"p","reference_images":[]}"#, "non-empty array"),
+        (
+            #"{"model":"grok-imagine-video","prompt":"p","duration":11,"reference_images":[{"url":"https://example.com/a.png"},{"url":"https://example.com/b.jpg"}]}"#,
+            "the maximum duration allowed when using reference images is 10 seconds"
+        ),
         (
             #"{"model":"grok-imagine-video","prompt":"p","image":{"url":"http://127.0.0.1/a.png"}}"#,
             "publicly accessible"

@@ -75,7 +75,7 @@ extension VideoClient {
     /// other than http(s).
     static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders) -> HTTPRequest {
         var copy = request
-        if !RedirectPolicy.sameOrigin(request.url, providerBase) {
+        if !SessionDelegate.sameOrigin(request.url, providerBase) {
             for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
             for field in additional { copy.headers.remove(field.name) }
         }

@@ -7,18 +7,32 @@ public import Foundation
 /// The default ``HTTPTransport``, on `URLSession`.
 ///
 /// - Request bodies larger than ``Configuration/inMemoryBodyLimit`` (or that read image files) are
-///   written to a temporary file first and streamed from it with a `Content-Length`, so memory stays near
-///   the image bytes whatever the body size; the file is deleted afterwards.
-/// - Response bodies go to memory (bounded) or stream to a file (`download(for:)`).
+///   written to a temporary file first and uploaded from it with a `Content-Length`, so memory stays near
+///   the image bytes whatever the body size; the file is deleted afterwards. (An `httpBodyStream` would
+///   make Linux's `URLSession` send `Transfer-Encoding: chunked` next to any `Content-Length`, a
+///   malformed request many gateways refuse.)
+/// - Task-creating requests (``HTTPRequest/createsTask``) get a connection of their own. On a reused
+///   keep-alive connection that the server closes without answering, libcurl silently sends the request
+///   again; for a submission that could create (and bill) a second task.
+/// - Response bodies go to memory (bounded) or stream into a new file in the directory the caller names
+///   (next to the final destination, so the caller's move is an atomic rename). The session delegate
+///   writes each piece as it arrives and deletes the file when the transfer fails. (`download(for:)`
+///   would leave a partial file in `NSTemporaryDirectory()` after every failed transfer on Linux, and
+///   copy the finished one across volumes.) Linux's `URLSession` cannot pause a transfer, so a disk far
+///   slower than the network would queue pieces in memory; on loopback a 200 MiB body grew RSS by about
+///   10 MiB.
 /// - Redirects: credentials (`Authorization` and the other ``HTTPHeaders/sensitiveNames``) are removed
 ///   whenever a redirect leaves the original scheme, host and port; redirects to anything but http(s)
-///   are refused, and chains are cut after ``Configuration/maximumRedirects``. This is done by a
+///   are refused (judged from the `Location` header itself: Linux's `URLSession` turns
+///   `file:///etc/passwd` into a path on the redirecting host), and chains are cut after
+///   ``Configuration/maximumRedirects``; a refused redirect is returned as the response. This is done by a
 ///   session-level delegate because Linux's `URLSession` ignores per-task delegates for redirects and
 ///   would otherwise forward the `Authorization` header to the new host.
 /// - Sessions are ephemeral: no cookies, no cache, no credential storage.
 public final class URLSessionTransport: HTTPTransport {
     public struct Configuration: Sendable {
-        /// Longest silence allowed while waiting for data.
+        /// Longest silence allowed while waiting for data. Rounded up to whole seconds (at least one):
+        /// Linux's `URLSession` truncates it to whole seconds, and a sub-second value would time out at once.
         public var idleTimeout: Duration = .seconds(60)
         /// Longest a whole request may take (downloads included).
         public var resourceTimeout: Duration = .seconds(3600)
@@ -32,24 +46,30 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     private let session: URLSession
-    private let redirectPolicy: RedirectPolicy
+    private let delegate: SessionDelegate
     private let configuration: Configuration
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        (session, delegate) = Self.makeSession(configuration)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    /// An ephemeral session with its own connection pool and delegate (task identifiers, which the
+    /// delegate keys on, are per session).
+    private static func makeSession(_ configuration: Configuration) -> (URLSession, SessionDelegate) {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.idleTimeout.seconds
-        sessionConfiguration.timeoutIntervalForResource = configuration.resourceTimeout.seconds
+        sessionConfiguration.timeoutIntervalForRequest = max(1, configuration.idleTimeout.seconds.rounded(.up))
+        sessionConfiguration.timeoutIntervalForResource = max(1, configuration.resourceTimeout.seconds.rounded(.up))
         sessionConfiguration.httpCookieAcceptPolicy = .never
         sessionConfiguration.httpShouldSetCookies = false
         sessionConfiguration.urlCache = nil
         sessionConfiguration.urlCredentialStorage = nil
         sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        redirectPolicy = RedirectPolicy(maximumRedirects: configuration.maximumRedirects)
-        session = URLSession(configuration: sessionConfiguration, delegate: redirectPolicy, delegateQueue: nil)
+        let delegate = SessionDelegate(maximumRedirects: configuration.maximumRedirects)
+        return (URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil), delegate)
     }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     public func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url)
@@ -62,21 +82,25 @@ public final class URLSessionTransport: HTTPTransport {
             if !request.body.readsFiles && request.body.length <= Int64(configuration.inMemoryBodyLimit) {
                 urlRequest.httpBody = try localIO { try request.body.collect() }
             } else {
-                let file = try localIO { try request.body.writeToTemporaryFile(in: configuration.temporaryDirectory) }
-                stagedBody = file
-                guard let stream = InputStream(url: file) else {
-                    throw HTTPTransportError(
-                        .localIO, requestMayHaveBeenSent: false, message: "cannot stream the request body")
+                stagedBody = try localIO {
+                    try request.body.writeToTemporaryFile(in: configuration.temporaryDirectory)
                 }
-                urlRequest.httpBodyStream = stream
-                urlRequest.setValue(String(request.body.length), forHTTPHeaderField: "Content-Length")
             }
         }
+        // A submission never shares a connection (see the type's documentation).
+        let (session, delegate) = request.createsTask ? Self.makeSession(configuration) : (session, delegate)
+        defer { if request.createsTask { session.finishTasksAndInvalidate() } }
 
         do {
             switch bodyDestination {
             case .memory(let limit):
-                let (data, response) = try await session.data(for: urlRequest)
+                let (data, response) =
+                    if let stagedBody {
+                        // The file's size becomes the Content-Length; the body streams from disk.
+                        try await session.upload(for: urlRequest, fromFile: stagedBody)
+                    } else {
+                        try await session.data(for: urlRequest)
+                    }
                 let http = try httpResponse(response)
                 guard data.count <= limit else {
                     throw HTTPTransportError(
@@ -85,19 +109,19 @@ public final class URLSessionTransport: HTTPTransport {
                 }
                 return HTTPResponse(status: http.statusCode, headers: headers(of: http), body: data, url: http.url)
             case .temporaryFile(let directory):
-                let (location, response) = try await session.download(for: urlRequest)
-                let http = try httpResponse(response)
-                let destination = directory.appendingPathComponent("videoproviderkit-download-\(UUID().uuidString)")
-                do {
-                    try FileManager.default.moveItem(at: location, to: destination)
-                } catch {
-                    try? FileManager.default.removeItem(at: location)
-                    throw HTTPTransportError(
-                        .localIO, requestMayHaveBeenSent: true,
-                        message: "cannot keep the download: \(error.localizedDescription)")
+                if let stagedBody {
+                    // Downloads cannot upload a file: stream it, chunked (a Content-Length here would be
+                    // sent alongside `Transfer-Encoding: chunked`).
+                    guard let stream = InputStream(url: stagedBody) else {
+                        throw HTTPTransportError(
+                            .localIO, requestMayHaveBeenSent: false, message: "cannot stream the request body")
+                    }
+                    urlRequest.httpBodyStream = stream
+                    urlRequest.setValue(nil, forHTTPHeaderField: "Content-Length")
                 }
-                return HTTPResponse(
-                    status: http.statusCode, headers: headers(of: http), bodyFile: destination, url: http.url)
+                let (file, http) = try await download(
+                    urlRequest, into: directory, session: session, delegate: delegate)
+                return HTTPResponse(status: http.statusCode, headers: headers(of: http), bodyFile: file, url: http.url)
             }
         } catch let error as HTTPTransportError {
             throw error
@@ -110,6 +134,38 @@ public final class URLSessionTransport: HTTPTransport {
         }
     }
 
+    /// Runs a data task whose body the session delegate writes into a new file in `directory`. The file
+    /// is deleted if anything fails, cancellation included.
+    private func download(
+        _ urlRequest: URLRequest, into directory: URL, session: URLSession, delegate: SessionDelegate
+    ) async throws -> (URL, HTTPURLResponse) {
+        let file = directory.appendingPathComponent("videoproviderkit-download-\(UUID().uuidString)")
+        let handle = try localIO { () throws -> FileHandle in
+            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+            }
+            return try FileHandle(forWritingTo: file)
+        }
+        let sink = DownloadSink(handle: handle)
+        do {
+            try Task.checkCancellation()
+            let task = session.dataTask(with: urlRequest)
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    sink.start(continuation)
+                    delegate.register(sink, for: task)
+                    task.resume()
+                }
+            } onCancel: {
+                task.cancel()
+            }
+            return (file, try httpResponse(task.response))
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+    }
+
     private func localIO<T>(_ work: () throws -> T) throws -> T {
         do {
             return try work()
@@ -118,7 +174,7 @@ public final class URLSessionTransport: HTTPTransport {
         }
     }
 
-    private func httpResponse(_ response: URLResponse) throws -> HTTPURLResponse {
+    private func httpResponse(_ response: URLResponse?) throws -> HTTPURLResponse {
         guard let http = response as? HTTPURLResponse else {
             throw HTTPTransportError(.other, requestMayHaveBeenSent: true, message: "not an HTTP response")
         }
@@ -161,13 +217,80 @@ public final class URLSessionTransport: HTTPTransport {
     }
 }
 
-/// The session-level delegate that governs redirects (see ``URLSessionTransport``).
-final class RedirectPolicy: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+/// Where one download's body goes: a file, written piece by piece as the delegate receives it.
+final class DownloadSink: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`:
+    private let handle: FileHandle
+    private var continuation: CheckedContinuation<Void, any Error>?
+    private var writeError: (any Error)?
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    func start(_ continuation: CheckedContinuation<Void, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    /// Returns `false` when the file cannot be written (the caller then cancels the transfer).
+    func write(_ data: Data) -> Bool {
+        lock.withLock {
+            guard writeError == nil else { return false }
+            do {
+                try handle.write(contentsOf: data)
+                return true
+            } catch {
+                writeError = error
+                return false
+            }
+        }
+    }
+
+    /// Closes the file and resumes the waiting send exactly once.
+    func finish(_ error: (any Error)?) {
+        let (continuation, outcome) = lock.withLock { () -> (CheckedContinuation<Void, any Error>?, (any Error)?) in
+            let pending = self.continuation
+            self.continuation = nil
+            try? handle.close()
+            if let writeError {
+                return (
+                    pending,
+                    HTTPTransportError(
+                        .localIO, requestMayHaveBeenSent: true,
+                        message: "cannot write the download: \(writeError.localizedDescription)")
+                )
+            }
+            return (pending, error.map(Self.urlError))
+        }
+        if let outcome { continuation?.resume(throwing: outcome) } else { continuation?.resume() }
+    }
+
+    /// Linux's `URLSession` reports failures as `NSError`s in `NSURLErrorDomain`; `send` maps `URLError`s.
+    private static func urlError(_ error: any Error) -> any Error {
+        if error is URLError { return error }
+        let nsError = error as NSError
+        guard nsError.domain == NSURLErrorDomain, let code = URLError.Code(rawValue: nsError.code) else { return error }
+        return URLError(code, userInfo: nsError.userInfo)
+    }
+}
+
+/// The session-level delegate: it governs redirects and feeds downloads to their files (see
+/// ``URLSessionTransport``). Linux's `URLSession` ignores per-task delegates for both.
+final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let maximumRedirects: Int
     private let lock = NSLock()
     private var redirectCounts: [Int: Int] = [:]  // guarded by `lock`
+    private var sinks: [Int: DownloadSink] = [:]  // guarded by `lock`
 
     init(maximumRedirects: Int) { self.maximumRedirects = maximumRedirects }
+
+    func register(_ sink: DownloadSink, for task: URLSessionTask) {
+        lock.withLock { sinks[task.taskIdentifier] = sink }
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard let sink = lock.withLock({ sinks[dataTask.taskIdentifier] }) else { return }
+        if !sink.write(data) { dataTask.cancel() }
+    }
 
     func urlSession(
         _ session: URLSession,
@@ -176,22 +299,43 @@ final class RedirectPolicy: NSObject, URLSessionTaskDelegate, @unchecked Sendabl
         newRequest request: URLRequest,
         completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
-        completionHandler(decide(task: task, original: task.originalRequest, proposed: request))
+        completionHandler(
+            decide(
+                task: task, original: task.originalRequest, proposed: request,
+                location: Self.location(of: response)))
+    }
+
+    /// The redirect's target as the server wrote it, resolved against the redirecting URL. Linux's
+    /// `URLSession` rewrites a host-less absolute `Location` (`file:///etc/passwd`) into a path on the
+    /// redirecting host, so the proposed request alone cannot show where the server pointed.
+    static func location(of response: HTTPURLResponse) -> URL? {
+        guard let value = response.value(forHTTPHeaderField: "Location")?.trimmingCharacters(in: .whitespaces)
+        else { return nil }
+        return URL(string: value, relativeTo: response.url)?.absoluteURL
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        lock.withLock { _ = redirectCounts.removeValue(forKey: task.taskIdentifier) }
+        let sink = lock.withLock { () -> DownloadSink? in
+            redirectCounts.removeValue(forKey: task.taskIdentifier)
+            return sinks.removeValue(forKey: task.taskIdentifier)
+        }
+        sink?.finish(error)
     }
 
-    /// `nil` stops following and hands the redirect response itself to the caller.
-    func decide(task: URLSessionTask, original: URLRequest?, proposed: URLRequest) -> URLRequest? {
+    /// `nil` stops following and hands the redirect response itself to the caller. `location` is the
+    /// `Location` header resolved against the redirecting URL; its scheme must be http(s) too.
+    func decide(task: URLSessionTask, original: URLRequest?, proposed: URLRequest, location: URL?) -> URLRequest? {
         let count = lock.withLock { () -> Int in
             redirectCounts[task.taskIdentifier, default: 0] += 1
             return redirectCounts[task.taskIdentifier]!
         }
-        guard count <= maximumRedirects, let target = proposed.url,
-            let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https"
-        else { return nil }
+        func isHTTP(_ url: URL?) -> Bool {
+            guard let scheme = url?.scheme?.lowercased() else { return false }
+            return scheme == "http" || scheme == "https"
+        }
+        guard count <= maximumRedirects, let target = proposed.url, isHTTP(target), isHTTP(location) else {
+            return nil
+        }
         var request = proposed
         if let source = original?.url, !Self.sameOrigin(source, target) {
             for name in HTTPHeaders.sensitiveNames {

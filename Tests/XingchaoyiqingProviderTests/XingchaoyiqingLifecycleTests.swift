@@ -1,0 +1,455 @@
+import Foundation
+import Testing
+import VideoProviderKit
+import VideoProviderTesting
+import XingchaoyiqingProvider
+
+/// Every Xingchaoyiqing model through the whole client, `submit` → `updates(for:)` → `download(_:to:)`,
+/// against the `GatewaySimulator`, which reads the wire with its own parsers and its own copy of the model
+/// rules. The expected values are seed 001's (Xingchaoyiqing's "Create Video Task" page), written out here
+/// rather than read from the capability table, so the table, the encoder and the simulator are all checked
+/// against the page.
+@Suite struct XingchaoyiqingLifecycleTests {
+    // MARK: - The matrix
+
+    /// What the simulator must have parsed out of a submit body.
+    struct Wire: Sendable {
+        /// The `duration` field; `nil` when it must be absent ("Fixed 10 — do not set").
+        let duration: Int?
+        /// The length the task has.
+        let seconds: Int
+        let aspectRatio: String
+        /// The `resolution` field in the backend's spelling.
+        let resolution: String?
+    }
+
+    /// Settings a request can name.
+    struct Settings: Sendable {
+        let seconds: Int?
+        let aspectRatio: AspectRatio?
+        let resolution: Resolution?
+    }
+
+    struct Model: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// A request naming nothing: the page's defaults, sent explicitly.
+        let defaults: Wire
+        /// Non-default settings, and what they become on the wire.
+        let custom: Settings
+        let customWire: Wire
+        /// The image forms the model accepts.
+        let imageForms: [ImageForm]
+
+        var testDescription: String { name }
+    }
+
+    /// Seed 001's model table: grok_video3 "6–30s (default 10s)", "480p / 720p (default 720p)", "Up to 7";
+    /// grok_video3_pro "Fixed 10s", "16:9 (default)", "720p (default)", "Fixed 10 — do not set";
+    /// grok_video3_max "6 / 10 / 12 / 16 / 20 / 30s (default 10s)", "16:9 / 9:16 / 1:1", "Up to 5 (public URL
+    /// only)"; grok_video3_stable "6 or 10s (default 10s)", "Up to 7 (public URL only)". "Defaults to 16:9 for
+    /// all models", "Defaults to 720p for all models". Base64 is refused only for _max and _stable, so the
+    /// other two take bytes, files and data URIs, sent as data URIs in `image_urls`.
+    static let models = [
+        Model(
+            name: "grok_video3",
+            defaults: Wire(duration: 10, seconds: 10, aspectRatio: "16:9", resolution: "720p"),
+            custom: Settings(seconds: 20, aspectRatio: "3:2", resolution: .p480),
+            customWire: Wire(duration: 20, seconds: 20, aspectRatio: "3:2", resolution: "480p"),
+            imageForms: [.publicURL, .bytes, .file, .dataURI]),
+        Model(
+            name: "grok_video3_pro",
+            defaults: Wire(duration: nil, seconds: 10, aspectRatio: "16:9", resolution: "720p"),
+            custom: Settings(seconds: nil, aspectRatio: "16:9", resolution: .p720),
+            customWire: Wire(duration: nil, seconds: 10, aspectRatio: "16:9", resolution: "720p"),
+            imageForms: [.publicURL, .bytes, .file, .dataURI]),
+        Model(
+            name: "grok_video3_max",
+            defaults: Wire(duration: 10, seconds: 10, aspectRatio: "16:9", resolution: "720p"),
+            custom: Settings(seconds: 12, aspectRatio: "1:1", resolution: .p480),
+            customWire: Wire(duration: 12, seconds: 12, aspectRatio: "1:1", resolution: "480p"),
+            imageForms: [.publicURL]),
+        Model(
+            name: "grok_video3_stable",
+            defaults: Wire(duration: 10, seconds: 10, aspectRatio: "16:9", resolution: "720p"),
+            custom: Settings(seconds: 6, aspectRatio: "9:16", resolution: .p480),
+            customWire: Wire(duration: 6, seconds: 6, aspectRatio: "9:16", resolution: "480p"),
+            imageForms: [.publicURL]),
+    ]
+
+    enum Mode: Sendable, Equatable, CustomStringConvertible {
+        /// Text only, every setting left to the model's default.
+        case textToVideo
+        /// Text only, with non-default settings.
+        case textToVideoWithSettings
+        /// One image, in one form.
+        case imageToVideo(ImageForm)
+        /// Two images.
+        case twoImages(ImageForm, ImageForm)
+
+        var description: String {
+            switch self {
+            case .textToVideo: return "text-to-video, defaults"
+            case .textToVideoWithSettings: return "text-to-video, settings"
+            case .imageToVideo(let form): return "image-to-video (\(form.rawValue))"
+            case .twoImages(let first, let second): return "two images (\(first.rawValue), \(second.rawValue))"
+            }
+        }
+
+        var forms: [ImageForm] {
+            switch self {
+            case .textToVideo, .textToVideoWithSettings: return []
+            case .imageToVideo(let form): return [form]
+            case .twoImages(let first, let second): return [first, second]
+            }
+        }
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let model: Model
+        let mode: Mode
+
+        var testDescription: String { "\(model.name) · \(mode)" }
+
+        var settings: Settings? { mode == .textToVideoWithSettings ? model.custom : nil }
+        var wire: Wire { mode == .textToVideoWithSettings ? model.customWire : model.defaults }
+    }
+
+    /// Each model in text-to-video (defaults and settings), one image in every accepted form, and two images.
+    static let matrix: [Case] = models.flatMap { model in
+        [Case(model: model, mode: .textToVideo), Case(model: model, mode: .textToVideoWithSettings)]
+            + model.imageForms.map { Case(model: model, mode: .imageToVideo($0)) }
+            + [Case(model: model, mode: .twoImages(model.imageForms[0], model.imageForms[model.imageForms.count - 1]))]
+    }
+
+    /// Every image form a model does not take, as a one-image case.
+    static let refusedImages: [Case] = models.flatMap { model in
+        ImageForm.allCases.filter { !model.imageForms.contains($0) }.map { Case(model: model, mode: .imageToVideo($0)) }
+    }
+
+    // MARK: - Full cycle
+
+    @Test(arguments: matrix)
+    func submitFollowAndDownload(_ test: Case) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let harness = try Harness()
+        let settings = test.settings
+        let images = try test.mode.forms.enumerated().map { try $1.input(index: $0, in: scratch) }
+        let request = VideoRequest(
+            model: test.model.name, prompt: Harness.prompt, seconds: settings?.seconds,
+            aspectRatio: settings?.aspectRatio, resolution: settings?.resolution, images: images)
+        let wire = test.wire
+
+        let job = try await harness.client.submit(request)
+        var seen = [job.initialSnapshot]
+        for try await snapshot in harness.client.updates(for: job) { seen.append(snapshot) }
+        let video = try await harness.client.download(job, to: scratch.url.appendingPathComponent("video.mp4"))
+
+        // What the app saw.
+        expectQueuedThenProcessingThenCompleted(seen)
+        #expect(seen.allSatisfy { $0.progress == nil }, "the backend documents no progress field")
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        #expect(video.byteCount == Int64(SampleVideo.mp4.count))
+        #expect(video.sourceHost == GatewaySimulator.defaultCDNBaseURL.host)
+
+        // The request as the client resolved it.
+        #expect(job.model == test.model.name)
+        #expect(job.request.seconds == wire.seconds)
+        #expect(job.request.sendsDuration == (wire.duration != nil))
+        #expect(job.request.aspectRatio.rawValue == wire.aspectRatio)
+        #expect(job.request.resolution?.rawValue == wire.resolution)
+        #expect(job.request.imageCount == images.count)
+        #expect(job.request.imageTransports == test.mode.forms.map(\.transport))
+
+        // What the simulator received: one submit, in the backend's JSON.
+        let simulator = harness.simulator
+        let submits = simulator.requests(.submit)
+        try #require(submits.count == 1)
+        #expect(submits[0].method == .post)
+        #expect(submits[0].url.absoluteString == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/grok/videos")
+        #expect(submits[0].headers["Content-Type"] == "application/json")
+        #expect(submits[0].carriesBearerToken(Harness.key))
+        let body = try #require(submits[0].json)
+        #expect(body["model"] == .string(test.model.name))
+        #expect(body["prompt"] == .string(Harness.prompt))
+        #expect(body["duration"] == wire.duration.map(JSONValue.int), "duration absent exactly for the fixed tier")
+        #expect(body["aspect_ratio"] == .string(wire.aspectRatio))
+        #expect(body["resolution"] == wire.resolution.map(JSONValue.string))
+        let expectedURLs = test.mode.forms.enumerated().map { JSONValue.string($1.wireURL(index: $0)) }
+        #expect(body["image_urls"] == (expectedURLs.isEmpty ? JSONValue?.none : .array(expectedURLs)))
+
+        // The task as the simulator understood it.
+        try #require(simulator.tasks.count == 1)
+        let task = simulator.tasks[0]
+        #expect(task.id == job.taskID)
+        #expect(task.model == test.model.name)
+        #expect(task.requestedSeconds == wire.duration)
+        #expect(task.seconds == wire.seconds)
+        #expect(task.aspectRatio == wire.aspectRatio)
+        if let resolution = wire.resolution { #expect(task.resolution == resolution) }
+        #expect(task.imageCount == images.count)
+        #expect(task.phase == .completed)
+        #expect(task.downloads == 1)
+
+        // Status calls with the key (every poll, plus the one `download` makes); the CDN without it.
+        let statuses = simulator.requests(.status)
+        #expect(statuses.count == seen.count)
+        #expect(
+            statuses.allSatisfy {
+                $0.carriesBearerToken(Harness.key)
+                    && $0.url.absoluteString
+                        == "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/result/\(job.taskID)"
+            })
+        let content = simulator.requests(.content)
+        try #require(content.count == 1)
+        #expect(content[0].gatewayName == "CDN")
+        #expect(!content[0].hasAuthorization)
+        #expect(simulator.cdnReceivedAuthorization == false)
+    }
+
+    // MARK: - How tasks end
+
+    enum Ending: String, Sendable, CaseIterable {
+        case failed, expired, cancelled, moderated
+
+        var outcome: GatewaySimulator.Outcome {
+            switch self {
+            case .failed: return .failure(message: Harness.failureMessage)
+            case .expired: return .expired
+            case .cancelled: return .cancelled
+            case .moderated: return .moderated
+            }
+        }
+    }
+
+    @Test(arguments: models, Ending.allCases)
+    func unsuccessfulTasksEndTheFollowAndThrow(_ model: Model, _ ending: Ending) async throws {
+        let harness = try Harness()
+        harness.simulator.scriptNextTasks(GatewaySimulator.TaskScript(outcome: ending.outcome))
+        let job = try await harness.client.submit(VideoRequest(model: model.name, prompt: Harness.prompt))
+        var seen: [TaskSnapshot] = []
+        for try await snapshot in harness.client.updates(for: job) { seen.append(snapshot) }
+
+        let last = try #require(seen.last)
+        #expect(last.status.isTerminal)
+        #expect(seen.dropLast().allSatisfy { !$0.status.isTerminal })
+        let error = await #expect(throws: VideoProviderError.self) { try await harness.client.result(for: job) }
+        #expect(error?.taskID == job.taskID)
+        switch ending {
+        case .failed:
+            #expect(last.status == .failed)
+            #expect(error?.kind == .taskFailed)
+            #expect(error?.vendorMessage == Harness.failureMessage)
+            #expect(error?.rawStatus == "failed")
+        case .expired:
+            #expect(last.status == .expired)
+            #expect(error?.kind == .taskFailed)
+            #expect(error?.rawStatus == "expired")
+        case .cancelled:
+            #expect(last.status == .cancelled)
+            #expect(error?.kind == .taskFailed)
+            #expect(error?.rawStatus == "cancelled")
+        case .moderated:
+            #expect(last.status == .failed)
+            #expect(error?.kind == .contentPolicy)
+        }
+        #expect(harness.simulator.count(.submit) == 1)
+        #expect(harness.simulator.count(.content) == 0)
+        #expect(harness.simulator.requests(.status).allSatisfy { $0.carriesBearerToken(Harness.key) })
+    }
+
+    @Test(arguments: models)
+    func anUnknownStatusWordKeepsFollowingUntilCompletion(_ model: Model) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let harness = try Harness()
+        harness.simulator.scriptNextTasks(
+            GatewaySimulator.TaskScript(unknownStatus: "rendering", unknownStatusPolls: 2))
+        let job = try await harness.client.submit(VideoRequest(model: model.name, prompt: Harness.prompt))
+        var seen: [TaskSnapshot] = []
+        for try await snapshot in harness.client.updates(for: job) { seen.append(snapshot) }
+
+        let unknown = seen.filter { $0.status == .unknown }
+        #expect(unknown.count == 2)
+        #expect(unknown.allSatisfy { $0.rawStatus == "rendering" })
+        #expect(seen.last?.status == .completed)
+        let video = try await harness.client.download(job, to: scratch.url.appendingPathComponent("video.mp4"))
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        #expect(harness.simulator.cdnReceivedAuthorization == false)
+    }
+
+    // MARK: - Refusals
+
+    @Test(arguments: models)
+    func aVendorRejectionIsReportedWithTheVendorsMessage(_ model: Model) async throws {
+        let harness = try Harness()
+        let message = "prompt rejected: unsupported characters"
+        harness.simulator.inject(.httpError(status: 400, message: message, code: "invalid_prompt"), on: .submit)
+        let error = await #expect(throws: VideoProviderError.self) {
+            try await harness.client.submit(VideoRequest(model: model.name, prompt: Harness.prompt))
+        }
+        #expect(error?.kind == .vendorRejected)
+        #expect(error?.httpStatus == 400)
+        #expect(error?.vendorMessage == message)
+        #expect(error?.vendorCode == "invalid_prompt")
+        #expect(harness.simulator.count(.submit) == 1)
+        #expect(harness.simulator.tasks.isEmpty)
+        #expect(harness.simulator.count(.status) == 0)
+    }
+
+    /// A request the page does not allow, let through by a loosened capability table, is refused by the
+    /// simulator in the backend's own shape, and that refusal reaches the app as the vendor's message.
+    @Test func theSimulatorRefusesWhatThePageDoesNotAllow() async throws {
+        var loosened = try #require(
+            XingchaoyiqingProvider().descriptor.models.first { $0.model == "grok_video3_stable" })
+        loosened.duration = .set(values: [6, 8, 10], default: 10)
+        let harness = try Harness(overrides: [loosened])
+        let error = await #expect(throws: VideoProviderError.self) {
+            try await harness.client.submit(
+                VideoRequest(model: "grok_video3_stable", prompt: Harness.prompt, seconds: 8))
+        }
+        #expect(error?.kind == .vendorRejected)
+        #expect(error?.httpStatus == 400)
+        #expect(error?.vendorMessage == "'duration' 8 is not supported by grok_video3_stable; allowed: 6, 10.")
+        #expect(harness.simulator.count(.submit) == 1)
+        #expect(harness.simulator.tasks.isEmpty)
+    }
+
+    /// Bytes, files and data URIs are refused before anything is sent for the two public-URL-only models.
+    @Test(arguments: refusedImages)
+    func imageFormsTheModelDoesNotTakeNeverReachTheGateway(_ test: Case) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let harness = try Harness()
+        let images = try test.mode.forms.enumerated().map { try $1.input(index: $0, in: scratch) }
+        let error = await #expect(throws: VideoProviderError.self) {
+            try await harness.client.submit(
+                VideoRequest(model: test.model.name, prompt: Harness.prompt, images: images))
+        }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.violations.map(\.parameter) == ["images[0]"])
+        #expect(harness.simulator.requests.isEmpty)
+    }
+
+    /// jpeg, png and webp (assumed: the page names no formats; the backend's aizfw page lists these), given as
+    /// bytes, reach the simulator as data URIs of their own media type, and the task completes.
+    @Test(arguments: models.filter { $0.imageForms.contains(.bytes) }, ["jpeg", "png", "webp"])
+    func everyImageFormatIsAccepted(_ model: Model, _ format: String) async throws {
+        let harness = try Harness()
+        let bytes = try #require(ImageForm.samples[format])
+        let job = try await harness.client.submit(
+            VideoRequest(model: model.name, prompt: Harness.prompt, images: [.data(bytes)]))
+        #expect(try await harness.client.result(for: job).status == .completed)
+        let body = try #require(harness.simulator.requests(.submit).first?.json)
+        #expect(body["image_urls"] == .array([.string("data:image/\(format);base64,\(bytes.base64EncodedString())")]))
+        #expect(harness.simulator.tasks.first?.imageCount == 1)
+    }
+
+    // MARK: - Checks
+
+    /// queued… processing… completed, in that order, each at least once, and nothing after completed.
+    func expectQueuedThenProcessingThenCompleted(
+        _ seen: [TaskSnapshot], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let order: [TaskStatus] = [.queued, .processing, .completed]
+        let ranks = seen.map { order.firstIndex(of: $0.status) ?? -1 }
+        #expect(ranks.first == 0, "starts queued: \(seen.map(\.status))", sourceLocation: sourceLocation)
+        #expect(ranks.contains(1), "passes through processing: \(seen.map(\.status))", sourceLocation: sourceLocation)
+        #expect(ranks.last == 2, "ends completed: \(seen.map(\.status))", sourceLocation: sourceLocation)
+        #expect(
+            zip(ranks, ranks.dropFirst()).allSatisfy { $0 >= 0 && $0 <= $1 } && ranks.filter { $0 == 2 }.count == 1,
+            "never goes back, completes once: \(seen.map(\.status))", sourceLocation: sourceLocation)
+    }
+
+    // MARK: - Support
+
+    /// A client with only Xingchaoyiqing registered, the simulator as its transport and a virtual clock that jumps to each
+    /// sleeper's deadline, so 30-second polls take no real time.
+    struct Harness {
+        static let key = "sk-xingchaoyiqing-lifecycle-0123456789abcdef"
+        /// Seed 001's example prompt.
+        static let prompt = "A cat dancing in the rain, cinematic style"
+        static let failureMessage = "GPU pool exhausted, please retry later"
+
+        let simulator: GatewaySimulator
+        let client: VideoClient
+
+        init(overrides: [ModelCapabilities] = []) throws {
+            let clock = VirtualClock()
+            simulator = GatewaySimulator(clock: clock)
+            var registry = ProviderRegistry()
+            try registry.register(XingchaoyiqingProvider(), apiKey: Self.key, capabilityOverrides: overrides)
+            client = VideoClient(registry: registry, transport: simulator, clock: clock)
+        }
+    }
+
+    /// The forms an app can hand an image in.
+    enum ImageForm: String, Sendable, CaseIterable {
+        case publicURL = "public URL"
+        case bytes
+        case file = "local file"
+        case dataURI = "data URI"
+
+        /// A real 1×1 RGBA PNG (70 bytes).
+        static let png = Data([
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+            0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+            0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+            0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+            0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        ])
+
+        /// The smallest JFIF file (22 bytes) and a 1×1 lossless WebP (34 bytes), beside `png`.
+        static let samples = [
+            "png": png,
+            "jpeg": Data([
+                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+                0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
+            ]),
+            "webp": Data([
+                0x52, 0x49, 0x46, 0x46, 0x1A, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x4C,
+                0x0D, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xFE,
+                0x07, 0x00,
+            ]),
+        ]
+        /// `png` in base64, written out so the expected wire text does not come from the encoder under test.
+        static let pngDataURI =
+            "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+
+        /// The seed's example URLs.
+        static func publicURL(index: Int) -> String { "https://example.com/ref\(index + 1).jpg" }
+
+        func input(index: Int, in scratch: Scratch) throws -> ImageInput {
+            switch self {
+            case .publicURL: return .url(URL(string: Self.publicURL(index: index))!)
+            case .bytes: return .data(Self.png)
+            case .file:
+                let file = scratch.url.appendingPathComponent("reference\(index + 1).png")
+                try Self.png.write(to: file)
+                return .file(file)
+            case .dataURI: return .url(URL(string: Self.pngDataURI)!)
+            }
+        }
+
+        /// How the client sends this form: as given when it is a URL, else as a data URI.
+        var transport: ImageTransport { self == .publicURL ? .publicURL : .dataURI }
+
+        /// The `image_urls` member the backend must receive.
+        func wireURL(index: Int) -> String {
+            self == .publicURL ? Self.publicURL(index: index) : Self.pngDataURI
+        }
+    }
+
+    /// A temporary directory for image files and downloads.
+    struct Scratch {
+        let url: URL
+
+        init() throws {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "xingchaoyiqing-lifecycle-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: url) }
+    }
+}
