@@ -246,7 +246,8 @@ public final class VideoClient: Sendable {
         let job = VideoJob(
             providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID, baseURL: baseURL,
             request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved),
-            attempts: attempts, submittedAt: clock.wallTime(), initialSnapshot: snapshot)
+            attempts: attempts, submittedAt: clock.wallTime(),
+            initialSnapshot: Self.redacting(snapshot, entry.provider.configuration.apiKey?.secret))
         observer(.submitted(job))
         return job
     }
