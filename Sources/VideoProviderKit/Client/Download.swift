@@ -227,6 +227,7 @@ extension VideoClient {
             if plan(request, options: options).eligible.isEmpty {
                 var terminal = error
                 terminal.message += " No other provider is left to try."
+                terminal.attempts = failed.flatMap(\.attempts)
                 throw terminal
             }
         }
