@@ -123,8 +123,23 @@ private let fallbackCases: [FallbackCase] = [
         #expect(error?.attempts.map(\.providerID) == imagineProviders)
         #expect(error?.attempts.map(\.outcome) == [.fellBack, .fellBack, .fellBack])
         #expect(error?.attempts.map(\.httpStatus) == [502, 502, 502])
-        #expect(error?.message.hasPrefix("Every provider failed for 'grok-imagine-video' (3 attempts); last: ") == true)
+        // A fallback event promises a next candidate: the last provider's failure announces none.
+        #expect(harness.events.fallbacks == ["openai-compatible", "duoyuanx"])
+        #expect(
+            error?.message.hasPrefix("Every provider failed for 'grok-imagine-video' (3 providers, 3 attempts); last: ")
+                == true)
         #expect(error?.requestMayHaveBeenSent == false)
+    }
+
+    /// With one provider there is no "every provider": the message names the one that failed.
+    @Test func oneProviderFailingRepeatedlyIsNamed() async throws {
+        let harness = try Harness(["duoyuanx"])
+        harness.simulator.inject(.refuseConnection, on: .submit, times: nil)
+        let error = await captureError { try await harness.client.submit(Sim.imagine()) }
+        #expect(error?.kind == .connectionFailed)
+        #expect(error?.attempts.map(\.outcome) == [.retried, .retried, .fellBack])
+        #expect(error?.message.hasPrefix("duoyuanx failed 3 times for 'grok-imagine-video'; last: ") == true)
+        #expect(harness.events.fallbacks.isEmpty)
     }
 }
 

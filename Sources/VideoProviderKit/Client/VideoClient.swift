@@ -209,7 +209,9 @@ public final class VideoClient: Sendable {
                 case .retry, .fallBack:
                     attempts.append(record(entry, ambiguous ? .ambiguous : .fellBack, error))
                     if !ambiguous { noteFailure(entry, error) }
-                    observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
+                    if index < plan.eligible.count - 1 {
+                        observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
+                    }
                 case .stop, .ambiguous:
                     let mayExist = error.kind == .cancelled && error.requestMayHaveBeenSent
                     attempts.append(record(entry, mayExist ? .ambiguous : .stopped, error))
@@ -219,9 +221,13 @@ public final class VideoClient: Sendable {
             }
         }
         var final = lastError ?? plan.noCandidateError()
-        if attempts.count > 1 {
+        let triedProviders = Set(attempts.map(\.providerID))
+        if triedProviders.count > 1 {
             final.message =
-                "Every provider failed for '\(request.model)' (\(attempts.count) attempts); last: \(final.message)"
+                "Every provider failed for '\(request.model)' (\(triedProviders.count) providers, "
+                + "\(attempts.count) attempts); last: \(final.message)"
+        } else if attempts.count > 1, let only = triedProviders.first {
+            final.message = "\(only) failed \(attempts.count) times for '\(request.model)'; last: \(final.message)"
         }
         let uncertain = Set(attempts.filter { $0.outcome == .ambiguous }.map(\.providerID.rawValue)).sorted()
         if !uncertain.isEmpty {
