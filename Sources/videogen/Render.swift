@@ -41,10 +41,13 @@ enum Render {
         } else {
             json["resolutions"] = NSNull()
         }
-        json["images"] = JSONLine([
+        var images = JSONLine([
             "max": model.images.max, "transports": model.images.transports.map(\.rawValue),
             "formats": model.images.formats.map(\.rawValue), "fields": model.images.layout.summary,
         ])
+        // Only where a model has the limit (xAI's reference-to-video), so other lines keep their shape.
+        images["maxSecondsWithMultipleImages"] = model.images.maximumSecondsWithMultipleImages
+        json["images"] = images
         json["promptMaxLength"] = model.promptMaxLength
         json["billing"] = model.billing.rawValue
         json["assumptions"] = model.assumptions
@@ -93,8 +96,9 @@ enum Render {
 
     static func imagesText(_ rule: ImageRule) -> String {
         guard rule.max > 0 else { return "none" }
+        let limit = rule.maximumSecondsWithMultipleImages.map { "; ≤ \($0) s with 2+ images" } ?? ""
         return "≤ \(rule.max); " + rule.transports.map(\.rawValue).joined(separator: ", ") + "; "
-            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`"
+            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`" + limit
     }
 
     /// The Markdown matrix written to docs/capabilities.md: one table per provider.

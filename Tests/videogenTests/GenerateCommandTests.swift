@@ -122,10 +122,13 @@ import VideoProviderKit
     }
 
     @Test func pollIntervalIsFixed() throws {
-        let result = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "xai:grok-imagine-video", "--prompt", "p", "--seconds", "5",
-            "--poll-interval", "4",
-        ])
+        // The default 40× clock, not the tests' 400×: at 400× a 0.1 s scheduling stall on a loaded machine is
+        // 40 simulated seconds, long enough to finish the task before the second poll.
+        let result = try VideoGen.run(
+            [
+                "generate", "--simulate", "--json", "--model", "xai:grok-imagine-video", "--prompt", "p", "--seconds",
+                "5", "--poll-interval", "4",
+            ], speedup: 40)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let progress = try result.events().filter { $0["event"] == .string("progress") }
         // 5 s queued + 15 s + 2 s per video second = 30 simulated seconds, polled every 4 s (never sooner;

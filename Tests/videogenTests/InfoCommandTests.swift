@@ -109,6 +109,14 @@ import VideoProviderKit
             max["resolutions"]?["values"] == .array(["480p", "540p", "720p", "1080p"].map(JSONValue.string)))
     }
 
+    /// xAI caps reference-to-video at 10 s; the key appears only where a model has such a cap.
+    @Test func multipleImageLengthCapOnlyWhereAModelHasOne() throws {
+        let xai = try Self.model("xai", "grok-imagine-video")
+        #expect(xai["images"]?["maxSecondsWithMultipleImages"] == .int(10))
+        let octopus = try Self.model("octopusx", "grok-video-3")
+        #expect(octopus["images"]?["maxSecondsWithMultipleImages"] == nil)
+    }
+
     @Test func setDurationAndPublicURLImagesOnKyyMax() throws {
         let model = try Self.model("xingchaoyiqing", "grok_video3_max")
         #expect(model["duration"]?["kind"] == .string("set"))
