@@ -27,6 +27,8 @@ enum DownloadBench {
 
     struct ChildResult: Codable {
         var seconds: Double
+        /// Process CPU time of the transfer (every thread): robust to other load on the machine.
+        var cpuSeconds: Double
         var bytes: Int64
         var rssGrowth: Int64
     }
@@ -181,12 +183,14 @@ enum DownloadBench {
             }
             var byteCount: Int64 = 0
             var seconds = 0.0
+            let cpuStart = processCPUSeconds()
             let (_, growth) = try await Memory.peakGrowth {
                 seconds = try await wallSeconds {
                     byteCount = try await client.download(job, to: destination, snapshot: snapshot).byteCount
                 }
             }
-            result = ChildResult(seconds: seconds, bytes: byteCount, rssGrowth: growth)
+            result = ChildResult(
+                seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart, bytes: byteCount, rssGrowth: growth)
         case "urlsession":
             let session = URLSession(configuration: .ephemeral)
             defer { session.finishTasksAndInvalidate() }
@@ -196,6 +200,7 @@ enum DownloadBench {
             warmURL.query = "n=1"
             _ = try await session.data(from: warmURL.url!)
             var seconds = 0.0
+            let cpuStart = processCPUSeconds()
             let (_, growth) = try await Memory.peakGrowth {
                 seconds = try await wallSeconds {
                     let (file, response) = try await session.download(for: URLRequest(url: url))
@@ -207,7 +212,8 @@ enum DownloadBench {
             }
             let size = (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?
                 .int64Value ?? 0
-            result = ChildResult(seconds: seconds, bytes: size, rssGrowth: growth)
+            result = ChildResult(
+                seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart, bytes: size, rssGrowth: growth)
         default:
             throw Child.Failure(description: "unknown download variant \(arguments[0])")
         }

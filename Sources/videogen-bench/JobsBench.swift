@@ -27,7 +27,16 @@ enum JobsBench {
         var submitCPUSeconds: Double
         var followCPUSeconds: Double
         var followWallSeconds: Double
+        /// Peak RSS growth while every job was live, with freed heap returned first (`malloc_trim`).
         var rssGrowthLive: Int64
+        /// The same before any status poll (followers asleep for the first time).
+        var rssGrowthBeforeFirstPoll: Int64
+        /// The same without trimming: what `top` would show, including the allocator's high-water mark.
+        var rssGrowthLiveUntrimmed: Int64
+        /// Status queries the simulator had recorded when ``rssGrowthLive`` was measured.
+        var statusRecordsAtPeak: Int
+        /// Simulator baseline only: RSS per recorded status query (its request log).
+        var bytesPerStatusRecord: Double
         var rounds: Int
         var virtualSeconds: Double
     }
@@ -151,6 +160,7 @@ enum JobsBench {
         _ = try await follow(try await submit((0..<5).map(request), client), client: client, clock: clock)
         simulator.reset()
 
+        Memory.trim()
         let rssBefore = Memory.rss()
         let cpuStart = processCPUSeconds()
         let jobs = try await submit((0..<count).map(request), client)
@@ -158,13 +168,16 @@ enum JobsBench {
         let virtualStart = clock.now()
         let cpuFollowStart = processCPUSeconds()
         let wallStart = ContinuousClock.now
-        let outcome = try await follow(jobs, client: client, clock: clock) { Memory.rss() }
+        let outcome = try await follow(jobs, client: client, clock: clock) { simulator.count(.status) }
         let followCPU = processCPUSeconds() - cpuFollowStart - outcome.samplingCPU
         let wall = (ContinuousClock.now - wallStart).seconds
         return ChildResult(
             jobs: count, completed: outcome.completed, statusUpdates: simulator.count(.status),
             submitCPUSeconds: submitCPU, followCPUSeconds: followCPU, followWallSeconds: wall,
-            rssGrowthLive: max(0, outcome.peakLiveRSS - rssBefore), rounds: outcome.rounds,
+            rssGrowthLive: max(0, outcome.peakLiveRSS - rssBefore),
+            rssGrowthBeforeFirstPoll: max(0, outcome.firstLiveRSS - rssBefore),
+            rssGrowthLiveUntrimmed: max(0, outcome.peakLiveRSSUntrimmed - rssBefore),
+            statusRecordsAtPeak: outcome.statusRecordsAtPeak, bytesPerStatusRecord: 0, rounds: outcome.rounds,
             virtualSeconds: (clock.now() - virtualStart).seconds)
     }
 
@@ -183,13 +196,17 @@ enum JobsBench {
         var completed = 0
         var rounds = 0
         var peakLiveRSS: Int64 = 0
-        /// CPU spent reading `/proc/self/status`, taken out of the figure.
+        var firstLiveRSS: Int64 = 0
+        var peakLiveRSSUntrimmed: Int64 = 0
+        var statusRecordsAtPeak = 0
+        /// CPU spent trimming the heap and reading `/proc/self/status`, taken out of the figure.
         var samplingCPU = 0.0
     }
 
-    /// Follows every job to its end; `sample` is read whenever every job is still live and asleep.
+    /// Follows every job to its end. With `statusCount` (the simulator's count of status queries), RSS is
+    /// sampled whenever every job is still live and asleep.
     static func follow(
-        _ jobs: [VideoJob], client: VideoClient, clock: SettlingClock, sample: (() -> Int64)? = nil
+        _ jobs: [VideoJob], client: VideoClient, clock: SettlingClock, statusCount: (() -> Int)? = nil
     ) async throws -> FollowOutcome {
         clock.expect(jobs.count)
         let completed = Counter()
@@ -207,9 +224,16 @@ enum JobsBench {
         while true {
             let allDone = await clock.settle()
             if allDone { break }
-            if let sample, clock.finishedCount == 0 {
+            if let statusCount, clock.finishedCount == 0 {
                 let start = processCPUSeconds()
-                outcome.peakLiveRSS = max(outcome.peakLiveRSS, sample())
+                outcome.peakLiveRSSUntrimmed = max(outcome.peakLiveRSSUntrimmed, Memory.rss())
+                Memory.trim()
+                let live = Memory.rss()
+                if outcome.rounds == 0 { outcome.firstLiveRSS = live }
+                if live >= outcome.peakLiveRSS {
+                    outcome.peakLiveRSS = live
+                    outcome.statusRecordsAtPeak = statusCount()
+                }
                 outcome.samplingCPU += processCPUSeconds() - start
             }
             outcome.rounds += 1
@@ -239,18 +263,26 @@ enum JobsBench {
         simulator.reset()
 
         let prepared = try (0..<count).map(prepare)
+        Memory.trim()
         let rssBefore = Memory.rss()
         let cpuStart = processCPUSeconds()
         var responses: [HTTPResponse] = []
         responses.reserveCapacity(count)
         for item in prepared { responses.append(try await simulator.send(item.submit)) }
         let submitCPU = processCPUSeconds() - cpuStart
+        let rssUntrimmed = Memory.rss()
+        Memory.trim()
         let rssLive = Memory.rss()
         let statusRequests = try zip(prepared, responses).map { item, response in
             let provider = item.entry.provider.provider
             let snapshot = try provider.parseSubmitResponse(response, for: item.entry.resolved)
             return try provider.statusRequest(taskID: snapshot.taskID, model: item.entry.model, context: item.context)
         }
+
+        // The request log: RSS per recorded status query, from one query per task.
+        for status in statusRequests { _ = try await simulator.send(status) }
+        Memory.trim()
+        let bytesPerStatusRecord = Double(Memory.rss() - rssLive) / Double(statusRequests.count)
 
         // Status answers across the tasks' lives: queued, processing with progress, completed.
         var updates = 0
@@ -267,7 +299,9 @@ enum JobsBench {
         return ChildResult(
             jobs: count, completed: count, statusUpdates: updates, submitCPUSeconds: submitCPU,
             followCPUSeconds: followCPU, followWallSeconds: (ContinuousClock.now - wallStart).seconds,
-            rssGrowthLive: max(0, rssLive - rssBefore), rounds: 12, virtualSeconds: clock.now().seconds)
+            rssGrowthLive: max(0, rssLive - rssBefore), rssGrowthBeforeFirstPoll: max(0, rssLive - rssBefore),
+            rssGrowthLiveUntrimmed: max(0, rssUntrimmed - rssBefore), statusRecordsAtPeak: 0,
+            bytesPerStatusRecord: bytesPerStatusRecord, rounds: 12, virtualSeconds: clock.now().seconds)
     }
 }
 

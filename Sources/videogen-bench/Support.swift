@@ -26,6 +26,15 @@ enum Memory {
 
     static func rss() -> Int64 { field("VmRSS") ?? 0 }
 
+    /// glibc's `malloc_trim(0)`: returns freed heap pages to the kernel, so RSS shows what is live rather
+    /// than the allocator's high-water mark from an earlier burst. Looked up at run time (Swift's Glibc
+    /// module does not import it); a no-op elsewhere.
+    static func trim() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
     /// Makes `VmHWM` start again from the current RSS. Returns `false` where the kernel does not allow it.
     static func resetPeak() -> Bool {
         let descriptor = open("/proc/self/clear_refs", O_WRONLY)
