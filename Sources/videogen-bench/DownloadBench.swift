@@ -96,7 +96,8 @@ enum DownloadBench {
             print(object.text)
             return
         }
-        print("download: \(bytes) bytes from the loopback peer (python3 ThreadingHTTPServer) to a file, \(rounds) rounds")
+        print(
+            "download: \(bytes) bytes from the loopback peer (python3 ThreadingHTTPServer) to a file, \(rounds) rounds")
         print("  client = VideoClient.download (aizfw at the peer, video_url on its CDN host, URLSessionTransport)")
         print("  baseline = bare URLSession.download(for:) + move into place; curl -o FILE for the peer's ceiling")
         print("  MB/s = 10^6 bytes per second, median (min–max); RSS growth = peak RSS over RSS before, MiB (max)")
@@ -210,7 +211,8 @@ enum DownloadBench {
                     try FileManager.default.moveItem(at: file, to: destination)
                 }
             }
-            let size = (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?
+            let size =
+                (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?
                 .int64Value ?? 0
             result = ChildResult(
                 seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart, bytes: size, rssGrowth: growth)
@@ -275,7 +277,8 @@ final class Peer: @unchecked Sendable {
             let cdn = URL(string: ready.cdn)
         else {
             if process.isRunning { process.terminate() }
-            throw Child.Failure(description: "the loopback peer did not start: \(String(decoding: line, as: UTF8.self))")
+            throw Child.Failure(
+                description: "the loopback peer did not start: \(String(decoding: line, as: UTF8.self))")
         }
         return Peer(process: process, input: input.fileHandleForWriting, api: api, cdn: cdn)
     }

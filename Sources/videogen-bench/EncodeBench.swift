@@ -56,7 +56,9 @@ enum EncodeBench {
         /// The median of ``throughputSpread``.
         var megabytesPerSecond: Double { throughputSpread.median }
         /// MB of images per CPU second: what the same work gives on an otherwise idle core.
-        var megabytesPerCPUSecond: Double { Sample(result.cpuSeconds.map { Double(result.imageBytes) / $0 / 1e6 }).median }
+        var megabytesPerCPUSecond: Double {
+            Sample(result.cpuSeconds.map { Double(result.imageBytes) / $0 / 1e6 }).median
+        }
         var peakRatio: Double { Double(result.peakGrowth) / Double(result.imageBytes) }
     }
 
@@ -140,7 +142,10 @@ enum EncodeBench {
         }
         print(
             Format.table(
-                ["dialect", "images", "method", "body bytes", "MB/s", "MB/CPU-s", "vs naive", "peak extra", "extra/images"], rows))
+                [
+                    "dialect", "images", "method", "body bytes", "MB/s", "MB/CPU-s", "vs naive", "peak extra",
+                    "extra/images",
+                ], rows))
         print("targets (library path):")
         for (dialect, minimum) in targets {
             for source in Source.allCases {
@@ -150,7 +155,9 @@ enum EncodeBench {
                     "  \(dialect.rawValue) from \(source.rawValue): \(Format.number(value, 0)) MB/s ≥ \(Int(minimum)) MB/s: "
                         + Format.verdict(
                             met: value >= minimum,
-                            gap: "\(Format.number(minimum - value, 0)) MB/s (\(Format.number(value / minimum * 100, 0))% of target)"))
+                            gap:
+                                "\(Format.number(minimum - value, 0)) MB/s (\(Format.number(value / minimum * 100, 0))% of target)"
+                        ))
             }
         }
         for variant in library {
@@ -160,7 +167,8 @@ enum EncodeBench {
                         met: variant.peakRatio <= 1.1, gap: Format.number(variant.peakRatio - 1.1, 2) + "× images"))
         }
         print(
-            "  worst peak extra: library \(Format.number(peakRatio, 2))×, naive \(Format.number(baselinePeakRatio, 2))×")
+            "  worst peak extra: library \(Format.number(peakRatio, 2))×, naive \(Format.number(baselinePeakRatio, 2))×"
+        )
     }
 
     static func targetsMet(_ variants: [Variant], targets: [(Dialect, Double)]) -> Bool {
@@ -214,7 +222,8 @@ enum EncodeBench {
                     case .library:
                         let body = try submitBody(request, registry: registry)
                         let file = try body.writeToTemporaryFile(in: scratch)
-                        written = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?
+                        written =
+                            (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?
                             .int64Value ?? 0
                         try FileManager.default.removeItem(at: file)
                     case .sink:
@@ -262,7 +271,8 @@ enum EncodeBench {
         var registry = ProviderRegistry()
         for provider in BuiltInProviders.all where ["openai-compatible", "octopusx"].contains(provider.id) {
             try registry.register(
-                provider, apiKey: "sk-bench", baseURL: provider.descriptor.defaultBaseURL == nil
+                provider, apiKey: "sk-bench",
+                baseURL: provider.descriptor.defaultBaseURL == nil
                     ? URL(string: "https://gateway.bench.invalid") : nil)
         }
         return registry
@@ -281,9 +291,15 @@ enum EncodeBench {
         let model: String
         let prompt: String
         let seconds: String
-        let aspect_ratio: String
+        let aspectRatio: String
         let resolution: String
         let images: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case model, prompt, seconds
+            case aspectRatio = "aspect_ratio"
+            case resolution, images
+        }
     }
 
     /// The naive data-URI JSON body: every image as a base64 `String`, then `JSONEncoder`.
@@ -293,8 +309,9 @@ enum EncodeBench {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return try encoder.encode(
             NaiveBody(
-                model: "grok-imagine-video", prompt: "A paper boat drifting down a rain-soaked street at dusk, cinematic",
-                seconds: "8", aspect_ratio: "16:9", resolution: "720P", images: uris))
+                model: "grok-imagine-video",
+                prompt: "A paper boat drifting down a rain-soaked street at dusk, cinematic",
+                seconds: "8", aspectRatio: "16:9", resolution: "720P", images: uris))
     }
 
     /// The naive multipart body: everything appended to one `Data`.
@@ -306,7 +323,8 @@ enum EncodeBench {
             ("aspect_ratio", "16:9"), ("seconds", "8"), ("size", "720P"),
         ]
         for (name, value) in fields {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
         for (index, image) in images.enumerated() {
             body.append(

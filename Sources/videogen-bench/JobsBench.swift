@@ -43,7 +43,8 @@ enum JobsBench {
 
     // MARK: Parent
 
-    static func run(json: Bool, machine: Machine) throws {
+    static func run(json: Bool, machine: Machine) async throws {
+        let clientOnly = try await clientOnlyStatus()
         var client: [ChildResult] = []
         var simulator: [ChildResult] = []
         for _ in 0..<2 {
@@ -81,6 +82,7 @@ enum JobsBench {
             object.set("client_cpu_us_per_update", clientCPU)
             object.set("client_kib_per_job", clientMemory)
             object.set("submit_cpu_us_per_job", submitCPU.median)
+            object.set("client_only_cpu_us_per_status", clientOnly.median)
             object.set("cpu_us_per_update_runs", cpu.values)
             object.set("kib_per_job_runs", memory.values)
             object.set("virtual_seconds", client[0].virtualSeconds)
@@ -91,9 +93,12 @@ enum JobsBench {
         }
         print("jobs: \(jobCount) concurrent jobs through VideoClient against GatewaySimulator on a VirtualClock")
         print("  mix: aizfw (kyy), octopusx (multipart), duoyuanx + openai-compatible (OpenAI JSON), xai; 6/8/10 s")
-        print("  videos; default polling strategy; \(updates) status updates, \(client[0].rounds) clock steps, "
-            + "\(Format.number(client[0].virtualSeconds, 0)) s virtual in \(Format.number(client[0].followWallSeconds, 2)) s wall")
-        print("  CPU = process CPU time while following / status updates; memory = RSS growth with all jobs live / jobs")
+        print(
+            "  videos; default polling strategy; \(updates) status updates, \(client[0].rounds) clock steps, "
+                + "\(Format.number(client[0].virtualSeconds, 0)) s virtual in \(Format.number(client[0].followWallSeconds, 2)) s wall"
+        )
+        print(
+            "  CPU = process CPU time while following / status updates; memory = RSS growth with all jobs live / jobs")
         print("  baseline = the simulator alone answering the same requests (its share of the figures); 2 runs each")
         print(
             Format.table(
@@ -102,6 +107,7 @@ enum JobsBench {
                     ["VideoClient + simulator", Format.spread(cpu, 1), Format.spread(memory, 1)],
                     ["simulator alone (baseline)", Format.spread(simulatorCPU, 1), Format.spread(simulatorMemory, 1)],
                     ["client share (difference)", Format.number(clientCPU, 1), Format.number(clientMemory, 1)],
+                    ["client alone, status(of:) replayed", Format.spread(clientOnly, 1), ""],
                     ["submit, CPU µs/job", Format.spread(submitCPU, 1), ""],
                 ]))
         print("targets (on the measured total, simulator included):")
@@ -111,6 +117,36 @@ enum JobsBench {
         print(
             "  \(Format.number(memory.median, 1)) KiB per live job ≤ 16 KiB: "
                 + Format.verdict(met: memoryMet, gap: Format.number(memory.median - 16, 1) + " KiB"))
+    }
+
+    /// The client alone: `VideoClient.status(of:)` for one job of each gateway, answered by a transport
+    /// that replays the simulator's recorded answer (so the server costs next to nothing). µs per call,
+    /// median of 7 batches.
+    static func clientOnlyStatus() async throws -> Sample {
+        let simulator = GatewaySimulator(clock: VirtualClock(mode: .autoAdvance))
+        let recorder = ReplayTransport(forwardingTo: simulator)
+        let live = VideoClient(registry: try makeRegistry(), transport: recorder, clock: simulator.clock)
+        var jobs: [VideoJob] = []
+        for index in 0..<5 {
+            let job = try await live.submit(request(index))
+            jobs.append(job)
+        }
+        // Record answers from the middle of the tasks' lives: processing, with progress.
+        try await simulator.clock.sleep(for: .seconds(12))
+        for job in jobs { _ = try await live.status(of: job) }
+        let client = VideoClient(
+            registry: try makeRegistry(), transport: recorder.replaying(), clock: simulator.clock)
+        func batch(_ rounds: Int) async throws -> Double {
+            let start = processCPUSeconds()
+            for _ in 0..<rounds {
+                for job in jobs { _ = try await client.status(of: job) }
+            }
+            return (processCPUSeconds() - start) / Double(rounds * jobs.count) * 1e6
+        }
+        _ = try await batch(200)
+        var values: [Double] = []
+        for _ in 0..<7 { values.append(try await batch(400)) }
+        return Sample(values)
     }
 
     // MARK: Child
@@ -130,7 +166,8 @@ enum JobsBench {
     static func makeRegistry() throws -> ProviderRegistry {
         var registry = ProviderRegistry()
         for provider in BuiltInProviders.all where provider.id != "xingchaoyiqing" {
-            let base = provider.descriptor.defaultBaseURL == nil
+            let base =
+                provider.descriptor.defaultBaseURL == nil
                 ? GatewaySimulator.Gateway.openAICompatibleBaseURL : nil
             try registry.register(provider, apiKey: "sk-bench-\(provider.id.rawValue)", baseURL: base)
         }
@@ -302,6 +339,39 @@ enum JobsBench {
             rssGrowthLive: max(0, rssLive - rssBefore), rssGrowthBeforeFirstPoll: max(0, rssLive - rssBefore),
             rssGrowthLiveUntrimmed: max(0, rssUntrimmed - rssBefore), statusRecordsAtPeak: 0,
             bytesPerStatusRecord: bytesPerStatusRecord, rounds: 12, virtualSeconds: clock.now().seconds)
+    }
+}
+
+/// Records the answers of another transport, then (``replaying()``) answers each URL with its recorded
+/// answer: a server that costs next to nothing, so what is measured is the client.
+final class ReplayTransport: HTTPTransport, @unchecked Sendable {
+    private let upstream: (any HTTPTransport)?
+    private let lock = NSLock()
+    private var answers: [URL: HTTPResponse]  // guarded by `lock`
+
+    init(forwardingTo upstream: any HTTPTransport) {
+        self.upstream = upstream
+        answers = [:]
+    }
+
+    private init(answers: [URL: HTTPResponse]) {
+        upstream = nil
+        self.answers = answers
+    }
+
+    /// A transport that only replays what this one recorded.
+    func replaying() -> ReplayTransport { ReplayTransport(answers: lock.withLock { answers }) }
+
+    func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+        if let upstream {
+            let response = try await upstream.send(request, bodyDestination: bodyDestination)
+            lock.withLock { answers[request.url] = response }
+            return response
+        }
+        guard let answer = lock.withLock({ answers[request.url] }) else {
+            throw HTTPTransportError(.connectionFailed, requestMayHaveBeenSent: false, message: "no recorded answer")
+        }
+        return answer
     }
 }
 

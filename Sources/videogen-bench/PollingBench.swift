@@ -21,6 +21,11 @@ enum PollingBench {
         let strategy: String
         let polls: Int
         let lag: Double
+        /// Over ten task lengths spread across the 5 s after `taskSeconds` (+0.25 s, +0.75 s, … +4.75 s):
+        /// completion then falls anywhere between two fixed-interval polls, as it does in practice.
+        var phaseMeanLag = 0.0
+        var phaseMaxLag = 0.0
+        var phaseMeanPolls = 0.0
     }
 
     static let strategies: [(String, PollingStrategy)] = [
@@ -31,7 +36,19 @@ enum PollingBench {
         var rows: [Row] = []
         for length in lengths {
             for (name, strategy) in strategies {
-                rows.append(try await measure(length: length, name: name, strategy: strategy))
+                var row = try await measure(length: .seconds(length), name: name, strategy: strategy)
+                var lags: [Double] = []
+                var polls: [Double] = []
+                for step in 0..<10 {
+                    let shifted = try await measure(
+                        length: .seconds(length) + .milliseconds(250 + 500 * step), name: name, strategy: strategy)
+                    lags.append(shifted.lag)
+                    polls.append(Double(shifted.polls))
+                }
+                row.phaseMeanLag = lags.reduce(0, +) / Double(lags.count)
+                row.phaseMaxLag = lags.max() ?? .nan
+                row.phaseMeanPolls = polls.reduce(0, +) / Double(polls.count)
+                rows.append(row)
             }
         }
         func target(_ row: Row) -> (lag: Double, polls: Int?) {
@@ -57,6 +74,9 @@ enum PollingBench {
                     item.set("strategy", row.strategy)
                     item.set("polls", row.polls)
                     item.set("lag_s", row.lag)
+                    item.set("phase_mean_lag_s", row.phaseMeanLag)
+                    item.set("phase_max_lag_s", row.phaseMaxLag)
+                    item.set("phase_mean_polls", row.phaseMeanPolls)
                     return item
                 })
             object.set("targets_met", defaults.allSatisfy(met))
@@ -66,16 +86,18 @@ enum PollingBench {
         print("polling: one task at a time through VideoClient.result(for:) on a VirtualClock")
         print("  gateway: \(gateway)")
         print("  task = \(Int(queued.seconds)) s queued, then processing (progress rising linearly) to its length;")
-        print("  lag = detection − completion (virtual s); polls = status calls answered for the task")
+        print("  lag = detection − completion (virtual s); polls = status calls answered for the task;")
+        print("  phase columns: the same over 10 lengths from +0.25 s to +4.75 s (completion between two polls)")
         print(
             Format.table(
-                ["task s", "strategy", "polls", "lag s", "target (default)"],
+                ["task s", "strategy", "polls", "lag s", "phase: polls", "mean lag", "max lag", "target (default)"],
                 rows.map { row in
                     let limit = target(row)
                     let text = "lag ≤ \(Format.number(limit.lag, 0)) s" + (limit.polls.map { ", ≤ \($0) polls" } ?? "")
                     return [
                         String(row.taskSeconds), row.strategy, String(row.polls), Format.number(row.lag, 2),
-                        row.strategy == "default" ? text : "(baseline)",
+                        Format.number(row.phaseMeanPolls, 1), Format.number(row.phaseMeanLag, 2),
+                        Format.number(row.phaseMaxLag, 2), row.strategy == "default" ? text : "(baseline)",
                     ]
                 }))
         print("targets (default strategy):")
@@ -91,7 +113,7 @@ enum PollingBench {
         }
     }
 
-    static func measure(length: Int, name: String, strategy: PollingStrategy) async throws -> Row {
+    static func measure(length total: Duration, name: String, strategy: PollingStrategy) async throws -> Row {
         let clock = VirtualClock(mode: .autoAdvance)
         let simulator = GatewaySimulator(clock: clock, gateways: [.openAICompatible()])
         var registry = ProviderRegistry()
@@ -104,16 +126,16 @@ enum PollingBench {
         configuration.polling = strategy
         let client = VideoClient(registry: registry, transport: simulator, clock: clock, configuration: configuration)
 
-        let total = Duration.seconds(length)
         simulator.scriptNextTasks(GatewaySimulator.TaskScript(queued: queued, processing: total - queued))
         let job = try await client.submit(
             VideoRequest(model: "grok-imagine-video", prompt: "A hummingbird hovering over a red flower", seconds: 8))
         _ = try await client.result(for: job)
         let detected = clock.now()
         guard let task = simulator.task(job.taskID), task.finishesAt - task.createdAt == total else {
-            throw Child.Failure(description: "the simulated task did not last \(length) s")
+            throw Child.Failure(description: "the simulated task did not last \(total)")
         }
         return Row(
-            taskSeconds: length, strategy: name, polls: task.statusQueries, lag: (detected - task.finishesAt).seconds)
+            taskSeconds: Int(total.seconds), strategy: name, polls: task.statusQueries,
+            lag: (detected - task.finishesAt).seconds)
     }
 }

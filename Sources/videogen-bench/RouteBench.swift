@@ -77,7 +77,8 @@ enum RouteBench {
             print(object.text)
             return
         }
-        print("route: ProviderRegistry.plan(for:) over all \(registry.providers.count) built-in providers (report only)")
+        print(
+            "route: ProviderRegistry.plan(for:) over all \(registry.providers.count) built-in providers (report only)")
         print("  baseline = RequestValidator.resolve against one model's capabilities (validation without routing)")
         print("  ns per call: median of 7 batches (min–max)")
         print(

@@ -237,8 +237,9 @@ enum Child {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0, let data = try? Data(contentsOf: out) else {
-            throw Failure(description: "child '\(kind) \(arguments.joined(separator: " "))' failed "
-                + "(exit \(process.terminationStatus))")
+            throw Failure(
+                description: "child '\(kind) \(arguments.joined(separator: " "))' failed "
+                    + "(exit \(process.terminationStatus))")
         }
         return try JSONDecoder().decode(T.self, from: data)
     }
@@ -288,7 +289,8 @@ struct Machine {
         #else
             let configuration = "release"
         #endif
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+        let load =
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
             .flatMap { $0.split(separator: " ").first.flatMap { Double($0) } } ?? .nan
         return Machine(
             cores: info.activeProcessorCount, memoryGiB: Double(info.physicalMemory) / 1_073_741_824, os: os,

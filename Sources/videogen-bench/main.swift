@@ -63,7 +63,7 @@ func main() async -> Int32 {
             switch name {
             case "encode": try EncodeBench.run(json: json, machine: machine)
             case "download": try await DownloadBench.run(json: json, machine: machine)
-            case "jobs": try JobsBench.run(json: json, machine: machine)
+            case "jobs": try await JobsBench.run(json: json, machine: machine)
             case "polling": try await PollingBench.run(json: json, machine: machine)
             case "route": try RouteBench.run(json: json, machine: machine)
             default: break
