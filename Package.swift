@@ -17,6 +17,7 @@ let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("OctopusXProvider", ["OpenAIVideoDialect"]),
     ("DuoyuanxProvider", ["OpenAIVideoDialect"]),
     ("XAIProvider", []),
+    // new-provider: new vendor targets go above this line
 ]
 
 let package = Package(
@@ -80,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "videogenTests",
-            dependencies: ["VideoProviderKit"],
+            dependencies: ["VideoProviderKit", "videogen"],
             swiftSettings: swiftSettings
         ),
     ]

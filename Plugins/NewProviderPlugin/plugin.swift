@@ -1,5 +1,316 @@
+import Foundation
 import PackagePlugin
 
+/// `swift package --allow-writing-to-package-directory new-provider --name Acme [--id acme]
+/// [--base-url https://api.acme.example] [--no-package-edit]`
+///
+/// Scaffolds `Sources/AcmeProvider` (a thin wrapper over `OpenAIVideoDialect` with the OpenAI-format
+/// `grok-imagine-video` table) and `Tests/AcmeProviderTests` (a submit → status → content cycle through
+/// `GatewaySimulator` with an OpenAI-format gateway at Acme's base URL), adds the target to the
+/// `vendorTargets` array in Package.swift, and prints the remaining steps. The scaffold builds and its
+/// tests pass as generated; then the capability table is checked against the vendor's documentation.
 @main struct NewProviderPlugin: CommandPlugin {
-    func performCommand(context: PluginContext, arguments: [String]) async throws {}
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The line in Package.swift above which new vendor targets go.
+    static let marker = "// new-provider: new vendor targets go above this line"
+
+    func performCommand(context: PluginContext, arguments: [String]) async throws {
+        let options = try Options(arguments)
+        let root = context.package.directoryURL
+        let sources = root.appending(path: "Sources/\(options.name)Provider")
+        let tests = root.appending(path: "Tests/\(options.name)ProviderTests")
+        let manager = FileManager.default
+        for directory in [sources, tests] where manager.fileExists(atPath: directory.path) {
+            throw Failure(description: "\(directory.path) already exists; choose another --name or remove it")
+        }
+        try manager.createDirectory(at: sources, withIntermediateDirectories: true)
+        try manager.createDirectory(at: tests, withIntermediateDirectories: true)
+        let providerFile = sources.appending(path: "\(options.name)Provider.swift")
+        let testFile = tests.appending(path: "\(options.name)ProviderTests.swift")
+        try Data(options.fill(Self.providerTemplate).utf8).write(to: providerFile)
+        try Data(options.fill(Self.testTemplate).utf8).write(to: testFile)
+        print("Created \(providerFile.path)")
+        print("Created \(testFile.path)")
+
+        let entry = "    (\"\(options.name)Provider\", [\"OpenAIVideoDialect\"]),"
+        let manifest = root.appending(path: "Package.swift")
+        var edited = false
+        if options.editPackage, let text = try? String(contentsOf: manifest, encoding: .utf8),
+            let updated = Self.insert(entry, into: text)
+        {
+            try Data(updated.utf8).write(to: manifest)
+            edited = true
+            print("Added to the vendorTargets array in Package.swift:")
+        } else {
+            print("Add this line to the vendorTargets array in Package.swift:")
+        }
+        print("")
+        print(entry)
+        print("")
+        print("Then, to ship it with videogen, add it to Sources/BuiltInProviders/BuiltInProviders.swift:")
+        print("")
+        print("    import \(options.name)Provider")
+        print("    \(options.name)Provider(),   // in BuiltInProviders.all")
+        print("")
+        print("Build and test it:")
+        print("")
+        print("    swift build --target \(options.name)Provider")
+        print("    swift test --filter \(options.name)ProviderTests")
+        print("")
+        print("Its API key will be read from \(options.environmentVariable).")
+        if !edited && options.editPackage {
+            print("(Package.swift has no vendorTargets array to edit; the line above was not added.)")
+        }
+    }
+
+    /// `text` with `entry` added to the `vendorTargets` array: above the marker comment when there is one,
+    /// else before the array's closing bracket. `nil` when neither can be found or the entry is there.
+    static func insert(_ entry: String, into text: String) -> String? {
+        var lines = text.components(separatedBy: "\n")
+        guard
+            !lines.contains(where: {
+                $0.trimmingCharacters(in: .whitespaces) == entry.trimmingCharacters(in: .whitespaces)
+            })
+        else { return nil }
+        if let index = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == marker }) {
+            lines.insert(entry, at: index)
+            return lines.joined(separator: "\n")
+        }
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("let vendorTargets") }),
+            let end = lines[start...].firstIndex(where: { $0 == "]" })
+        else { return nil }
+        lines.insert(entry, at: end)
+        return lines.joined(separator: "\n")
+    }
+
+    struct Options {
+        var name = ""
+        var id = ""
+        var baseURL = ""
+        var editPackage = true
+
+        init(_ arguments: [String]) throws {
+            var iterator = arguments.makeIterator()
+            while let argument = iterator.next() {
+                switch argument {
+                case "--name": name = iterator.next() ?? ""
+                case "--id": id = iterator.next() ?? ""
+                case "--base-url": baseURL = iterator.next() ?? ""
+                case "--no-package-edit": editPackage = false
+                default:
+                    throw Failure(
+                        description:
+                            "unknown argument '\(argument)'; usage: new-provider --name Acme [--id acme] [--base-url URL] [--no-package-edit]"
+                    )
+                }
+            }
+            let letters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            guard let first = name.first, first.isUppercase, first.isASCII, name.allSatisfy(letters.contains) else {
+                throw Failure(
+                    description: "--name must be an UpperCamelCase Swift identifier such as Acme, not '\(name)'")
+            }
+            if id.isEmpty { id = name.lowercased() }
+            let idLetters = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+            guard id.allSatisfy(idLetters.contains), id.first?.isLetter == true else {
+                throw Failure(description: "--id must be lower-case letters, digits and '-', not '\(id)'")
+            }
+            if baseURL.isEmpty { baseURL = "https://api.\(id).example" }
+            guard baseURL.hasPrefix("https://"), URL(string: baseURL)?.host != nil else {
+                throw Failure(description: "--base-url must be an https URL, not '\(baseURL)'")
+            }
+            while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        }
+
+        var environmentVariable: String { id.uppercased().replacingOccurrences(of: "-", with: "_") + "_API_KEY" }
+
+        /// The test file's imports, sorted as swift-format wants them.
+        var testImports: String {
+            ["Foundation", "Testing", "VideoProviderKit", "VideoProviderTesting", "\(name)Provider"].sorted()
+                .map { "import \($0)" }.joined(separator: "\n")
+        }
+
+        /// The template with its placeholders filled in, ending with a newline.
+        func fill(_ template: String) -> String {
+            template.replacingOccurrences(of: "{{testImports}}", with: testImports)
+                .replacingOccurrences(of: "{{Name}}", with: name)
+                .replacingOccurrences(of: "{{id}}", with: id)
+                .replacingOccurrences(of: "{{ENV}}", with: environmentVariable)
+                .replacingOccurrences(of: "{{baseURL}}", with: baseURL) + "\n"
+        }
+    }
+
+    // MARK: Templates
+
+    static let providerTemplate = ##"""
+        public import Foundation
+        import OpenAIVideoDialect
+        public import VideoProviderKit
+
+        /// {{Name}}: a gateway that serves Grok video through the OpenAI-format `POST /v1/videos` endpoint.
+        ///
+        /// Scaffolded by `swift package new-provider --name {{Name}}`. The wire format lives in
+        /// `OpenAIVideoDialect`; this type holds only the identity and the capability table. Before shipping,
+        /// check every value below against {{Name}}'s own documentation, cite the page in comments, and list
+        /// whatever the page does not state in the model's `assumptions`.
+        ///
+        /// Submit `POST {base}/v1/videos`, status `GET {base}/v1/videos/{id}`, content
+        /// `GET {base}/v1/videos/{id}/content` on the same host with the key.
+        public struct {{Name}}Provider: VideoProvider {
+            /// `{{id}}`: the provider's stable identifier (and `{{ENV}}` for `videogen`).
+            public static let id: ProviderID = "{{id}}"
+
+            /// Where {{Name}} serves its API. TODO: the vendor's documented base URL.
+            public static let defaultBaseURL = URL(string: "{{baseURL}}")!
+
+            private static let standardDescriptor = ProviderDescriptor(
+                id: id,
+                name: "{{Name}}",
+                defaultBaseURL: defaultBaseURL,
+                models: [
+                    // TODO: the models {{Name}} documents. This is the OpenAI-format `grok-imagine-video` table.
+                    ModelCapabilities(
+                        model: "grok-imagine-video",
+                        duration: .minimum(min: 1, max: 15, default: 8),
+                        aspectRatios: AspectRatioRule(
+                            values: [
+                                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9",
+                                "9:20",
+                            ],
+                            default: "16:9", custom: true),
+                        resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
+                        images: ImageRule(
+                            max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp],
+                            layout: OpenAIVideoDialect.jsonImageLayout),
+                        promptMaxLength: 4096,
+                        billing: .perSecond,
+                        assumptions: [
+                            "Scaffolded from the OpenAI-format grok-imagine-video table; not yet checked against "
+                                + "{{Name}}'s documentation."
+                        ])
+                ])
+
+            private let dialect = OpenAIVideoDialect(providerID: Self.id)
+
+            /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
+            public init() {}
+
+            /// Identity, default base URL and the capability table.
+            public var descriptor: ProviderDescriptor { Self.standardDescriptor }
+
+            public func submitRequest(
+                for request: ResolvedVideoRequest, context: ProviderContext
+            ) throws(VideoProviderError) -> HTTPRequest {
+                try dialect.submitRequest(for: request, context: context)
+            }
+
+            public func parseSubmitResponse(
+                _ response: HTTPResponse, for request: ResolvedVideoRequest
+            ) throws(VideoProviderError) -> TaskSnapshot {
+                try dialect.parseSubmitResponse(response, for: request)
+            }
+
+            public func statusRequest(
+                taskID: String, model: String, context: ProviderContext
+            ) throws(VideoProviderError) -> HTTPRequest {
+                try dialect.statusRequest(taskID: taskID, context: context)
+            }
+
+            public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
+            {
+                try dialect.parseStatusResponse(response, taskID: taskID)
+            }
+
+            /// `GET {base}/v1/videos/{id}/content` with the key; the client falls back to `video_url` when it fails.
+            public func contentRequest(
+                for snapshot: TaskSnapshot, context: ProviderContext
+            ) throws(VideoProviderError) -> HTTPRequest? {
+                try dialect.contentRequest(taskID: snapshot.taskID, context: context)
+            }
+        }
+        """##
+
+    static let testTemplate = ##"""
+        {{testImports}}
+
+        /// {{Name}} end to end against the simulator's OpenAI-format dialect, served at {{Name}}'s base URL.
+        @Suite struct {{Name}}ProviderTests {
+            static let key = "sk-{{id}}-test-0123456789"
+
+            /// A simulator with one OpenAI-format gateway at {{Name}}'s base URL, on a clock that jumps ahead.
+            static func simulator() -> GatewaySimulator {
+                let gateway = GatewaySimulator.Gateway(
+                    name: "{{Name}}", baseURL: {{Name}}Provider.defaultBaseURL, dialect: .openAIFormat,
+                    models: [GatewaySimulator.ModelRules.grokImagineVideo], expectedAPIKey: APIKey(key))
+                return GatewaySimulator(clock: VirtualClock(mode: .autoAdvance), gateways: [gateway])
+            }
+
+            static func client(_ simulator: GatewaySimulator) throws -> VideoClient {
+                var registry = ProviderRegistry()
+                try registry.register({{Name}}Provider(), apiKey: key)
+                return VideoClient(registry: registry, transport: simulator, clock: simulator.clock)
+            }
+
+            @Test func describesItself() {
+                let descriptor = {{Name}}Provider().descriptor
+                #expect(descriptor.id == "{{id}}")
+                #expect(descriptor.defaultBaseURL == {{Name}}Provider.defaultBaseURL)
+                #expect(descriptor.models.map(\.model) == ["grok-imagine-video"])
+            }
+
+            @Test func submitsTheOpenAIFormatJSONBody() throws {
+                let capabilities = try #require({{Name}}Provider().descriptor.models.first)
+                let resolved = try RequestValidator.resolve(
+                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8),
+                    capabilities: capabilities, providerID: {{Name}}Provider.id)
+                let context = ProviderContext(baseURL: {{Name}}Provider.defaultBaseURL, apiKey: APIKey(Self.key))
+                let request = try {{Name}}Provider().submitRequest(for: resolved, context: context)
+                #expect(request.method == .post)
+                #expect(request.url.absoluteString == {{Name}}Provider.defaultBaseURL.absoluteString + "/v1/videos")
+                #expect(request.headers["Content-Type"] == "application/json")
+                #expect(request.createsTask)
+                let body = String(decoding: try request.body.collect(), as: UTF8.self)
+                #expect(
+                    body
+                        == #"{"model":"grok-imagine-video","prompt":"A cat dancing in the rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P"}"#
+                )
+            }
+
+            @Test func submitFollowAndDownloadThroughTheSimulator() async throws {
+                let simulator = Self.simulator()
+                let client = try Self.client(simulator)
+                let job = try await client.submit(
+                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8))
+                #expect(job.providerID == {{Name}}Provider.id)
+                #expect(job.model == "grok-imagine-video")
+
+                let final = try await client.result(for: job)
+                #expect(final.status == .completed)
+
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("{{id}}-\(UUID().uuidString).mp4")
+                defer { try? FileManager.default.removeItem(at: file) }
+                let video = try await client.download(job, to: file, snapshot: final)
+                #expect(try Data(contentsOf: file) == SampleVideo.mp4)
+                #expect(video.byteCount == Int64(SampleVideo.mp4.count))
+
+                #expect(simulator.count(.submit) == 1)
+                #expect(simulator.count(.status) >= 1)
+                #expect(simulator.count(.content) == 1)
+                let task = try #require(simulator.tasks.first)
+                #expect(task.seconds == 8)
+                #expect(task.phase == .completed)
+            }
+
+            @Test func aRequestTheModelCannotServeIsRefusedBeforeSending() async throws {
+                let simulator = Self.simulator()
+                let client = try Self.client(simulator)
+                await #expect(throws: VideoProviderError.self) {
+                    _ = try await client.submit(VideoRequest(model: "grok-imagine-video", prompt: "p", seconds: 99))
+                }
+                #expect(simulator.requests.isEmpty)
+            }
+        }
+        """##
 }

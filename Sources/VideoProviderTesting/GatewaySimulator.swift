@@ -39,6 +39,21 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     public let cdnBaseURL: URL
     /// The timing of tasks on gateways that do not set their own.
     public let timing: Timing
+    /// What status and content requests for a task id the simulator never created get.
+    public let unknownTasks: UnknownTasks
+
+    /// How the simulator answers a task id it did not create.
+    public enum UnknownTasks: Sendable, Hashable {
+        /// 404 in the gateway's error shape, as a real gateway answers an id it does not know. The default.
+        case notFound
+        /// A well-formed id (the shape the dialect's own ids have: `video_…` for kyy and the OpenAI format,
+        /// a UUID for xAI) is adopted as a task that has already completed, with a video on the CDN.
+        ///
+        /// A process that follows a job created by another process (`videogen status JOB --simulate` after
+        /// `videogen generate --simulate`) gets a fresh simulator that never saw the submit; this lets it
+        /// follow and download the job anyway. Malformed ids are still 404.
+        case completed
+    }
 
     private let lock = NSLock()
     // Guarded by `lock`:
@@ -47,11 +62,13 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// A simulator serving `gateways` (every documented one by default) and the CDN.
     public init(
         clock: any VideoClock = VirtualClock(), gateways: [Gateway] = Gateway.standard(),
-        cdnBaseURL: URL = GatewaySimulator.defaultCDNBaseURL, timing: Timing = .realistic
+        cdnBaseURL: URL = GatewaySimulator.defaultCDNBaseURL, timing: Timing = .realistic,
+        unknownTasks: UnknownTasks = .notFound
     ) {
         self.clock = clock
         self.cdnBaseURL = cdnBaseURL
         self.timing = timing
+        self.unknownTasks = unknownTasks
         state = State()
         for gateway in gateways { state.add(gateway) }
     }
@@ -341,7 +358,27 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         return (response, id)
     }
 
+    /// With ``UnknownTasks/completed``, records a well-formed id nobody created as a task that has just
+    /// completed at `gateway`. Called with the lock held.
+    private func adoptUnknownTask(_ id: String, gateway: Gateway, now: Duration) {
+        guard unknownTasks == .completed, state.tasks[id] == nil, TaskRecord.isWellFormedID(id, gateway.dialect)
+        else { return }
+        let rules = gateway.models.first
+        let seconds = rules?.seconds.defaultSeconds ?? 0
+        let submission = AcceptedSubmission(
+            model: rules?.name ?? "unknown", prompt: "", requestedSeconds: nil, seconds: seconds,
+            aspectRatio: rules?.defaultAspectRatio ?? "16:9", resolution: rules?.defaultResolution, imageCount: 0)
+        var record = TaskRecord(
+            id: id, gatewayName: gateway.name, gatewayBaseURL: gateway.baseURL, dialect: gateway.dialect,
+            submission: submission, createdAt: now, createdWall: clock.wallTime(), script: .success,
+            videoURL: cdnBaseURL.appendingPathComponent("videos").appendingPathComponent("\(id).mp4"))
+        record.schedule(timing: (.zero, .zero))
+        state.tasks[id] = record
+        state.taskOrder.append(id)
+    }
+
     private func status(id: String, gateway: Gateway, responses: Responses, now: Duration) -> HTTPResponse {
+        adoptUnknownTask(id, gateway: gateway, now: now)
         guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
         else {
             return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
@@ -364,6 +401,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     private func content(
         id: String, gateway: Gateway, responses: Responses, method: HTTPMethod, now: Duration
     ) -> HTTPResponse {
+        adoptUnknownTask(id, gateway: gateway, now: now)
         guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
         else {
             return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
@@ -596,6 +634,19 @@ extension GatewaySimulator {
             case .failure, .moderated: return (.failed, 100)
             case .expired: return (.expired, 100)
             case .cancelled: return (.cancelled, 100)
+            }
+        }
+
+        /// Whether `id` has the shape ``newID(_:)`` gives ids of `dialect`.
+        static func isWellFormedID(_ id: String, _ dialect: Dialect) -> Bool {
+            switch dialect {
+            case .kyyReact, .openAIFormat:
+                guard id.hasPrefix("video_") else { return false }
+                let rest = id.dropFirst("video_".count)
+                return !rest.isEmpty && rest.count <= 64
+                    && rest.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "0123456789abcdef-").contains($0) }
+            case .xAI:
+                return UUID(uuidString: id) != nil
             }
         }
 

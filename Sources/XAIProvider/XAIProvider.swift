@@ -66,10 +66,12 @@ public struct XAIProvider: VideoProvider {
             aspectRatios: aspectRatios,
             resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
             // "A maximum of 7 reference images"; "a public HTTPS URL or a base64-encoded data URI";
-            // image inputs are "PNG/JPEG/WebP".
+            // image inputs are "PNG/JPEG/WebP"; "The maximum duration allowed when using reference images is
+            // 10 seconds." (a table rule, so routing passes xAI over instead of failing at send time).
             images: ImageRule(
                 max: 7, transports: [.publicURL, .dataURI], formats: [.jpeg, .png, .webp],
-                layout: .singleOrArray(single: "image", multiple: "reference_images")),
+                layout: .singleOrArray(single: "image", multiple: "reference_images"),
+                maximumSecondsWithMultipleImages: referenceToVideoMaximumSeconds),
             promptMaxLength: 4096,
             billing: .perSecond,
             assumptions: sharedAssumptions + extraAssumptions)
@@ -111,23 +113,10 @@ public struct XAIProvider: VideoProvider {
 
     /// The submit body, field by field in the order of xAI's reference.
     ///
-    /// Throws ``VideoProviderError/Kind/invalidRequest`` for the one rule the capability table cannot
-    /// express: reference-to-video (two or more images) allows at most
-    /// ``referenceToVideoMaximumSeconds`` seconds.
+    /// The reference-to-video limit (two or more images: at most ``referenceToVideoMaximumSeconds``
+    /// seconds) is a rule of the capability table (``ImageRule/maximumSecondsWithMultipleImages``), checked
+    /// by `RequestValidator` before a request gets here.
     public func submitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
-        if request.images.count > 1, request.sendsDuration, request.seconds > Self.referenceToVideoMaximumSeconds {
-            throw VideoProviderError(
-                .invalidRequest,
-                "Invalid request for \(request.model) on \(Self.id): xAI makes videos from reference images "
-                    + "(2 or more images) of at most \(Self.referenceToVideoMaximumSeconds) s.",
-                providerID: Self.id, model: request.model,
-                violations: [
-                    Violation(
-                        parameter: "seconds", value: "\(request.seconds)",
-                        allowed: "1–\(Self.referenceToVideoMaximumSeconds) s with 2–7 images",
-                        reason: "reference-to-video is limited to \(Self.referenceToVideoMaximumSeconds) s")
-                ])
-        }
         var body = JSONBody()
         body["model"] = .string(request.model)
         body["prompt"] = .string(request.prompt)

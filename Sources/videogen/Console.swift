@@ -77,6 +77,7 @@ struct JSONLine {
     static func render(_ value: Any) -> String {
         switch value {
         case let line as JSONLine: return line.rendered
+        case let json as OrderedJSON: return json.rendered
         case let text as String: return quote(text)
         case let flag as Bool: return flag ? "true" : "false"
         case let number as Int: return String(number)

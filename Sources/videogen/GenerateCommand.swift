@@ -49,14 +49,61 @@ enum GenerateCommand {
         return configuration
     }
 
-    static func options(_ args: Arguments, registry: ProviderRegistry) throws(Arguments.UsageError)
-        -> VideoClient.SubmitOptions
-    {
-        let ids = args.all("provider").map { ProviderID($0) }
-        for id in ids where registry.provider(id) == nil {
-            throw Arguments.UsageError(description: "unknown provider '\(id)'; known: \(Toolbox.providerList)")
+    /// The boundary dry runs use, so their output is stable; real runs use a random one.
+    static let dryRunBoundary = "VideoProviderKit-dryrun000000000000000000"
+
+    /// What `plan` and `--dry-run` see: the route evaluated as if every provider had a key.
+    struct Exploration {
+        let registry: ProviderRegistry
+        let plan: RoutePlan
+        let missingKeys: Set<ProviderID>
+        /// Providers that were not candidates because they do not offer the model at all.
+        let notOffered: [SkippedCandidate]
+
+        var allSkipped: [SkippedCandidate] { plan.skipped + notOffered }
+
+        func noCandidateError() -> VideoProviderError {
+            plan.noCandidateError(knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
         }
-        return VideoClient.SubmitOptions(providers: ids.isEmpty ? nil : ids)
+    }
+
+    static func explore(
+        _ request: VideoRequest, toolbox: Toolbox, configuration: VideoClient.Configuration,
+        providers: [ProviderID]?
+    ) throws(VideoProviderError) -> Exploration {
+        let (registry, missingKeys) = try toolbox.exploringRegistry()
+        let client = VideoClient(registry: registry, transport: NoNetwork(), configuration: configuration)
+        let plan = client.plan(request, options: VideoClient.SubmitOptions(providers: providers))
+        var notOffered: [SkippedCandidate] = []
+        let named = request.model.split(separator: ":", maxSplits: 1).first.map { ProviderID(String($0)) }
+        let pinned = request.model.contains(":") && named.flatMap { registry.provider($0) } != nil
+        if !pinned && !plan.modelIsUnknown {
+            let considered = Set(plan.eligible.map(\.providerID) + plan.skipped.map(\.providerID))
+            for entry in registry.providers where !considered.contains(entry.id) {
+                if let providers, !providers.contains(entry.id) { continue }
+                notOffered.append(
+                    SkippedCandidate(
+                        providerID: entry.id, model: nil, reason: "does not offer the model '\(request.model)'"))
+            }
+        }
+        return Exploration(registry: registry, plan: plan, missingKeys: missingKeys, notOffered: notOffered)
+    }
+
+    /// One candidate of `plan --json` and `generate --dry-run --json` (see docs/cli.md).
+    static func candidateJSON(_ entry: RoutePlan.Entry, order: Int, missingKeys: Set<ProviderID>) -> JSONLine {
+        let configured = !missingKeys.contains(entry.providerID)
+        var json = JSONLine(["order": order, "provider": entry.providerID.rawValue, "model": entry.model])
+        json["baseURL"] = entry.provider.baseURL?.absoluteString ?? NSNull()
+        json["apiKeyEnvironmentVariable"] = entry.providerID.apiKeyEnvironmentVariable
+        json["apiKeyConfigured"] = configured
+        json["note"] = configured ? NSNull() : missingKeyNote(entry.providerID)
+        json["resolved"] = Render.resolvedJSON(entry.resolved)
+        json["billable"] = Render.billableJSON(entry.resolved.billableEstimate)
+        return json
+    }
+
+    static func missingKeyNote(_ id: ProviderID) -> String {
+        "\(id.apiKeyEnvironmentVariable) is not set; a real run would skip this provider"
     }
 
     // MARK: plan
@@ -66,42 +113,52 @@ enum GenerateCommand {
         let request = try request(args)
         let configuration = try configuration(args)
         let json = args.flag("json")
-        let registry: ProviderRegistry
-        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: json, console: console) }
-        let options = try options(args, registry: registry)
-        let client = VideoClient(registry: registry, transport: NoNetwork(), configuration: configuration)
-        let plan = client.plan(request, options: options)
+        let providers = try providerOrder(args)
+        let exploration: Exploration
+        do {
+            exploration = try explore(request, toolbox: toolbox, configuration: configuration, providers: providers)
+        } catch {
+            return VideoGen.report(error, json: json, console: console)
+        }
+        let plan = exploration.plan
         if json {
             var output = JSONLine(["model": request.model])
-            output["eligible"] = plan.eligible.map { entry -> JSONLine in
-                JSONLine([
-                    "provider": entry.providerID.rawValue, "model": entry.model,
-                    "resolved": Render.resolvedJSON(entry.resolved),
-                ])
+            output["candidates"] = plan.eligible.enumerated().map {
+                candidateJSON($1, order: $0 + 1, missingKeys: exploration.missingKeys)
             }
-            output["skipped"] = plan.skipped.map(Render.skippedJSON)
-            console.out(output.rendered)
-        } else {
+            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
-                console.out("No provider can serve this request.")
-            } else {
-                console.out("Would try, in order:")
-                for (index, entry) in plan.eligible.enumerated() {
-                    let lines = Render.resolvedText(entry)
-                    console.out("\(index + 1). " + lines[0])
-                    for line in lines.dropFirst() { console.out("   " + line) }
+                let error = VideoGen.clarified(exploration.noCandidateError())
+                output["error"] = Render.errorJSON(error, exitCode: ExitCode(for: error))
+            }
+            console.out(output.rendered)
+        } else if !plan.eligible.isEmpty {
+            console.out("Would try, in order:")
+            for (index, entry) in plan.eligible.enumerated() {
+                let lines = Render.resolvedText(entry)
+                console.out("\(index + 1). " + lines[0])
+                for line in lines.dropFirst() { console.out(" " + line) }
+                if exploration.missingKeys.contains(entry.providerID) {
+                    console.out("   note:         " + missingKeyNote(entry.providerID))
                 }
             }
-            if !plan.skipped.isEmpty {
+            if !exploration.allSkipped.isEmpty {
                 console.out("Passed over:")
-                for skipped in plan.skipped { console.out("  - \(skipped)") }
+                for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
             }
         }
         guard plan.eligible.isEmpty else { return .success }
-        let error = plan.noCandidateError(
-            knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
-        console.err("error: " + error.message)
-        return ExitCode(for: error)
+        return VideoGen.report(exploration.noCandidateError(), json: false, console: console)
+    }
+
+    /// `--provider` ids, checked against the built-in providers.
+    static func providerOrder(_ args: Arguments) throws(Arguments.UsageError) -> [ProviderID]? {
+        let ids = args.all("provider").map { ProviderID($0) }
+        let known = Set(Toolbox.providerIDs)
+        for id in ids where !known.contains(id) {
+            throw Arguments.UsageError(description: "unknown provider '\(id)'; known: \(Toolbox.providerList)")
+        }
+        return ids.isEmpty ? nil : ids
     }
 
     // MARK: generate
@@ -113,35 +170,65 @@ enum GenerateCommand {
         let request = try request(args)
         let configuration = try configuration(args)
         let json = args.flag("json")
-        let registry: ProviderRegistry
-        do { registry = try toolbox.registry() } catch { return VideoGen.report(error, json: json, console: console) }
-        let options = try options(args, registry: registry)
+        let providers = try providerOrder(args)
         let output = args.value("output").map { URL(fileURLWithPath: $0) }
         let jobFile = args.value("job-file").map { URL(fileURLWithPath: $0) }
 
+        // Validate everything before anything is sent: an invalid request, or one no provider with a key
+        // could serve, is a usage error (exit 2) that names what to fix.
+        let registry: ProviderRegistry
+        do throws(VideoProviderError) {
+            let exploration = try explore(
+                request, toolbox: toolbox, configuration: configuration, providers: providers)
+            guard !exploration.plan.eligible.isEmpty else { throw exploration.noCandidateError() }
+            let keyed = exploration.plan.eligible.filter { !exploration.missingKeys.contains($0.providerID) }
+            if keyed.isEmpty {
+                var variables: [String] = []
+                for entry in exploration.plan.eligible
+                where !variables.contains(entry.providerID.apiKeyEnvironmentVariable) {
+                    variables.append(entry.providerID.apiKeyEnvironmentVariable)
+                }
+                let list =
+                    variables.count == 1
+                    ? variables[0]
+                    : variables.dropLast().joined(separator: ", ") + " or " + variables[variables.count - 1]
+                throw VideoProviderError(
+                    .configuration,
+                    "No API key is set for any provider that can serve '\(request.model)': set \(list) (or try --simulate).",
+                    model: request.model)
+            }
+            registry = try toolbox.registry()
+        } catch {
+            return VideoGen.report(error, json: json, console: console)
+        }
+        var options = VideoClient.SubmitOptions(providers: providers)
+        options.ambiguousSubmissions = configuration.ambiguousSubmissions
+
         let (transport, clock) = toolbox.transportAndClock(registry: registry)
         let start = clock.now()
-        let observer = VideoClientObserver { event in
-            Self.report(event, json: json, console: console, output: output, jobFile: jobFile)
-        }
+        let context = EventContext(
+            json: json, console: console, output: output, jobFile: jobFile, simulated: toolbox.simulate,
+            models: Dictionary(
+                registry.plan(for: request, only: providers).eligible.map { ($0.providerID, $0.model) },
+                uniquingKeysWith: { first, _ in first }))
+        let observer = VideoClientObserver { event in Self.report(event, context: context) }
         let client = VideoClient(
             registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
+        // On a terminal the bar's clock keeps ticking between polls.
+        let ticker: Task<Void, Never>? =
+            !json && console.stderrIsTerminal
+            ? Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    context.redraw(elapsed: clock.now() - start)
+                }
+            } : nil
+        defer { ticker?.cancel() }
         do {
             let result = try await client.generate(request, options: options, downloadTo: output) { job, snapshot in
-                let elapsed = clock.now() - start
-                if json {
-                    var event = JSONLine([
-                        "event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID,
-                    ])
-                    event["status"] = snapshot.status.rawValue
-                    event["rawStatus"] = snapshot.rawStatus
-                    event["progress"] = snapshot.progress
-                    event["elapsed"] = (elapsed.seconds * 10).rounded() / 10
-                    console.event(event)
-                } else {
-                    console.progress(Render.progressBar(snapshot, elapsed: elapsed))
-                }
+                context.progress(job: job, snapshot: snapshot, elapsed: clock.now() - start)
             }
+            context.stopProgress()
             console.finishProgress()
             let elapsed = clock.now() - start
             if json {
@@ -149,20 +236,18 @@ enum GenerateCommand {
                     "event": "completed", "provider": result.job.providerID.rawValue, "model": result.job.model,
                 ])
                 event["taskID"] = result.job.taskID
-                event["videoURL"] = result.snapshot.videoURL?.absoluteString
-                event["actualDuration"] = result.snapshot.actualDuration
-                event["elapsed"] = (elapsed.seconds * 10).rounded() / 10
+                event["status"] = result.snapshot.status.rawValue
+                event["videoURL"] = result.snapshot.videoURL?.absoluteString ?? NSNull()
+                event["actualDuration"] = result.snapshot.actualDuration ?? NSNull()
+                event["elapsed"] = Render.seconds(elapsed)
                 console.event(event)
                 if let video = result.video {
-                    console.event(
-                        JSONLine([
-                            "event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount),
-                            "host": video.sourceHost,
-                        ]))
+                    console.event(Render.downloadedJSON(video))
                 }
             } else {
                 console.out(
                     "Completed: \(result.job.providerID) · \(result.job.model) · task \(result.job.taskID) in \(Render.elapsed(elapsed))"
+                        + (toolbox.simulate ? " (simulated time)" : "")
                 )
                 if let video = result.video {
                     console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
@@ -172,23 +257,108 @@ enum GenerateCommand {
             }
             return .success
         } catch {
+            context.stopProgress()
             return VideoGen.report(error, json: json, console: console)
         }
     }
 
-    /// Observer events become JSON lines, or short notes on stderr.
-    private static func report(_ event: VideoClientEvent, json: Bool, console: Console, output: URL?, jobFile: URL?) {
-        switch event {
-        case .request(let provider, .submit, _, let url):
+    /// Shared by the observer and the progress callback of one `generate` run.
+    final class EventContext: @unchecked Sendable {
+        let json: Bool
+        let console: Console
+        let output: URL?
+        let jobFile: URL?
+        let simulated: Bool
+        /// The native model each provider would run, for `attempt` events.
+        let models: [ProviderID: String]
+        private let lock = NSLock()
+        private var attempts: [ProviderID: Int] = [:]  // guarded by `lock`
+        private var lastStatus: String?  // guarded by `lock`
+        private var lastSnapshot: TaskSnapshot?  // guarded by `lock`
+        private var progressStopped = false  // guarded by `lock`
+
+        init(
+            json: Bool, console: Console, output: URL?, jobFile: URL?, simulated: Bool, models: [ProviderID: String]
+        ) {
+            self.json = json
+            self.console = console
+            self.output = output
+            self.jobFile = jobFile
+            self.simulated = simulated
+            self.models = models
+        }
+
+        func nextAttempt(_ provider: ProviderID) -> Int {
+            lock.withLock {
+                attempts[provider, default: 0] += 1
+                return attempts[provider, default: 0]
+            }
+        }
+
+        /// Redraws the bar with the last status and the current time (terminals only).
+        func redraw(elapsed: Duration) {
+            lock.withLock {
+                guard !progressStopped, let lastSnapshot else { return }
+                console.progress(Render.progressBar(lastSnapshot, elapsed: elapsed))
+            }
+        }
+
+        /// No bar is drawn after this returns, so the final output is not overwritten.
+        func stopProgress() {
+            lock.withLock { progressStopped = true }
+        }
+
+        func progress(job: VideoJob, snapshot: TaskSnapshot, elapsed: Duration) {
             if json {
-                console.event(JSONLine(["event": "attempt", "provider": provider.rawValue, "url": url.absoluteString]))
+                var event = JSONLine(["event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID])
+                event["status"] = snapshot.status.rawValue
+                event["rawStatus"] = snapshot.rawStatus ?? NSNull()
+                event["progress"] = snapshot.progress ?? NSNull()
+                event["elapsed"] = Render.seconds(elapsed)
+                console.event(event)
+            } else if console.stderrIsTerminal {
+                lock.withLock {
+                    lastSnapshot = snapshot
+                    guard !progressStopped else { return }
+                    console.progress(Render.progressBar(snapshot, elapsed: elapsed))
+                }
+            } else {
+                // Logs get one line per status change instead of a redrawn bar.
+                let status = snapshot.rawStatus ?? snapshot.status.rawValue
+                let changed = lock.withLock {
+                    defer { lastStatus = status }
+                    return lastStatus != status
+                }
+                if changed {
+                    console.err(
+                        "status: \(status)" + (snapshot.progress.map { " \($0)%" } ?? "")
+                            + " after \(Render.elapsed(elapsed))")
+                }
+            }
+        }
+    }
+
+    /// Observer events become JSON lines, or short notes on stderr.
+    private static func report(_ event: VideoClientEvent, context: EventContext) {
+        let json = context.json
+        let console = context.console
+        switch event {
+        case .request(let provider, .submit, let method, let url):
+            let attempt = context.nextAttempt(provider)
+            if json {
+                var line = JSONLine(["event": "attempt", "provider": provider.rawValue])
+                line["model"] = context.models[provider] ?? NSNull()
+                line["attempt"] = attempt
+                line["method"] = method.rawValue
+                line["url"] = url.absoluteString
+                console.event(line)
             }
         case .retry(let provider, let model, let attempt, let delay, let reason):
             if json {
                 console.event(
                     JSONLine([
                         "event": "retry", "provider": provider.rawValue, "model": model, "attempt": attempt,
-                        "delay": delay.seconds, "reason": reason,
+                        "delay": Render.seconds(delay), "reason": reason,
                     ]))
             } else {
                 console.err("note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(reason)")
@@ -202,29 +372,29 @@ enum GenerateCommand {
             }
         case .skipped(let skipped):
             if json {
-                var line = Render.skippedJSON(skipped)
-                line = JSONLine(["event": "skipped", "candidate": line])
+                var line = JSONLine(["event": "skipped"])
+                line["provider"] = skipped.providerID.rawValue
+                line["model"] = skipped.model ?? NSNull()
+                line["reason"] = skipped.reason
+                line["violations"] = skipped.violations.map(Render.violationJSON)
                 console.event(line)
             }
         case .cooldown(let provider, let duration, let reason):
             if json {
                 console.event(
                     JSONLine([
-                        "event": "cooldown", "provider": provider.rawValue, "seconds": duration.seconds,
+                        "event": "cooldown", "provider": provider.rawValue, "seconds": Render.seconds(duration),
                         "reason": reason,
                     ]))
             }
         case .submitted(let job):
-            let file =
-                jobFile ?? output.map { URL(fileURLWithPath: $0.path + ".job.json") }
-                ?? URL(fileURLWithPath: "videogen-\(job.id.uuidString.prefix(8).lowercased()).job.json")
-            var saved: String?
-            if let data = try? job.encoded(), (try? data.write(to: file, options: .atomic)) != nil { saved = file.path }
+            let saved = JobCommands.save(
+                job, simulated: context.simulated, file: context.jobFile, output: context.output)
             if json {
                 var event = JSONLine([
                     "event": "submitted", "provider": job.providerID.rawValue, "model": job.model, "taskID": job.taskID,
                 ])
-                event["jobFile"] = saved
+                event["jobFile"] = saved ?? NSNull()
                 event["billable"] = Render.billableJSON(job.request.billing)
                 event["warnings"] = job.request.warnings.map(\.message)
                 console.event(event)
@@ -233,7 +403,7 @@ enum GenerateCommand {
                     "Submitted to \(job.providerID) · \(job.model): task \(job.taskID) (billable: \(job.request.billing))"
                 )
                 for warning in job.request.warnings { console.err("warning: \(warning.message)") }
-                if let saved { console.err("Job saved to \(saved) (resume with `videogen status \(saved)`)") }
+                if let saved { console.err("Job saved to \(saved) (check it with `videogen status \(saved)`)") }
             }
         case .resubmitted(let previous, let reason):
             if json {
@@ -258,59 +428,47 @@ enum GenerateCommand {
         let request = try request(args)
         let configuration = try configuration(args)
         let json = args.flag("json")
+        let providers = try providerOrder(args)
         // A dry run shows what would be sent even before keys are set up: a missing key is a note, and
         // the header shows `[redacted]` either way.
-        var registry = ProviderRegistry()
-        var missingKeys: Set<ProviderID> = []
+        let exploration: Exploration
         do {
-            for entry in try toolbox.registry().providers {
-                var configuration = entry.configuration
-                if configuration.apiKey == nil {
-                    configuration.apiKey = APIKey("dry-run-placeholder")
-                    missingKeys.insert(entry.id)
-                }
-                try registry.register(configuration)
-            }
+            exploration = try explore(request, toolbox: toolbox, configuration: configuration, providers: providers)
         } catch {
             return VideoGen.report(error, json: json, console: console)
         }
-        let options = try options(args, registry: registry)
-        let client = VideoClient(registry: registry, transport: NoNetwork(), configuration: configuration)
-        let plan = client.plan(request, options: options)
+        let plan = exploration.plan
         guard !plan.eligible.isEmpty else {
-            let error = plan.noCandidateError(
-                knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
-            return VideoGen.report(error, json: json, console: console)
+            return VideoGen.report(exploration.noCandidateError(), json: json, console: console)
         }
         var candidates: [JSONLine] = []
         for (index, entry) in plan.eligible.enumerated() {
             let httpRequest: HTTPRequest
             do {
-                guard let context = entry.provider.context() else { continue }
+                guard let context = entry.provider.context(boundary: dryRunBoundary) else { continue }
                 httpRequest = try entry.provider.provider.submitRequest(for: entry.resolved, context: context)
             } catch {
-                console.err("error: cannot build the request for \(entry.providerID): \(error)")
-                return .failure
+                let typed =
+                    (error as? VideoProviderError)
+                    ?? VideoProviderError(
+                        .invalidRequest, "\(entry.providerID) cannot build this request: \(error)",
+                        providerID: entry.providerID, model: entry.model)
+                return VideoGen.report(typed, json: json, console: console)
             }
             let curl =
                 args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
-                var candidate = JSONLine(["provider": entry.providerID.rawValue, "model": entry.model])
-                candidate["resolved"] = Render.resolvedJSON(entry.resolved)
-                candidate["billable"] = Render.billableJSON(entry.resolved.billableEstimate)
+                var candidate = candidateJSON(entry, order: index + 1, missingKeys: exploration.missingKeys)
                 candidate["request"] = Render.requestJSON(httpRequest)
-                candidate["apiKeyConfigured"] = !missingKeys.contains(entry.providerID)
-                candidate["curl"] = curl
+                candidate["curl"] = curl ?? NSNull()
                 candidates.append(candidate)
             } else {
                 if index > 0 { console.out("") }
                 let lines = Render.resolvedText(entry)
                 console.out("\(index + 1). " + lines[0] + (index == 0 ? " (first choice)" : " (fallback)"))
-                for line in lines.dropFirst() { console.out(line) }
-                if missingKeys.contains(entry.providerID) {
-                    console.out(
-                        "  note:         \(entry.providerID.apiKeyEnvironmentVariable) is not set; a real run would skip this provider"
-                    )
+                for line in lines.dropFirst() { console.out(" " + line) }
+                if exploration.missingKeys.contains(entry.providerID) {
+                    console.out("   note:         " + missingKeyNote(entry.providerID))
                 }
                 console.out("")
                 for line in Render.requestText(httpRequest) { console.out(line) }
@@ -323,12 +481,12 @@ enum GenerateCommand {
         if json {
             var output = JSONLine(["dryRun": true, "model": request.model])
             output["candidates"] = candidates
-            output["skipped"] = plan.skipped.map(Render.skippedJSON)
+            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             console.out(output.rendered)
-        } else if !plan.skipped.isEmpty {
+        } else if !exploration.allSkipped.isEmpty {
             console.out("")
             console.out("Passed over:")
-            for skipped in plan.skipped { console.out("  - \(skipped)") }
+            for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
         }
         return .success
     }

@@ -54,8 +54,7 @@ enum InfoCommands {
         if let model {
             providers = providers.filter { !Render.models(of: $0, matching: model).isEmpty }
             guard !providers.isEmpty else {
-                console.err("error: no provider offers a model named '\(model)'.")
-                return .usage
+                throw Arguments.UsageError(description: "no provider offers a model named '\(model)'")
             }
         }
         if args.flag("json") {

@@ -41,10 +41,13 @@ enum Render {
         } else {
             json["resolutions"] = NSNull()
         }
-        json["images"] = JSONLine([
+        var images = JSONLine([
             "max": model.images.max, "transports": model.images.transports.map(\.rawValue),
             "formats": model.images.formats.map(\.rawValue), "fields": model.images.layout.summary,
         ])
+        // Only where a model has the limit (xAI's reference-to-video), so other lines keep their shape.
+        images["maxSecondsWithMultipleImages"] = model.images.maximumSecondsWithMultipleImages
+        json["images"] = images
         json["promptMaxLength"] = model.promptMaxLength
         json["billing"] = model.billing.rawValue
         json["assumptions"] = model.assumptions
@@ -93,8 +96,9 @@ enum Render {
 
     static func imagesText(_ rule: ImageRule) -> String {
         guard rule.max > 0 else { return "none" }
+        let limit = rule.maximumSecondsWithMultipleImages.map { "; ≤ \($0) s with 2+ images" } ?? ""
         return "≤ \(rule.max); " + rule.transports.map(\.rawValue).joined(separator: ", ") + "; "
-            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`"
+            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`" + limit
     }
 
     /// The Markdown matrix written to docs/capabilities.md: one table per provider.
@@ -171,7 +175,6 @@ enum Render {
                 ])
             }
         }
-        json["billable"] = billableJSON(resolved.billableEstimate)
         json["warnings"] = resolved.warnings.map(\.message)
         return json
     }
@@ -211,45 +214,19 @@ enum Render {
         return lines
     }
 
-    /// The body as text for display. Inline base64 of images is elided beyond a short preview, so a
-    /// dry run of a 30 MB request stays readable; `complete` says whether nothing was elided.
-    static func displayBody(_ body: HTTPBody) -> (text: String, complete: Bool) {
-        var text = ""
-        var complete = true
-        for segment in body.segments {
-            switch segment {
-            case .bytes(let data):
-                text += String(decoding: data, as: UTF8.self)
-            case .base64(let data):
-                if data.count <= 96 {
-                    text += data.base64EncodedString()
-                } else {
-                    text += data.prefix(48).base64EncodedString() + "…[base64 of \(data.count) bytes]"
-                    complete = false
-                }
-            case .base64File(let url, let count):
-                text += "…[base64 of \(count) bytes from \(url.path)]"
-                complete = false
-            case .file(let url, let count):
-                text += "[\(count) bytes from \(url.path)]"
-                complete = false
-            }
-        }
-        // Binary multipart parts (uploaded bytes) are not text: show their size instead.
-        if text.unicodeScalars.contains(where: { $0 == "\u{FFFD}" }) {
-            complete = false
-        }
-        return (text, complete)
-    }
-
+    /// The request as `generate --dry-run --json` shows it (documented in docs/cli.md): method, URL,
+    /// redacted headers, the body text, and a structured view of the body.
     static func requestJSON(_ request: HTTPRequest) -> JSONLine {
         var headers = JSONLine()
         for field in request.headers.redacted() { headers[field.name] = field.value }
-        let body = displayBody(request.body)
+        let body = BodyView(request)
         var json = JSONLine(["method": request.method.rawValue, "url": request.url.absoluteString, "headers": headers])
-        json["body"] = body.text
+        json["bodyFormat"] = body.format.rawValue
         json["bodyLength"] = Int(request.body.length)
+        json["body"] = body.text
         json["bodyComplete"] = body.complete
+        json["json"] = body.json ?? NSNull()
+        json["parts"] = body.parts.map { $0.map(\.json) } ?? NSNull()
         return json
     }
 
@@ -259,7 +236,7 @@ enum Render {
         if !request.body.isEmpty {
             lines.append("Content-Length: \(request.body.length)")
             lines.append("")
-            lines.append(displayBody(request.body).text)
+            lines.append(BodyView(request).text)
         }
         return lines
     }
@@ -279,38 +256,28 @@ enum Render {
                 parts += ["-H", shellQuote("\(field.name): \(field.value)")]
             }
         }
+        let body = BodyView(request)
         if isMultipart {
-            for (name, value) in multipartTextFields(request.body) {
-                parts += ["-F", shellQuote("\(name)=\(value)")]
+            // File parts name the local file when there is one; in-memory bytes have no path to give.
+            var uploads = resolved.images.compactMap { image -> String? in
+                guard case .upload(let payload, _, let filename) = image else { return nil }
+                if case .file(let url, _) = payload { return url.path }
+                return filename
             }
-            for image in resolved.images {
-                if case .upload(let payload, let format, let filename) = image {
-                    let path: String
-                    if case .file(let url, _) = payload { path = url.path } else { path = filename }
-                    parts += ["-F", shellQuote("input_reference=@\(path);type=\(format.mimeType)")]
+            for part in body.parts ?? [] {
+                if let filename = part.filename {
+                    let path = uploads.isEmpty ? filename : uploads.removeFirst()
+                    let type = part.contentType.map { ";type=\($0)" } ?? ""
+                    parts += ["-F", shellQuote("\(part.name)=@\(path)\(type)")]
+                } else {
+                    // --form-string: a value starting with @ or < is sent as text, not read from a file.
+                    parts += ["--form-string", shellQuote("\(part.name)=\(part.value ?? "")")]
                 }
             }
         } else if !request.body.isEmpty {
-            parts += ["--data-raw", shellQuote(displayBody(request.body).text)]
+            parts += ["--data-raw", shellQuote(body.text)]
         }
         return parts.joined(separator: " ")
-    }
-
-    /// The text fields of a multipart body, in order (file parts are skipped).
-    static func multipartTextFields(_ body: HTTPBody) -> [(String, String)] {
-        let text = displayBody(body).text
-        var fields: [(String, String)] = []
-        for part in text.components(separatedBy: "\r\n--") {
-            guard let headerEnd = part.range(of: "\r\n\r\n") else { continue }
-            let headers = part[..<headerEnd.lowerBound]
-            guard !headers.contains("filename="), let nameStart = headers.range(of: "name=\"") else { continue }
-            let rest = headers[nameStart.upperBound...]
-            guard let nameEnd = rest.firstIndex(of: "\"") else { continue }
-            var value = String(part[headerEnd.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
-            fields.append((String(rest[..<nameEnd]), value))
-        }
-        return fields
     }
 
     static func shellQuote(_ text: String) -> String {
@@ -319,30 +286,34 @@ enum Render {
 
     // MARK: Errors and snapshots
 
+    /// The `error` object of `--json` output (see docs/cli.md).
     static func errorJSON(_ error: VideoProviderError, exitCode: ExitCode) -> JSONLine {
         var json = JSONLine(["event": "error", "kind": error.kind.rawValue, "message": error.message])
         json["exitCode"] = Int(exitCode.rawValue)
-        json["provider"] = error.providerID?.rawValue
-        json["model"] = error.model
-        json["taskID"] = error.taskID
-        json["httpStatus"] = error.httpStatus
-        json["vendorCode"] = error.vendorCode
-        json["vendorMessage"] = error.vendorMessage
-        if !error.violations.isEmpty {
-            json["violations"] = error.violations.map {
-                JSONLine(["parameter": $0.parameter, "value": $0.value, "allowed": $0.allowed, "reason": $0.reason])
-            }
-        }
-        if !error.skipped.isEmpty { json["skipped"] = error.skipped.map(skippedJSON) }
-        if !error.attempts.isEmpty { json["attempts"] = error.attempts.map(attemptJSON) }
+        json["provider"] = error.providerID?.rawValue ?? NSNull()
+        json["model"] = error.model ?? NSNull()
+        json["taskID"] = error.taskID ?? NSNull()
+        json["httpStatus"] = error.httpStatus ?? NSNull()
+        json["vendorCode"] = error.vendorCode ?? NSNull()
+        json["vendorMessage"] = error.vendorMessage ?? NSNull()
+        json["status"] = error.rawStatus ?? NSNull()
+        json["violations"] = error.violations.map(violationJSON)
+        json["skipped"] = error.skipped.map(skippedJSON)
+        json["attempts"] = error.attempts.map(attemptJSON)
+        return json
+    }
+
+    static func violationJSON(_ violation: Violation) -> JSONLine {
+        var json = JSONLine(["parameter": violation.parameter, "value": violation.value, "allowed": violation.allowed])
+        json["reason"] = violation.reason ?? NSNull()
         return json
     }
 
     static func skippedJSON(_ skipped: SkippedCandidate) -> JSONLine {
-        var json = JSONLine(["provider": skipped.providerID.rawValue, "model": skipped.model, "reason": skipped.reason])
-        json["violations"] = skipped.violations.map {
-            JSONLine(["parameter": $0.parameter, "value": $0.value, "allowed": $0.allowed, "reason": $0.reason])
-        }
+        var json = JSONLine(["provider": skipped.providerID.rawValue])
+        json["model"] = skipped.model ?? NSNull()
+        json["reason"] = skipped.reason
+        json["violations"] = skipped.violations.map(violationJSON)
         return json
     }
 
@@ -350,11 +321,21 @@ enum Render {
         var json = JSONLine([
             "provider": attempt.providerID.rawValue, "model": attempt.model, "outcome": attempt.outcome.rawValue,
         ])
-        json["httpStatus"] = attempt.httpStatus
-        json["errorKind"] = attempt.errorKind?.rawValue
-        json["detail"] = attempt.detail
+        json["httpStatus"] = attempt.httpStatus ?? NSNull()
+        json["errorKind"] = attempt.errorKind?.rawValue ?? NSNull()
+        json["detail"] = attempt.detail ?? NSNull()
         return json
     }
+
+    static func downloadedJSON(_ video: DownloadedVideo) -> JSONLine {
+        var json = JSONLine(["event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount)])
+        json["contentType"] = video.contentType ?? NSNull()
+        json["host"] = video.sourceHost ?? NSNull()
+        return json
+    }
+
+    /// Seconds with one decimal, for JSON.
+    static func seconds(_ duration: Duration) -> Double { (duration.seconds * 10).rounded() / 10 }
 
     static func snapshotJSON(_ snapshot: TaskSnapshot) -> JSONLine {
         var json = JSONLine(["taskID": snapshot.taskID, "status": snapshot.status.rawValue])

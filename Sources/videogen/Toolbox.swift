@@ -5,18 +5,22 @@ import VideoProviderTesting
 
 /// Builds the registry, transport and clock a command runs with, from the environment and options.
 struct Toolbox {
-    /// Speed-up of the simulated clock: a minute-long simulated task finishes in about a second.
+    /// Speed-up of the simulated clock: a minute-long simulated task finishes in about 1.5 s. The
+    /// `VIDEOGEN_SIMULATION_SPEEDUP` environment variable overrides it (tests run faster).
     static let simulationSpeedup = 40.0
 
     let environment: [String: String]
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
+    let script: SimulatedGateways.Script
 
-    init(arguments: Arguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Arguments
-        .UsageError)
-    {
+    /// - Parameter forceSimulation: a job file written in `--simulate` mode is followed in the simulator.
+    init(
+        arguments: Arguments, forceSimulation: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Arguments.UsageError) {
         self.environment = environment
-        simulate = arguments.flag("simulate")
+        simulate = arguments.flag("simulate") || forceSimulation
         var baseURLs: [ProviderID: URL] = [:]
         for entry in arguments.all("base-url") {
             guard let equals = entry.firstIndex(of: "=") else {
@@ -44,9 +48,40 @@ struct Toolbox {
             baseURLs[id] = url
         }
         self.baseURLs = baseURLs
+
+        var script = SimulatedGateways.Script()
+        if let name = arguments.value("simulate-outcome") {
+            guard let outcome = SimulatedGateways.outcomes[name] else {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-outcome must be one of \(SimulatedGateways.outcomes.keys.sorted().joined(separator: ", ")), not '\(name)'"
+                )
+            }
+            script.outcome = outcome
+        }
+        for entry in arguments.all("simulate-fault") {
+            guard let equals = entry.firstIndex(of: "="),
+                let fault = SimulatedGateways.fault(String(entry[entry.index(after: equals)...]))
+            else {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-fault takes ID=KIND (KIND: \(SimulatedGateways.faultKinds)), not '\(entry)'")
+            }
+            let id = ProviderID(String(entry[..<equals]))
+            guard Self.providerIDs.contains(id) else {
+                throw Arguments.UsageError(
+                    description: "--simulate-fault names an unknown provider '\(id)'; known: \(Self.providerList)")
+            }
+            script.faults.append((id, fault))
+        }
+        if !simulate && (arguments.value("simulate-outcome") != nil || !arguments.all("simulate-fault").isEmpty) {
+            throw Arguments.UsageError(description: "--simulate-outcome and --simulate-fault need --simulate")
+        }
+        self.script = script
     }
 
-    static var providerList: String { BuiltInProviders.all.map(\.descriptor.id.rawValue).joined(separator: ", ") }
+    static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
+    static var providerList: String { providerIDs.map(\.rawValue).joined(separator: ", ") }
 
     /// Where providers with no default base URL live in the simulator.
     static func simulatedBaseURL(for id: ProviderID) -> URL {
@@ -74,10 +109,31 @@ struct Toolbox {
         return registry
     }
 
+    /// A registry for exploring (`plan`, `--dry-run`): providers without a key get a placeholder so their
+    /// capabilities are still evaluated; `missingKeys` says which. The placeholder is never sent (these
+    /// commands send nothing) and headers print `[redacted]` either way.
+    func exploringRegistry() throws(VideoProviderError) -> (registry: ProviderRegistry, missingKeys: Set<ProviderID>) {
+        var registry = ProviderRegistry()
+        var missing: Set<ProviderID> = []
+        for provider in BuiltInProviders.all {
+            let id = provider.descriptor.id
+            var key = apiKey(for: id)
+            if key == nil {
+                key = "videogen-placeholder-key"
+                missing.insert(id)
+            }
+            try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))
+        }
+        return (registry, missing)
+    }
+
     /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
     func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
         guard simulate else { return (URLSessionTransport(), SystemClock()) }
-        let clock = AcceleratedClock(factor: Self.simulationSpeedup)
-        return (SimulatedGateways.make(registry: registry, clock: clock), clock)
+        let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
+            $0.isFinite && $0 > 0 ? $0 : nil
+        }
+        let clock = AcceleratedClock(factor: factor ?? Self.simulationSpeedup)
+        return (SimulatedGateways.make(registry: registry, clock: clock, script: script), clock)
     }
 }

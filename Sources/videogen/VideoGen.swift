@@ -11,7 +11,7 @@ struct VideoGen {
         Usage:
           videogen providers [--json]
           videogen capabilities [--provider ID] [--model NAME] [--json | --markdown]
-          videogen plan --model NAME --prompt TEXT [generate options]
+          videogen plan --model NAME --prompt TEXT [generate options] [--json]
           videogen generate --model NAME --prompt TEXT
                             [--provider ID]...            fallback order (default: the registry's route)
                             [--seconds N] [--aspect-ratio W:H] [--resolution 480p|540p|720p|1080p]
@@ -20,6 +20,8 @@ struct VideoGen {
                             [--job-file FILE]             where to save the job (default: FILE.job.json)
                             [--base-url ID=URL]...        override a provider's base URL (http only for loopback)
                             [--simulate]                  every provider answered by the in-process simulator
+                            [--simulate-outcome success|failure|moderated|expired|cancelled]
+                            [--simulate-fault ID=refuse|html|drop|timeout|STATUS]...
                             [--dry-run] [--curl]          print the resolved request and exact HTTP request; send nothing
                             [--adjust]                    snap unsupported values to the nearest allowed one
                             [--resubmit-ambiguous]        allow resending a submission that may have created a task
@@ -29,9 +31,10 @@ struct VideoGen {
           videogen download JOB --output FILE [--json] [--simulate] [--base-url ID=URL]...
 
         JOB is a job file written by `generate`, or its JSON text.
-        API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY).
+        API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY); they are never printed.
         Exit codes: 0 success; 1 the vendor or task failed; 2 invalid input or usage (nothing was sent);
         3 network failure or timeout.
+        Full reference: docs/cli.md.
         """
 
     static func main() async {
@@ -42,8 +45,7 @@ struct VideoGen {
 
     static let generateOptions: Set<String> = [
         "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file",
-        "base-url",
-        "timeout", "poll-interval",
+        "base-url", "timeout", "poll-interval", "simulate-outcome", "simulate-fault",
     ]
     static let generateFlags: Set<String> = [
         "simulate", "dry-run", "curl", "json", "adjust", "resubmit-ambiguous", "resubmit-failed",
@@ -55,6 +57,10 @@ struct VideoGen {
             return .usage
         }
         let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            console.out(usage)
+            return .success
+        }
         do {
             switch command {
             case "help", "--help", "-h":
@@ -80,12 +86,17 @@ struct VideoGen {
                 let args = try Arguments(rest, options: ["output", "base-url"], flags: ["json", "simulate"])
                 return try await JobCommands.download(args, console: console)
             default:
-                console.err("videogen: unknown command '\(command)'. Run `videogen help` for usage.")
+                console.err("error: unknown command '\(command)'. Run `videogen help` for usage.")
                 return .usage
             }
         } catch {
-            console.err("videogen: \(error.description)")
+            console.err("error: \(error.description)")
             console.err("Run `videogen help` for usage.")
+            if rest.contains("--json") {
+                var line = JSONLine(["event": "error", "kind": "usage", "message": error.description])
+                line["exitCode"] = Int(ExitCode.usage.rawValue)
+                console.event(line)
+            }
             return .usage
         }
     }
@@ -93,10 +104,36 @@ struct VideoGen {
     /// Reports a typed error: the first line is one clear sentence, details follow; JSON mode also
     /// prints an `error` event on stdout.
     static func report(_ error: VideoProviderError, json: Bool, console: Console) -> ExitCode {
+        let error = clarified(error)
         let code = ExitCode(for: error)
         console.finishProgress()
-        console.err("error: " + error.description)
+        var shown = error
+        if !error.violations.isEmpty && error.skipped.allSatisfy({ $0.violations == error.violations }) {
+            shown.skipped = []  // the same violations, once is enough
+        }
+        shown.model = nil  // already in the message
+        console.err("error: " + shown.description)
         if json { console.event(Render.errorJSON(error, exitCode: code)) }
         return code
+    }
+
+    /// When every provider refuses a request for the same reason, that reason is the first line
+    /// ("seconds = 99 is not allowed …"), not "no provider can serve it".
+    static func clarified(_ error: VideoProviderError) -> VideoProviderError {
+        guard error.kind == .noEligibleProvider, error.violations.isEmpty, let first = error.skipped.first,
+            !first.violations.isEmpty
+        else { return error }
+        let key = { (candidate: SkippedCandidate) in candidate.violations.map { "\($0.parameter)=\($0.value)" } }
+        guard error.skipped.allSatisfy({ key($0) == key(first) }) else { return error }
+        var copy = error
+        let sameAllowed = error.skipped.allSatisfy { $0.violations == first.violations }
+        let what = first.violations.map {
+            sameAllowed ? $0.description : "\($0.parameter) = \($0.value) is not allowed"
+        }
+        copy.message =
+            "Invalid request for '\(error.model ?? first.model ?? "?")': " + what.joined(separator: "; ")
+            + (error.skipped.count > 1 ? " (on every one of the \(error.skipped.count) providers that offer it)." : ".")
+        if sameAllowed { copy.violations = first.violations }
+        return copy
     }
 }

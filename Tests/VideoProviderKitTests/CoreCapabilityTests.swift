@@ -311,3 +311,22 @@ import VideoProviderKit
         #expect(try JSONDecoder().decode(ProviderID.self, from: Data(#""xai""#.utf8)) == "xai")
     }
 }
+
+@Suite struct CoreBillableEstimateTests {
+    @Test(arguments: [
+        (BillableEstimate.seconds(8), #"{"seconds":8,"unit":"per-second"}"#),
+        (BillableEstimate.calls(1), #"{"calls":1,"unit":"per-call"}"#),
+    ])
+    func codableInTheShapeVideogenPrints(estimate: BillableEstimate, json: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(String(decoding: try encoder.encode(estimate), as: UTF8.self) == json)
+        #expect(try JSONDecoder().decode(BillableEstimate.self, from: Data(json.utf8)) == estimate)
+    }
+
+    @Test func aMismatchedUnitIsADecodingError() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(BillableEstimate.self, from: Data(#"{"unit":"per-call","seconds":8}"#.utf8))
+        }
+    }
+}

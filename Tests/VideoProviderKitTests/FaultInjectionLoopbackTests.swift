@@ -112,7 +112,8 @@ struct FaultInjectionLoopbackTests {
     }
 
     /// With `ambiguousSubmissions = .resubmit` the caller accepts a possible second bill: the submission
-    /// is sent once more (after the 1 s backoff) and succeeds. Two tasks now exist at the vendor.
+    /// is sent once more (after the 1 s backoff) and succeeds. Two tasks now exist at the vendor, and the
+    /// job's first attempt stays recorded as `ambiguous`, so the app can see it may pay twice.
     @Test func resetMidHeadersIsResentOnceWhenTheCallerOptsIn() async throws {
         try await LoopbackPeer.run { peer in
             try await peer.script(
@@ -122,7 +123,7 @@ struct FaultInjectionLoopbackTests {
             let job = try await gateway.client.submit(LoopbackGateway.request)
 
             #expect(job.providerID == "aizfw")
-            #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
+            #expect(job.attempts.map(\.outcome) == [.ambiguous, .accepted])
             #expect(job.attempts.first?.errorKind == .ambiguousSubmission)
             #expect(gateway.events.retries.map(\.delay) == [.seconds(1)])
             let log = try await peer.log()

@@ -89,14 +89,24 @@ public struct ImageRule: Sendable, Hashable, Codable {
     public var formats: [ImageFormat]
     /// The request fields that carry them.
     public var layout: ImageFieldLayout
+    /// The longest video, in seconds, a request with more than one image may ask for; `nil` when the
+    /// number of images does not limit the length.
+    ///
+    /// A rule of the capability table rather than of a provider's encoder, so that routing can pass over
+    /// a provider that cannot make the video (and try the next one) instead of failing at send time.
+    /// xAI's reference-to-video (two to seven images) makes at most 10 s, although its text- and
+    /// image-to-video go to 15 s.
+    public var maximumSecondsWithMultipleImages: Int?
 
     public init(
-        max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout
+        max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout,
+        maximumSecondsWithMultipleImages: Int? = nil
     ) {
         self.max = max
         self.transports = transports
         self.formats = formats
         self.layout = layout
+        self.maximumSecondsWithMultipleImages = maximumSecondsWithMultipleImages
     }
 
     public func accepts(_ transport: ImageTransport) -> Bool { transports.contains(transport) }

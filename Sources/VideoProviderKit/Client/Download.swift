@@ -17,8 +17,11 @@ extension VideoClient {
     /// `Authorization` header (and the app's extra headers) go only to the provider's own host, never to a
     /// CDN. Non-http(s) URLs are refused. When the server states a length, the file must match it.
     ///
-    /// - Parameter snapshot: a completed snapshot, if the caller has one; otherwise the task's status is
-    ///   fetched first.
+    /// - Parameters:
+    ///   - job: the job ``VideoClient/submit(_:options:)`` returned, possibly decoded in a later process.
+    ///   - destination: where the video goes; its directory is created if needed.
+    ///   - snapshot: a completed snapshot, if the caller has one; otherwise the task's status is fetched
+    ///     first.
     @discardableResult
     public func download(_ job: VideoJob, to destination: URL, snapshot: TaskSnapshot? = nil)
         async throws(VideoProviderError) -> DownloadedVideo
@@ -182,7 +185,7 @@ extension VideoClient {
 }
 
 extension VideoClient {
-    /// The end of a ``VideoClient/generate(_:options:downloadTo:)`` run.
+    /// The end of a ``VideoClient/generate(_:options:downloadTo:onSnapshot:)`` run.
     public struct Generation: Sendable {
         /// The job that completed.
         public let job: VideoJob
@@ -227,6 +230,7 @@ extension VideoClient {
             if plan(request, options: options).eligible.isEmpty {
                 var terminal = error
                 terminal.message += " No other provider is left to try."
+                terminal.attempts = failed.flatMap(\.attempts)
                 throw terminal
             }
         }

@@ -28,10 +28,20 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 }
 
-/// When a provider that keeps failing is taken out of rotation for a while.
+/// When a provider that keeps failing is taken out of rotation for a while (a circuit breaker).
+///
+/// - Each submission that ends by falling back from a provider counts one failure against it (its retries
+///   do not count separately); ``failureThreshold`` consecutive ones start a cooldown. A success resets the
+///   count. A 404 that says the *model* is missing does not count: the provider is healthy, its table is
+///   stale.
+/// - An authentication failure, an account problem (HTTP 402, an exhausted quota or balance) and a
+///   `Retry-After` too long to wait for start a cooldown at once.
+/// - A cooldown lasts ``duration``, or the server's `Retry-After` when that is longer.
+/// - Once it has passed the provider is readmitted on probation: a success clears it, one more failure
+///   starts a new cooldown at once.
 public struct CooldownPolicy: Sendable, Hashable {
-    /// Consecutive fallback-class failures (5xx, 429 after retries, connection failures) that start a
-    /// cooldown. Authentication failures start one at once.
+    /// Consecutive failed submissions (5xx, 429 after retries, connection failures) that start a
+    /// cooldown.
     public var failureThreshold: Int = 3
     /// How long the provider is skipped.
     public var duration: Duration = .seconds(60)
@@ -63,30 +73,36 @@ public enum FailureAction: Sendable, Hashable {
     /// A task may exist; see ``AmbiguousSubmissionPolicy``.
     case ambiguous
 
-    /// Classifies a failed submission.
+    /// Classifies a failed submission (the split of LiteLLM's router: retry, fall back, stop, plus the
+    /// ambiguous case where money may already be spent).
     ///
     /// | Failure | Action |
     /// |---|---|
-    /// | 429 with no `Retry-After` or one ≤ `maximumRetryAfter` | retry, then fall back |
-    /// | 503 with a `Retry-After` ≤ `maximumRetryAfter` | retry, then fall back |
-    /// | connection refused / DNS / TLS (nothing sent) | retry, then fall back |
+    /// | 429 with no `Retry-After`, or one ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
+    /// | 503 with a `Retry-After` ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
+    /// | connection refused / DNS / TLS, a timeout before sending (nothing sent) | retry, then fall back |
     /// | HTTP 408 (the server did not get the whole request) | retry, then fall back |
-    /// | 401, 403, 404, other 5xx, 429 with a long `Retry-After`, a refused redirect | fall back |
+    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 502, 503 without a short `Retry-After`, 504, other 5xx with a body, a refused redirect, a task the vendor failed at once | fall back |
+    /// | 400-class validation from the vendor (400, 409, 413, 422, …), a refused local file | stop, with the vendor's message |
+    /// | content-policy refusal, whatever the HTTP status (a 200 whose body is an error too) | stop |
     /// | 500 with an empty body; timeout or reset after sending; a 2xx we cannot read | ambiguous |
-    /// | other 4xx (validation), content-policy refusals, local file errors | stop |
     public static func forSubmission(_ error: VideoProviderError, retry: RetryPolicy) -> FailureAction {
         let kind = error.kind
-        if kind == .contentPolicy || kind == .vendorRejected || kind == .invalidRequest || kind == .cancelled
-            || kind == .configuration
-        {
+        if kind == .ambiguousSubmission { return .ambiguous }
+        if kind == .contentPolicy || kind == .invalidRequest || kind == .cancelled || kind == .configuration {
             return .stop
         }
-        if kind == .ambiguousSubmission { return .ambiguous }
+        // An exhausted balance is the account's problem on this gateway, not the request's.
+        if isAccountProblem(error) { return .fallBack }
+        if kind == .vendorRejected { return .stop }
         if kind == .rateLimited {
             if let wait = error.retryAfter, wait > retry.maximumRetryAfter { return .fallBack }
             return .retry(after: error.retryAfter)
         }
-        if kind == .timeout && error.httpStatus == 408 { return .retry(after: error.retryAfter) }
+        if kind == .timeout {
+            if error.httpStatus == 408 { return .retry(after: error.retryAfter) }
+            return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil)
+        }
         if kind == .connectionFailed { return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil) }
         if kind == .serverError {
             if error.httpStatus == 500 && (error.vendorMessage ?? "").isEmpty && error.vendorCode == nil {
@@ -102,8 +118,29 @@ public enum FailureAction: Sendable, Hashable {
             if let status = error.httpStatus, (200..<300).contains(status) { return .ambiguous }
             return .fallBack
         }
-        if kind == .timeout { return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil) }
-        if kind == .authentication || kind == .notFound || kind == .download { return .fallBack }
+        // Authentication, not found (model or endpoint), download and anything new: another provider may do.
         return .fallBack
+    }
+
+    /// Whether a 404 says the *model* is missing (`model_not_found`, "The model … does not exist"), as
+    /// opposed to the endpoint or anything else. Either way the client falls back; only a missing
+    /// endpoint counts against the provider's health.
+    public static func isModelNotFound(_ error: VideoProviderError) -> Bool {
+        guard error.kind == .notFound || error.httpStatus == 404 else { return false }
+        let text = [error.vendorCode, error.vendorMessage].compactMap { $0?.lowercased() }.joined(separator: " ")
+        return text.contains("model")
+    }
+
+    /// Whether the failure is the account's on that gateway: HTTP 402, or a refusal that says the quota,
+    /// balance or credit is used up (OpenAI's `insufficient_quota` is a 429 that no retry can heal).
+    public static func isAccountProblem(_ error: VideoProviderError) -> Bool {
+        if error.httpStatus == 402 { return true }
+        guard let status = error.httpStatus, (400..<500).contains(status) else { return false }
+        let text = [error.vendorCode, error.vendorMessage].compactMap { $0?.lowercased() }.joined(separator: " ")
+        return [
+            "insufficient_quota", "insufficient quota", "quota exceeded", "exceeded your current quota",
+            "insufficient balance", "insufficient_balance", "insufficient credit", "out of credit",
+            "余额不足", "额度不足",
+        ].contains { text.contains($0) }
     }
 }

@@ -20,15 +20,21 @@ import Foundation
 /// created a task (it was sent and no usable answer came back) is never sent again unless the caller
 /// opted in with ``AmbiguousSubmissionPolicy/resubmit``.
 public final class VideoClient: Sendable {
+    /// How one client retries, cools providers down, polls and validates. Every default is the safe one.
     public struct Configuration: Sendable {
+        /// Attempts per provider and the backoff between them.
         public var retry = RetryPolicy()
+        /// When a failing provider is taken out of rotation.
         public var cooldown = CooldownPolicy()
+        /// When status calls are made (see ``PollingStrategy`` for the exact rules).
         public var polling = PollingStrategy.default
+        /// Refuse (the default) or adjust values a model does not allow.
         public var validation: ValidationPolicy = .strict
+        /// Whether a submission that may have created a task is ever sent again. Off: never pay twice.
         public var ambiguousSubmissions: AmbiguousSubmissionPolicy = .fail
-        /// Job-level fallback in ``VideoClient/generate(_:options:downloadTo:)``: when a task fails for a
-        /// reason that is not the prompt's (an upstream error, expiry), submit it to the next candidate.
-        /// Off by default, since the failed task may have been billed.
+        /// Job-level fallback in ``VideoClient/generate(_:options:downloadTo:onSnapshot:)``: when a task
+        /// fails for a reason that is not the prompt's (an upstream error, expiry), submit it to the next
+        /// candidate. Off by default, since the failed task may have been billed.
         public var resubmitFailedTasks = false
         /// Random numbers in `0..<1` for backoff jitter; tests make it constant.
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
@@ -42,20 +48,25 @@ public final class VideoClient: Sendable {
         public var providers: [ProviderID]?
         /// Never use these providers.
         public var excluding: Set<ProviderID> = []
+        /// Overrides ``Configuration/validation`` for this call.
         public var validation: ValidationPolicy?
+        /// Overrides ``Configuration/ambiguousSubmissions`` for this call.
         public var ambiguousSubmissions: AmbiguousSubmissionPolicy?
         /// A fixed multipart boundary, for byte-exact tests.
         public var multipartBoundary: String?
 
         public init(
-            providers: [ProviderID]? = nil, excluding: Set<ProviderID> = [], validation: ValidationPolicy? = nil
+            providers: [ProviderID]? = nil, excluding: Set<ProviderID> = [], validation: ValidationPolicy? = nil,
+            ambiguousSubmissions: AmbiguousSubmissionPolicy? = nil
         ) {
             self.providers = providers
             self.excluding = excluding
             self.validation = validation
+            self.ambiguousSubmissions = ambiguousSubmissions
         }
     }
 
+    /// The providers this client routes to.
     public let registry: ProviderRegistry
     public let configuration: Configuration
     let transport: any HTTPTransport
@@ -63,6 +74,7 @@ public final class VideoClient: Sendable {
     let observer: VideoClientObserver
     let health = ProviderHealth()
 
+    /// A client over `registry`. Tests pass `GatewaySimulator` as the transport and a virtual clock.
     public init(
         registry: ProviderRegistry,
         transport: any HTTPTransport = URLSessionTransport(),
@@ -109,68 +121,76 @@ public final class VideoClient: Sendable {
     // MARK: Submitting
 
     /// Creates a task on the first candidate that accepts it, retrying and falling back as the failure
-    /// table says, and returns the job.
+    /// table says (``FailureAction/forSubmission(_:retry:)``), and returns the job.
+    ///
+    /// Every error thrown carries ``VideoProviderError/attempts`` (empty when nothing was sent) and the
+    /// candidates that were passed over. A submission that was sent without a usable answer is never sent
+    /// again unless ``AmbiguousSubmissionPolicy/resubmit`` is chosen: the error is
+    /// ``VideoProviderError/Kind/ambiguousSubmission`` and names the provider, the model and the HTTP status
+    /// if one came. A task the vendor accepts and fails at once counts as a failed attempt (content-policy
+    /// refusals stop, anything else falls back).
     public func submit(_ request: VideoRequest, options: SubmitOptions = SubmitOptions())
         async throws(VideoProviderError) -> VideoJob
     {
         let plan = plan(request, options: options)
         for skipped in plan.skipped { observer(.skipped(skipped)) }
-        guard !plan.eligible.isEmpty else {
-            throw plan.noCandidateError(knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
-        }
+        guard !plan.eligible.isEmpty else { throw plan.noCandidateError() }
         let ambiguousPolicy = options.ambiguousSubmissions ?? configuration.ambiguousSubmissions
         var attempts: [SubmissionAttempt] = []
+        var skipped = plan.skipped
         var lastError: VideoProviderError?
 
+        func finished(_ error: VideoProviderError) -> VideoProviderError {
+            var copy = error
+            copy.attempts = attempts
+            copy.skipped = skipped
+            if attempts.contains(where: { $0.outcome == .ambiguous }) { copy.requestMayHaveBeenSent = true }
+            return copy
+        }
+
         for (index, entry) in plan.eligible.enumerated() {
-            // A provider may have started cooling down during an earlier candidate's attempts.
+            // A provider may have started cooling down during an earlier candidate's attempts (or another
+            // call's).
             if index > 0, let cooldown = health.cooldown(of: entry.providerID, now: clock.now()) {
-                observer(
-                    .skipped(
-                        SkippedCandidate(
-                            providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)"
-                        )))
+                let passed = SkippedCandidate(
+                    providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)")
+                skipped.append(passed)
+                observer(.skipped(passed))
                 continue
             }
             var attempt = 0
             while true {
                 attempt += 1
-                let outcome = await attemptSubmission(entry, options: options)
+                if Task.isCancelled {
+                    throw finished(
+                        VideoProviderError(
+                            .cancelled, "Cancelled before submitting to \(entry.providerID).",
+                            providerID: entry.providerID, model: entry.model))
+                }
                 let error: VideoProviderError
-                switch outcome {
+                switch await attemptSubmission(entry, options: options) {
                 case .success(let snapshot):
-                    health.recordSuccess(entry.providerID)
-                    attempts.append(record(entry, .accepted, nil))
-                    let job = VideoJob(
-                        providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID,
-                        baseURL: entry.provider.baseURL!,
-                        request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved),
-                        attempts: attempts, submittedAt: clock.wallTime(), initialSnapshot: snapshot)
-                    observer(.submitted(job))
-                    return job
+                    if let failure = immediateFailure(snapshot, entry: entry) {
+                        error = failure
+                    } else {
+                        return try accept(snapshot, entry: entry, request: request, attempts: &attempts)
+                    }
                 case .failure(let failure):
                     error = failure
                 }
                 lastError = error
-                var action = FailureAction.forSubmission(error, retry: configuration.retry)
-                if action == .ambiguous {
+                let action = FailureAction.forSubmission(error, retry: configuration.retry)
+                let ambiguous = action == .ambiguous
+                if ambiguous {
+                    noteFailure(entry, error)
                     guard ambiguousPolicy == .resubmit else {
                         attempts.append(record(entry, .ambiguous, error))
-                        var ambiguous = error
-                        ambiguous.kind = .ambiguousSubmission
-                        ambiguous.requestMayHaveBeenSent = true
-                        ambiguous.message =
-                            "\(entry.providerID) may have created a task for \(entry.model) but gave no usable answer"
-                            + (error.httpStatus.map { " (HTTP \($0))" } ?? "")
-                            + "; not resubmitting without your say-so. Cause: \(error.message)"
-                        ambiguous.attempts = attempts
-                        throw ambiguous
+                        throw finished(ambiguousError(error, entry: entry))
                     }
-                    action = .retry(after: nil)
                 }
-                switch action {
+                switch ambiguous ? .retry(after: nil) : action {
                 case .retry(let hinted) where attempt < configuration.retry.maximumAttempts:
-                    attempts.append(record(entry, .retried, error))
+                    attempts.append(record(entry, ambiguous ? .ambiguous : .retried, error))
                     let delay =
                         hinted ?? configuration.retry.backoff(afterAttempt: attempt, random: configuration.random())
                     observer(
@@ -180,38 +200,106 @@ public final class VideoClient: Sendable {
                     do {
                         try await clock.sleep(for: delay)
                     } catch {
-                        throw VideoProviderError(
-                            .cancelled, "Cancelled while waiting to retry \(entry.providerID).",
-                            providerID: entry.providerID, model: entry.model, attempts: attempts)
+                        throw finished(
+                            VideoProviderError(
+                                .cancelled, "Cancelled while waiting to retry \(entry.providerID).",
+                                providerID: entry.providerID, model: entry.model))
                     }
                     continue
                 case .retry, .fallBack:
-                    attempts.append(record(entry, .fellBack, error))
-                    let immediate = error.kind == .authentication
-                    if let cooldown = health.recordFailure(
-                        entry.providerID, now: clock.now(), reason: error.message, immediate: immediate,
-                        policy: configuration.cooldown)
-                    {
-                        observer(.cooldown(provider: entry.providerID, duration: cooldown, reason: error.message))
+                    attempts.append(record(entry, ambiguous ? .ambiguous : .fellBack, error))
+                    if !ambiguous { noteFailure(entry, error) }
+                    if index < plan.eligible.count - 1 {
+                        observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
                     }
-                    observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
                 case .stop, .ambiguous:
-                    attempts.append(record(entry, .stopped, error))
-                    var stopped = error
-                    stopped.attempts = attempts
-                    throw stopped
+                    let mayExist = error.kind == .cancelled && error.requestMayHaveBeenSent
+                    attempts.append(record(entry, mayExist ? .ambiguous : .stopped, error))
+                    throw finished(error)
                 }
                 break
             }
         }
-        var final = lastError ?? plan.noCandidateError(knownModels: [])
-        if plan.eligible.count > 1 || attempts.count > 1 {
+        var final = lastError ?? plan.noCandidateError()
+        let triedProviders = Set(attempts.map(\.providerID))
+        if triedProviders.count > 1 {
             final.message =
-                "Every provider failed for '\(request.model)' (\(attempts.count) attempts); last: \(final.message)"
+                "Every provider failed for '\(request.model)' (\(triedProviders.count) providers, "
+                + "\(attempts.count) attempts); last: \(final.message)"
+        } else if attempts.count > 1, let only = triedProviders.first {
+            final.message = "\(only) failed \(attempts.count) times for '\(request.model)'; last: \(final.message)"
         }
-        final.attempts = attempts
-        final.skipped = plan.skipped
-        throw final
+        let uncertain = Set(attempts.filter { $0.outcome == .ambiguous }.map(\.providerID.rawValue)).sorted()
+        if !uncertain.isEmpty {
+            final.message +=
+                " A task may exist on \(uncertain.joined(separator: ", ")) (a submission got no usable answer)."
+        }
+        throw finished(final)
+    }
+
+    /// Records the accepted attempt and builds the job.
+    private func accept(
+        _ snapshot: TaskSnapshot, entry: RoutePlan.Entry, request: VideoRequest, attempts: inout [SubmissionAttempt]
+    ) throws(VideoProviderError) -> VideoJob {
+        health.recordSuccess(entry.providerID)
+        attempts.append(record(entry, .accepted, nil))
+        guard let baseURL = entry.provider.baseURL else {
+            // Unreachable: the plan only holds providers with a base URL.
+            throw VideoProviderError(
+                .configuration, "\(entry.providerID) has no base URL.", providerID: entry.providerID,
+                model: entry.model, taskID: snapshot.taskID, attempts: attempts)
+        }
+        let job = VideoJob(
+            providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID, baseURL: baseURL,
+            request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved),
+            attempts: attempts, submittedAt: clock.wallTime(),
+            initialSnapshot: Self.redacting(snapshot, entry.provider.configuration.apiKey?.secret))
+        observer(.submitted(job))
+        return job
+    }
+
+    /// A submission the vendor answered with a task that had already ended badly, as an error.
+    private func immediateFailure(_ snapshot: TaskSnapshot, entry: RoutePlan.Entry) -> VideoProviderError? {
+        guard snapshot.status == .failed || snapshot.status == .cancelled || snapshot.status == .expired else {
+            return nil
+        }
+        let policy = VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage)
+        let reason = snapshot.errorMessage.map { ": \($0)" } ?? ""
+        return VideoProviderError(
+            policy ? .contentPolicy : .taskFailed,
+            "\(entry.providerID) accepted task \(snapshot.taskID) for \(entry.model) and ended it \(snapshot.status) at once\(reason)",
+            providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID, vendorCode: snapshot.errorCode,
+            vendorMessage: snapshot.errorMessage, rawStatus: snapshot.rawStatus ?? snapshot.status.rawValue
+        ).redacting(entry.provider.configuration.apiKey?.secret)
+    }
+
+    /// The error for a submission that may have created a task: who, what, and what is known.
+    private func ambiguousError(_ error: VideoProviderError, entry: RoutePlan.Entry) -> VideoProviderError {
+        var ambiguous = error
+        ambiguous.kind = .ambiguousSubmission
+        ambiguous.requestMayHaveBeenSent = true
+        ambiguous.providerID = entry.providerID
+        ambiguous.model = entry.model
+        let answer = error.httpStatus.map { "HTTP \($0) without a usable answer" } ?? "no answer"
+        ambiguous.message =
+            "\(entry.providerID) may have created a task for \(entry.model): the submission was sent and got \(answer)"
+            + (error.taskID.map { " (task \($0))" } ?? "")
+            + ". A task may exist and be billed, so it was not sent again (opt in with AmbiguousSubmissionPolicy.resubmit). Cause: \(error.message)"
+        return ambiguous
+    }
+
+    /// Counts a failed submission against the provider's health (see ``CooldownPolicy``).
+    private func noteFailure(_ entry: RoutePlan.Entry, _ error: VideoProviderError) {
+        // A missing model says nothing about the provider's health.
+        guard !FailureAction.isModelNotFound(error) else { return }
+        let tooLong = error.retryAfter.map { $0 > configuration.retry.maximumRetryAfter } ?? false
+        let immediate = error.kind == .authentication || FailureAction.isAccountProblem(error) || tooLong
+        if let cooldown = health.recordFailure(
+            entry.providerID, now: clock.now(), reason: error.message, immediate: immediate,
+            retryAfter: error.retryAfter, policy: configuration.cooldown)
+        {
+            observer(.cooldown(provider: entry.providerID, duration: cooldown, reason: error.message))
+        }
     }
 
     private func record(_ entry: RoutePlan.Entry, _ outcome: SubmissionAttempt.Outcome, _ error: VideoProviderError?)
@@ -282,11 +370,16 @@ public final class VideoClient: Sendable {
     static func transportFailure(
         _ error: any Error, request: HTTPRequest, provider: ProviderID, model: String?, taskID: String?
     ) -> VideoProviderError {
-        if error is CancellationError {
+        func cancelled(mayHaveBeenSent: Bool) -> VideoProviderError {
+            let uncertain = request.createsTask && mayHaveBeenSent
             return VideoProviderError(
-                .cancelled, "Cancelled.", providerID: provider, model: model, taskID: taskID,
-                requestMayHaveBeenSent: request.createsTask)
+                .cancelled,
+                uncertain
+                    ? "Cancelled while submitting to \(provider); the request may have arrived, so a task may exist."
+                    : "Cancelled.",
+                providerID: provider, model: model, taskID: taskID, requestMayHaveBeenSent: uncertain)
         }
+        if error is CancellationError { return cancelled(mayHaveBeenSent: true) }
         guard let transportError = error as? HTTPTransportError else {
             return VideoProviderError(
                 request.createsTask ? .ambiguousSubmission : .connectionFailed,
@@ -301,8 +394,7 @@ public final class VideoClient: Sendable {
             kind = .connectionFailed
             message = "Could not connect to \(host) (\(provider))."
         case .cancelled:
-            kind = .cancelled
-            message = "Cancelled."
+            return cancelled(mayHaveBeenSent: transportError.requestMayHaveBeenSent)
         case .localIO:
             kind = .invalidRequest
             message = "Could not read the request body for \(provider): \(transportError.message)"
@@ -310,7 +402,8 @@ public final class VideoClient: Sendable {
             kind = .invalidResponse
             message = "\(host) (\(provider)) redirected somewhere the client will not follow."
         case .timedOut:
-            kind = request.createsTask ? .ambiguousSubmission : .timeout
+            // A timeout before the request went out (connecting) created nothing.
+            kind = request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .timeout
             message = "No answer from \(host) (\(provider)) in time."
         default:
             kind =
@@ -335,32 +428,42 @@ public final class VideoClient: Sendable {
     /// Asks once where the task stands.
     public func status(of job: VideoJob) async throws(VideoProviderError) -> TaskSnapshot {
         let entry = try registered(for: job)
-        return try await poll(job, entry: entry).get()
+        switch await poll(job, entry: entry) {
+        case .success(let snapshot): return snapshot
+        case .failure(let error): throw withAttempts(error, job)
+        }
     }
 
-    /// Snapshots of the task until it ends, as the polling strategy schedules them. The sequence
-    /// finishes after a terminal snapshot (completed, failed, cancelled or expired) and throws on
-    /// timeout, cancellation, or a status call failure that will not heal (authentication, repeated
-    /// errors). Cancelling the consuming task stops polling at once.
+    /// Snapshots of the task until it ends, as the polling strategy schedules them (see
+    /// ``PollingStrategy`` for the exact rules).
+    ///
+    /// The sequence finishes after a terminal snapshot (completed, failed, cancelled or expired) and throws
+    /// a ``VideoProviderError`` on timeout, cancellation, or a status call failure that will not heal
+    /// (authentication, repeated errors). `unknown` statuses are yielded (the vendor's word is in
+    /// ``TaskSnapshot/rawStatus``) and polling goes on. Cancelling the task that consumes the sequence, or
+    /// abandoning the iteration, stops polling at once: no further status call is sent.
     public func updates(for job: VideoJob, polling: PollingStrategy? = nil) -> AsyncThrowingStream<
         TaskSnapshot, any Error
     > {
         let strategy = polling ?? configuration.polling
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do throws(VideoProviderError) {
-                    _ = try await self.follow(job, strategy: strategy) { continuation.yield($0) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        let (stream, continuation) = AsyncThrowingStream<TaskSnapshot, any Error>.makeStream()
+        let task = Task {
+            do throws(VideoProviderError) {
+                _ = try await self.follow(job, strategy: strategy) { continuation.yield($0) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
+        // Set before the consumer can iterate, so an early cancellation still reaches the polling task.
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
     }
 
     /// Follows the task to its end and returns the completed snapshot; throws
-    /// ``VideoProviderError/Kind/taskFailed`` when it failed, was cancelled or expired.
+    /// ``VideoProviderError/Kind/taskFailed`` (or ``VideoProviderError/Kind/contentPolicy``) when it failed,
+    /// was cancelled or expired, ``VideoProviderError/Kind/timeout`` when the strategy's timeout passed, and
+    /// ``VideoProviderError/Kind/cancelled`` as soon as the calling task is cancelled.
     public func result(for job: VideoJob, polling: PollingStrategy? = nil) async throws(VideoProviderError)
         -> TaskSnapshot
     {
@@ -386,13 +489,13 @@ public final class VideoClient: Sendable {
         guard let entry = registry.provider(job.providerID) else {
             throw VideoProviderError(
                 .configuration, "The job's provider '\(job.providerID)' is not registered with this client.",
-                providerID: job.providerID, model: job.model, taskID: job.taskID)
+                providerID: job.providerID, model: job.model, taskID: job.taskID, attempts: job.attempts)
         }
         guard let base = entry.baseURL, Self.sameBase(base, job.baseURL) else {
             throw VideoProviderError(
                 .configuration,
                 "The job was created at \(job.baseURL.absoluteString), but \(job.providerID) is configured for \(entry.baseURL?.absoluteString ?? "no base URL"); refusing to send the API key elsewhere.",
-                providerID: job.providerID, model: job.model, taskID: job.taskID)
+                providerID: job.providerID, model: job.model, taskID: job.taskID, attempts: job.attempts)
         }
         return entry
     }
@@ -404,6 +507,16 @@ public final class VideoClient: Sendable {
             return text
         }
         return normalized(lhs) == normalized(rhs)
+    }
+
+    /// `error` with the job's context and submission history.
+    private func withAttempts(_ error: VideoProviderError, _ job: VideoJob) -> VideoProviderError {
+        var copy = error
+        if copy.attempts.isEmpty { copy.attempts = job.attempts }
+        if copy.providerID == nil { copy.providerID = job.providerID }
+        if copy.model == nil { copy.model = job.model }
+        if copy.taskID == nil { copy.taskID = job.taskID }
+        return copy
     }
 
     private func poll(_ job: VideoJob, entry: RegisteredProvider) async -> Result<TaskSnapshot, VideoProviderError> {
@@ -429,6 +542,7 @@ public final class VideoClient: Sendable {
         do {
             var snapshot = try entry.provider.parseStatusResponse(response, taskID: job.taskID)
             if snapshot.pollAfter == nil { snapshot.pollAfter = VendorResponse.pollAfter(response.headers) }
+            snapshot = Self.redacting(snapshot, key)
             observer(.poll(job: job.id, provider: job.providerID, snapshot: snapshot))
             return .success(snapshot)
         } catch {
@@ -440,11 +554,33 @@ public final class VideoClient: Sendable {
         }
     }
 
+    /// The snapshot with vendor text scrubbed of the key (some gateways echo it).
+    static func redacting(_ snapshot: TaskSnapshot, _ secret: String?) -> TaskSnapshot {
+        guard let secret, secret.count >= 4 else { return snapshot }
+        func scrub(_ text: String?) -> String? { text?.replacingOccurrences(of: secret, with: "[redacted]") }
+        var copy = snapshot
+        copy.errorMessage = scrub(snapshot.errorMessage)
+        copy.errorCode = scrub(snapshot.errorCode)
+        copy.rawStatus = scrub(snapshot.rawStatus)
+        return copy
+    }
+
     /// Polls until the task ends, calling `onSnapshot` with each observation; returns the terminal one.
+    /// Every error it throws carries the job's provider, model, task and submission attempts.
     func follow(
         _ job: VideoJob, strategy: PollingStrategy, onSnapshot: (TaskSnapshot) -> Void
     ) async throws(VideoProviderError) -> TaskSnapshot {
         let entry = try registered(for: job)
+        do {
+            return try await poll(job, entry: entry, strategy: strategy, onSnapshot: onSnapshot)
+        } catch {
+            throw withAttempts(error, job)
+        }
+    }
+
+    private func poll(
+        _ job: VideoJob, entry: RegisteredProvider, strategy: PollingStrategy, onSnapshot: (TaskSnapshot) -> Void
+    ) async throws(VideoProviderError) -> TaskSnapshot {
         let recommendation = entry.descriptor.polling
         var last = job.initialSnapshot
         if last.status.isTerminal {
@@ -457,31 +593,27 @@ public final class VideoClient: Sendable {
         var consecutiveErrors = 0
         var completedWithoutVideo = 0
         while true {
-            let elapsed = clock.now() - start
-            let remaining = strategy.timeout - elapsed
+            let remaining = strategy.timeout - (clock.now() - start)
             guard remaining > .zero else {
+                let raw = last.rawStatus ?? last.status.rawValue
                 throw VideoProviderError(
                     .timeout,
-                    "Gave up following task \(job.taskID) on \(job.providerID) after \(Int(strategy.timeout.seconds)) s; last status: \(last.rawStatus ?? last.status.rawValue).",
-                    providerID: job.providerID, model: job.model, taskID: job.taskID,
-                    rawStatus: last.rawStatus ?? last.status.rawValue, attempts: job.attempts)
+                    "Gave up following task \(job.taskID) on \(job.providerID) after \(Int(strategy.timeout.seconds)) s; last status: \(raw). The task may still finish: follow the same job again later.",
+                    providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: raw)
             }
             do {
                 try await clock.sleep(for: min(delay, remaining))
             } catch {
                 throw VideoProviderError(
-                    .cancelled, "Stopped following task \(job.taskID): cancelled.", providerID: job.providerID,
-                    model: job.model, taskID: job.taskID)
+                    .cancelled, "Stopped following task \(job.taskID) on \(job.providerID): cancelled.",
+                    providerID: job.providerID, model: job.model, taskID: job.taskID)
             }
             switch await poll(job, entry: entry) {
             case .success(let snapshot):
                 consecutiveErrors = 0
                 last = snapshot
                 onSnapshot(snapshot)
-                if snapshot.status == .completed,
-                    (try? entry.provider.contentRequest(for: snapshot, context: entry.context()!)) == nil,
-                    completedWithoutVideo < 3
-                {
+                if snapshot.status == .completed, completedWithoutVideo < 3, !canFetchVideo(snapshot, entry: entry) {
                     // Some gateways flip the status before the URL is written; ask again shortly.
                     completedWithoutVideo += 1
                     delay = strategy.minimumInterval
@@ -491,9 +623,10 @@ public final class VideoClient: Sendable {
                 delay = strategy.nextDelay(
                     after: snapshot, elapsed: clock.now() - start, state: &state, recommendation: recommendation)
             case .failure(let error):
-                if error.kind == .authentication || error.kind == .cancelled || error.kind == .configuration {
-                    throw error
-                }
+                let permanent: Set<VideoProviderError.Kind> = [
+                    .authentication, .cancelled, .configuration, .invalidRequest,
+                ]
+                if permanent.contains(error.kind) { throw error }
                 consecutiveErrors += 1
                 if consecutiveErrors >= strategy.maximumConsecutiveErrors
                     || (error.kind == .notFound && consecutiveErrors >= 3)
@@ -505,8 +638,18 @@ public final class VideoClient: Sendable {
                 }
                 let backoff = configuration.retry.backoff(
                     afterAttempt: consecutiveErrors, random: configuration.random())
-                delay = max(error.retryAfter ?? backoff, strategy.minimumInterval)
+                var floor = strategy.minimumInterval
+                if strategy.honorsVendorRecommendation, let recommendation {
+                    floor = max(floor, recommendation.minimumInterval)
+                }
+                delay = max(error.retryAfter ?? backoff, floor)
             }
         }
+    }
+
+    /// Whether the provider has a way to fetch the video of this completed snapshot.
+    private func canFetchVideo(_ snapshot: TaskSnapshot, entry: RegisteredProvider) -> Bool {
+        guard let context = entry.context() else { return false }
+        return ((try? entry.provider.contentRequest(for: snapshot, context: context)) ?? nil) != nil
     }
 }

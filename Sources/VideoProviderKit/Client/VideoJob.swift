@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// `Codable` on purpose: persist it (a file, a database row) right after ``VideoClient/submit(_:options:)``
 /// returns, and a fresh ``VideoClient`` with the same provider registered can pick it up with
-/// ``VideoClient/updates(for:)``, ``VideoClient/result(for:)`` or ``VideoClient/download(_:to:)``.
+/// ``VideoClient/updates(for:polling:)``, ``VideoClient/result(for:polling:)`` or
+/// ``VideoClient/download(_:to:snapshot:)``.
 /// It holds no secrets.
 public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
     /// A local identifier, unique per submission.

@@ -3,10 +3,13 @@ public import Foundation
 /// One provider as an app configured it: credentials, where it lives, and any capability overrides.
 public struct ProviderConfiguration: Sendable {
     public var provider: any VideoProvider
+    /// The key. ``ProviderRegistry/register(_:)`` trims surrounding whitespace (keys pasted from a file
+    /// often end in a newline) and treats an empty key as none.
     public var apiKey: APIKey?
     /// Overrides the descriptor's default base URL; required when the provider has none.
     public var baseURL: URL?
-    /// Sent with every request to the provider's own host (never to a CDN).
+    /// Sent with every request to the provider's own host (never to a CDN). `Content-Type`,
+    /// `Content-Length`, `Host` and `Transfer-Encoding` are the library's and may not be set here.
     public var additionalHeaders: HTTPHeaders
     /// Replaces (by model name) or adds capability tables, so an app can follow a gateway's change
     /// without waiting for a library release.
@@ -62,13 +65,21 @@ public struct RegisteredProvider: Sendable {
 /// The providers an app chose, and how a model string maps onto them.
 ///
 /// A model string resolves to an ordered list of candidates:
-/// - `provider:model` pins one provider (`octopusx:grok-video-3`);
+/// - `provider:model` pins one provider (`octopusx:grok-video-3`); nothing else is tried;
 /// - otherwise every provider with a model of that name, native (`grok_video3`) or by family alias
 ///   (`grok-video-3` ≡ `grok_video3`, see ``ModelAliases``), in the fallback order the app set for that
 ///   model with ``setFallbackOrder(_:for:)``, or else registration order.
 ///
-/// ``plan(for:policy:)`` then checks the request against each candidate's capabilities, without sending
+/// ``plan(for:policy:only:)`` then checks the request against each candidate's capabilities, without sending
 /// anything, and says who can serve it and why the others cannot.
+///
+/// ```swift
+/// var registry = ProviderRegistry()
+/// try registry.register(AizfwProvider(), apiKey: aizfwKey)
+/// try registry.register(OctopusXProvider(), apiKey: octopusKey)
+/// registry.setFallbackOrder(["octopusx", "aizfw"], for: "grok-video-3")
+/// let plan = registry.plan(for: VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 20))
+/// ```
 public struct ProviderRegistry: Sendable {
     public private(set) var providers: [RegisteredProvider] = []
     /// Canonical model name → provider order.
@@ -76,16 +87,25 @@ public struct ProviderRegistry: Sendable {
 
     public init() {}
 
-    /// Registers a provider. Throws ``VideoProviderError/Kind/configuration`` for a duplicate id or an
-    /// unsafe base URL (plain `http://` to a non-loopback host without `allowInsecureHTTP`).
+    // MARK: Registering
+
+    /// Registers a provider.
+    ///
+    /// Throws ``VideoProviderError/Kind/configuration`` for a duplicate id, an unsafe or unusable base URL
+    /// (plain `http://` to a non-loopback host without `allowInsecureHTTP`; a query, fragment or
+    /// user-info part), an API key or extra header with control characters (they would corrupt or inject
+    /// HTTP headers), or an extra header the library sets itself. The key is never part of the message.
     public mutating func register(_ configuration: ProviderConfiguration) throws(VideoProviderError) {
         let id = configuration.provider.descriptor.id
         guard !providers.contains(where: { $0.id == id }) else {
             throw VideoProviderError(.configuration, "Provider '\(id)' is already registered.", providerID: id)
         }
+        var configuration = configuration
         if let url = configuration.baseURL {
             try Self.checkBaseURL(url, allowInsecureHTTP: configuration.allowInsecureHTTP, provider: id)
         }
+        configuration.apiKey = try Self.normalizedKey(configuration.apiKey, provider: id)
+        try Self.checkHeaders(configuration.additionalHeaders, provider: id)
         var descriptor = configuration.provider.descriptor
         for override in configuration.capabilityOverrides {
             if let index = descriptor.models.firstIndex(where: { $0.model == override.model }) {
@@ -110,10 +130,16 @@ public struct ProviderRegistry: Sendable {
                 capabilityOverrides: capabilityOverrides, allowInsecureHTTP: allowInsecureHTTP))
     }
 
-    /// Sets the providers, in order, that serve `model` (any spelling of it). Providers left out of the
-    /// list are not used for that model.
+    /// Sets the providers, in order, that serve `model` (any spelling of it sets it for the whole family).
+    /// Providers left out of the list are not used for that model; repeated ids count once.
     public mutating func setFallbackOrder(_ order: [ProviderID], for model: String) {
-        fallbackOrders[ModelAliases.canonicalName(for: model)] = order
+        var seen: Set<ProviderID> = []
+        fallbackOrders[ModelAliases.canonicalName(for: model)] = order.filter { seen.insert($0).inserted }
+    }
+
+    /// Forgets the fallback order of `model`: registration order applies again.
+    public mutating func removeFallbackOrder(for model: String) {
+        fallbackOrders[ModelAliases.canonicalName(for: model)] = nil
     }
 
     /// The fallback order the app set for `model`, if any.
@@ -121,17 +147,36 @@ public struct ProviderRegistry: Sendable {
         fallbackOrders[ModelAliases.canonicalName(for: model)]
     }
 
+    // MARK: Querying
+
     public func provider(_ id: ProviderID) -> RegisteredProvider? { providers.first { $0.id == id } }
+
+    /// The registered providers' ids, in registration order.
+    public var providerIDs: [ProviderID] { providers.map(\.id) }
 
     /// The effective capabilities of `model` (native name or alias) on provider `id`.
     public func capabilities(of model: String, on id: ProviderID) -> ModelCapabilities? {
         provider(id)?.descriptor.capabilities(for: model)
     }
 
+    /// The native model names provider `id` offers, overrides included (empty when it is not registered).
+    public func models(on id: ProviderID) -> [String] {
+        provider(id)?.descriptor.models.map(\.model) ?? []
+    }
+
+    /// The providers that offer `model` (native name or alias), in registration order, whatever the
+    /// fallback order says.
+    public func providers(offering model: String) -> [ProviderID] {
+        let name = model.trimmingCharacters(in: .whitespacesAndNewlines)
+        return providers.filter { $0.descriptor.capabilities(for: name) != nil }.map(\.id)
+    }
+
     /// Every (provider, model) pair, in registration order.
     public var allModels: [(provider: ProviderID, capabilities: ModelCapabilities)] {
         providers.flatMap { entry in entry.descriptor.models.map { (entry.id, $0) } }
     }
+
+    // MARK: Routing
 
     /// A candidate: a provider and the native name of the model it would run.
     public struct Candidate: Sendable {
@@ -140,43 +185,86 @@ public struct ProviderRegistry: Sendable {
         public var model: String { capabilities.model }
     }
 
-    /// The ordered candidates for a model string, restricted to `only` when given (in that order).
-    public func candidates(for model: String, only: [ProviderID]? = nil) -> [Candidate] {
+    /// How a model string was read, and the providers that offer it but are left out.
+    private struct Resolution {
+        var model: String
+        var pinned: ProviderID?
+        /// A `provider:` prefix naming no registered provider.
+        var unknownPin: ProviderID?
+        var candidates: [Candidate] = []
+        var leftOut: [SkippedCandidate] = []
+    }
+
+    private func resolve(_ model: String, only: [ProviderID]?) -> Resolution {
         var name = model.trimmingCharacters(in: .whitespacesAndNewlines)
         var pinned: ProviderID?
+        var unknownPin: ProviderID?
         if let colon = name.firstIndex(of: ":") {
-            let prefix = ProviderID(String(name[..<colon]))
+            let prefix = ProviderID(String(name[..<colon]).trimmingCharacters(in: .whitespaces).lowercased())
+            let rest = String(name[name.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             if provider(prefix) != nil {
                 pinned = prefix
-                name = String(name[name.index(after: colon)...])
+                name = rest
+            } else if !providers.contains(where: { $0.descriptor.capabilities(for: name) != nil }) {
+                // Nobody has a model spelled with the colon, so the prefix was meant as a provider.
+                unknownPin = prefix
+                name = rest
             }
         }
+        var resolution = Resolution(model: name, pinned: pinned, unknownPin: unknownPin)
+        guard unknownPin == nil else { return resolution }
         let order: [ProviderID]
+        let leftOutReason: String
         if let pinned {
             order = [pinned]
+            leftOutReason = "not the provider named in '\(model)'"
         } else if let only {
             order = only
+            leftOutReason = "not among the providers chosen for this call"
         } else if let custom = fallbackOrder(for: name) {
             order = custom
+            leftOutReason = "not in the fallback order set for \(ModelAliases.canonicalName(for: name))"
         } else {
             order = providers.map(\.id)
+            leftOutReason = ""
         }
-        return order.compactMap { id in
+        var seen: Set<ProviderID> = []
+        for id in order where seen.insert(id).inserted {
             guard let entry = provider(id), let capabilities = entry.descriptor.capabilities(for: name) else {
-                return nil
+                continue
             }
-            return Candidate(provider: entry, capabilities: capabilities)
+            resolution.candidates.append(Candidate(provider: entry, capabilities: capabilities))
         }
+        // A pinned call is explicit enough; for the others, say who offers the model but was left out.
+        if pinned == nil {
+            for entry in providers where !seen.contains(entry.id) {
+                if let capabilities = entry.descriptor.capabilities(for: name) {
+                    resolution.leftOut.append(
+                        SkippedCandidate(providerID: entry.id, model: capabilities.model, reason: leftOutReason))
+                }
+            }
+        }
+        return resolution
+    }
+
+    /// The ordered candidates for a model string, restricted to `only` when given (in that order).
+    public func candidates(for model: String, only: [ProviderID]? = nil) -> [Candidate] {
+        resolve(model, only: only).candidates
     }
 
     /// Who could serve `request`, in order, and why not the others. Sends nothing.
+    ///
+    /// A candidate is passed over, with its reason, when it has no base URL or key, or when the request
+    /// breaks its capability table (a length, ratio or resolution it does not allow, images it cannot take
+    /// in the form given, …; the reason lists every ``Violation``). Providers that offer the model but are
+    /// left out by the fallback order or by `only` are listed too.
     public func plan(for request: VideoRequest, policy: ValidationPolicy = .strict, only: [ProviderID]? = nil)
         -> RoutePlan
     {
+        let resolution = resolve(request.model, only: only)
         var eligible: [RoutePlan.Entry] = []
         var skipped: [SkippedCandidate] = []
-        let candidates = candidates(for: request.model, only: only)
-        for candidate in candidates {
+        for candidate in resolution.candidates {
             if let reason = candidate.provider.unavailableReason {
                 skipped.append(
                     SkippedCandidate(providerID: candidate.provider.id, model: candidate.model, reason: reason))
@@ -189,16 +277,29 @@ public struct ProviderRegistry: Sendable {
                     native, capabilities: candidate.capabilities, providerID: candidate.provider.id, policy: policy)
                 eligible.append(RoutePlan.Entry(provider: candidate.provider, resolved: resolved))
             } catch {
+                let parameters = error.violations.map(\.parameter)
                 skipped.append(
                     SkippedCandidate(
                         providerID: candidate.provider.id, model: candidate.model,
-                        reason: "cannot serve this request", violations: error.violations))
+                        reason: "cannot serve this request (" + parameters.joined(separator: ", ") + ")",
+                        violations: error.violations))
             }
         }
-        // Providers that exist but lack the model are worth naming when nobody has it.
-        let knownElsewhere = candidates.isEmpty
-        return RoutePlan(model: request.model, eligible: eligible, skipped: skipped, modelIsUnknown: knownElsewhere)
+        skipped += resolution.leftOut
+        let knownModels: [String]
+        if let pinned = resolution.pinned {
+            knownModels = models(on: pinned)
+        } else {
+            knownModels = Array(Set(allModels.map(\.capabilities.model))).sorted()
+        }
+        return RoutePlan(
+            model: request.model, eligible: eligible, skipped: skipped,
+            modelIsUnknown: resolution.candidates.isEmpty && resolution.leftOut.isEmpty,
+            unknownProvider: resolution.unknownPin, pinnedProvider: resolution.pinned, registeredProviders: providerIDs,
+            knownModels: knownModels)
     }
+
+    // MARK: Checks
 
     static func checkBaseURL(_ url: URL, allowInsecureHTTP: Bool, provider: ProviderID) throws(VideoProviderError) {
         let scheme = url.scheme?.lowercased()
@@ -206,6 +307,20 @@ public struct ProviderRegistry: Sendable {
             throw VideoProviderError(
                 .configuration,
                 "The base URL for \(provider) must be an absolute https URL, not '\(url.absoluteString)'.",
+                providerID: provider)
+        }
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        if components?.user != nil || components?.password != nil {
+            // Never echo the URL: its user-info may be a credential.
+            throw VideoProviderError(
+                .configuration,
+                "The base URL for \(provider) carries a user name or password; configure the API key instead.",
+                providerID: provider)
+        }
+        if components?.query != nil || components?.fragment != nil {
+            throw VideoProviderError(
+                .configuration,
+                "The base URL for \(provider) must not have a query or fragment ('\(url.absoluteString)'): endpoint paths are appended to it.",
                 providerID: provider)
         }
         if scheme == "http" && !allowInsecureHTTP && !isLoopback(host) {
@@ -222,6 +337,50 @@ public struct ProviderRegistry: Sendable {
         if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" { return true }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Headers the library writes itself; an app's copy would corrupt the body's framing.
+    static let reservedHeaderNames: Set<String> = ["content-type", "content-length", "host", "transfer-encoding"]
+
+    private static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
+    static func normalizedKey(_ key: APIKey?, provider: ProviderID) throws(VideoProviderError) -> APIKey? {
+        guard let key else { return nil }
+        let trimmed = key.secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return nil }
+        if hasControlCharacters(trimmed) || trimmed.contains(" ") {
+            throw VideoProviderError(
+                .configuration,
+                "The API key for \(provider) contains spaces or control characters; it cannot be sent in a header.",
+                providerID: provider)
+        }
+        return trimmed == key.secret ? key : APIKey(trimmed)
+    }
+
+    static func checkHeaders(_ headers: HTTPHeaders, provider: ProviderID) throws(VideoProviderError) {
+        for field in headers {
+            let name = field.name
+            let validName =
+                !name.isEmpty
+                && name.unicodeScalars.allSatisfy {
+                    $0.isASCII && $0.value > 0x20 && $0.value != 0x7F
+                        && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0)
+                }
+            guard validName, !hasControlCharacters(field.value) else {
+                throw VideoProviderError(
+                    .configuration,
+                    "The extra header '\(hasControlCharacters(name) ? "(unprintable)" : name)' for \(provider) is not a valid HTTP header (control characters or an invalid name).",
+                    providerID: provider)
+            }
+            if reservedHeaderNames.contains(name.lowercased()) {
+                throw VideoProviderError(
+                    .configuration,
+                    "The extra header '\(name)' for \(provider) is set by the library for each request and cannot be configured.",
+                    providerID: provider)
+            }
+        }
     }
 }
 
@@ -241,14 +400,58 @@ public struct RoutePlan: Sendable {
     public var skipped: [SkippedCandidate]
     /// `true` when no registered provider has the model at all.
     public let modelIsUnknown: Bool
+    /// The provider a `provider:model` string named when no such provider is registered.
+    public let unknownProvider: ProviderID?
+    /// The provider a `provider:model` string pinned, if any.
+    public let pinnedProvider: ProviderID?
+    /// Every registered provider, for error messages.
+    public let registeredProviders: [ProviderID]
+    /// The model names that would have been accepted (the pinned provider's, or everyone's).
+    public let knownModels: [String]
 
-    /// The error to throw when ``eligible`` is empty: unknown model, the one candidate's violations, or
-    /// every candidate and its reason.
+    init(
+        model: String, eligible: [Entry], skipped: [SkippedCandidate], modelIsUnknown: Bool,
+        unknownProvider: ProviderID? = nil, pinnedProvider: ProviderID? = nil, registeredProviders: [ProviderID] = [],
+        knownModels: [String] = []
+    ) {
+        self.model = model
+        self.eligible = eligible
+        self.skipped = skipped
+        self.modelIsUnknown = modelIsUnknown
+        self.unknownProvider = unknownProvider
+        self.pinnedProvider = pinnedProvider
+        self.registeredProviders = registeredProviders
+        self.knownModels = knownModels
+    }
+
+    /// The eligible providers, in the order they would be tried.
+    public var providerIDs: [ProviderID] { eligible.map(\.providerID) }
+
+    /// The error to throw when ``eligible`` is empty: an unregistered provider, an unknown model, the
+    /// one candidate's violations, or every candidate and its reason.
+    public func noCandidateError() -> VideoProviderError { noCandidateError(knownModels: knownModels) }
+
+    /// ``noCandidateError()`` with the list of model names to suggest.
     public func noCandidateError(knownModels: [String]) -> VideoProviderError {
-        if modelIsUnknown {
+        if let unknownProvider {
+            let registered = registeredProviders.map(\.rawValue).joined(separator: ", ")
             return VideoProviderError(
-                .unknownModel, "No configured provider offers the model '\(model)'.", model: model,
-                violations: [Violation(parameter: "model", value: model, allowed: knownModels.joined(separator: ", "))])
+                .configuration,
+                "'\(model)' names the provider '\(unknownProvider)', which is not registered (registered: \(registered.isEmpty ? "none" : registered)).",
+                providerID: unknownProvider, model: model,
+                violations: [Violation(parameter: "model", value: model, allowed: registered)])
+        }
+        if modelIsUnknown {
+            let names = knownModels.isEmpty ? self.knownModels : knownModels
+            let message =
+                pinnedProvider.map { pinned in
+                    let bare = model.split(separator: ":", maxSplits: 1).last.map(String.init) ?? model
+                    return "\(pinned) does not offer the model '\(bare.trimmingCharacters(in: .whitespaces))'."
+                }
+                ?? "No configured provider offers the model '\(model)'."
+            return VideoProviderError(
+                .unknownModel, message, providerID: pinnedProvider, model: model,
+                violations: [Violation(parameter: "model", value: model, allowed: names.joined(separator: ", "))])
         }
         if skipped.count == 1, let only = skipped.first, !only.violations.isEmpty {
             let summary =
@@ -259,9 +462,15 @@ public struct RoutePlan: Sendable {
                 .invalidRequest, "Invalid request for \(only.model ?? model) on \(only.providerID): \(summary).",
                 providerID: only.providerID, model: only.model, violations: only.violations, skipped: skipped)
         }
+        let reasons = skipped.map { candidate in
+            "\(candidate.providerID): "
+                + (candidate.violations.isEmpty
+                    ? candidate.reason : candidate.violations.map(\.description).joined(separator: "; "))
+        }
         return VideoProviderError(
             .noEligibleProvider,
-            "No provider can serve '\(model)' as requested (\(skipped.count) considered).",
+            "No provider can serve '\(model)' as requested (\(skipped.count) considered): "
+                + reasons.joined(separator: " | ") + ".",
             model: model, skipped: skipped)
     }
 }

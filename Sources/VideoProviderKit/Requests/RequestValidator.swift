@@ -62,6 +62,9 @@ public enum RequestValidator {
         let resolution = resolveResolution(
             request.resolution, capabilities.resolutions, model, policy, &violations, &warnings)
         let images = resolveImages(request.images, capabilities.images, model, &violations, &warnings)
+        let length = limitSeconds(
+            seconds, requested: request.seconds, imageCount: request.images.count, capabilities, policy, &violations,
+            &warnings)
 
         for key in request.vendorOptions.keys.sorted() where reservedFieldNames.contains(key) {
             violations.append(
@@ -85,7 +88,7 @@ public enum RequestValidator {
         return ResolvedVideoRequest(
             model: model,
             prompt: request.prompt,
-            seconds: seconds ?? 0,
+            seconds: length ?? 0,
             sendsDuration: !capabilities.duration.isOmittedFromRequest,
             aspectRatio: aspectRatio,
             resolution: resolution,
@@ -118,6 +121,57 @@ public enum RequestValidator {
         }
         violations.append(Violation(parameter: "seconds", value: "\(requested)", allowed: rule.summary))
         return nil
+    }
+
+    /// Applies ``ImageRule/maximumSecondsWithMultipleImages``: with more than one image the length may not
+    /// exceed it. A default that is too long is lowered (with a warning), since the caller did not choose
+    /// it; a requested length is lowered only under ``ValidationPolicy/adjustToNearest``.
+    private static func limitSeconds(
+        _ seconds: Int?, requested: Int?, imageCount: Int, _ capabilities: ModelCapabilities,
+        _ policy: ValidationPolicy, _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) -> Int? {
+        guard let seconds, imageCount > 1, let cap = capabilities.images.maximumSecondsWithMultipleImages,
+            seconds > cap
+        else { return seconds }
+        let model = capabilities.model
+        let fitting = longestAllowed(capabilities.duration, atMost: cap)
+        let images = "with 2–\(capabilities.images.max) images"
+        let allowed: String
+        switch capabilities.duration {
+        case .range(let min, _, _), .minimum(let min, _, _):
+            allowed = fitting.map { "\(min)–\($0) s \(images)" } ?? "at most \(cap) s \(images)"
+        case .set(let values, _):
+            let short = values.filter { $0 <= cap }
+            allowed =
+                short.isEmpty
+                ? "at most \(cap) s \(images)"
+                : "one of " + short.map(String.init).joined(separator: ", ") + " s \(images)"
+        case .fixed:
+            allowed = "at most \(cap) s \(images)"
+        }
+        if let fitting, requested == nil || policy == .adjustToNearest {
+            let what = requested == nil ? "seconds \(seconds) (the default)" : "seconds \(seconds)"
+            warnings.append(
+                ValidationWarning(
+                    kind: .adjusted, parameter: "seconds", requested: "\(seconds)", applied: "\(fitting)",
+                    message: "\(what) lowered to \(fitting): \(model) makes at most \(cap) s from 2 or more images."))
+            return fitting
+        }
+        violations.append(
+            Violation(
+                parameter: "seconds", value: "\(seconds)", allowed: allowed,
+                reason: "reference-to-video is limited to \(cap) s"))
+        return nil
+    }
+
+    /// The longest length `rule` allows that is at most `cap`, if any.
+    private static func longestAllowed(_ rule: DurationRule, atMost cap: Int) -> Int? {
+        switch rule {
+        case .range(let min, let max, _): return cap >= min ? Swift.min(max, cap) : nil
+        case .fixed(let value, _): return value <= cap ? value : nil
+        case .set(let values, _): return values.filter { $0 <= cap }.max()
+        case .minimum(let min, let max, _): return cap >= min ? Swift.min(max ?? cap, cap) : nil
+        }
     }
 
     private static func resolveAspectRatio(

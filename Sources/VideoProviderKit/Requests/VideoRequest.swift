@@ -79,14 +79,43 @@ public enum ResolvedImage: Sendable, Hashable {
 }
 
 /// What the request will cost in the vendor's billing unit.
+///
+/// Encoded as `{"unit":"per-second","seconds":8}` or `{"unit":"per-call","calls":1}`, the shape
+/// `videogen` prints, so a persisted ``VideoJob`` reads naturally.
 public enum BillableEstimate: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Billed per second of video: this many seconds.
     case seconds(Int)
+    /// Billed per task: this many calls.
     case calls(Int)
 
     public var description: String {
         switch self {
         case .seconds(let count): return "\(count) s (billed per second)"
         case .calls(let count): return count == 1 ? "1 call (billed per call)" : "\(count) calls (billed per call)"
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case unit, seconds, calls
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(BillingUnit.self, forKey: .unit) {
+        case .perSecond: self = .seconds(try container.decode(Int.self, forKey: .seconds))
+        case .perCall: self = .calls(try container.decode(Int.self, forKey: .calls))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .seconds(let count):
+            try container.encode(BillingUnit.perSecond, forKey: .unit)
+            try container.encode(count, forKey: .seconds)
+        case .calls(let count):
+            try container.encode(BillingUnit.perCall, forKey: .unit)
+            try container.encode(count, forKey: .calls)
         }
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import VideoProviderKit
+
+/// `videogen plan`: who would serve a request, in what order, and why not the others. Works without keys.
+@Suite struct PlanCommandTests {
+    @Test func withoutKeysEveryCapableProviderIsListedAndFlagged() throws {
+        let result = try VideoGen.run([
+            "plan", "--json", "--model", "grok-video-3", "--prompt", "A cat", "--seconds", "8",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["model"] == .string("grok-video-3"))
+        let candidates = json["candidates"]?.array ?? []
+        #expect(
+            candidates.compactMap { $0["provider"]?.stringValue } == [
+                "aizfw", "xingchaoyiqing", "octopusx", "duoyuanx",
+            ])
+        #expect(
+            candidates.compactMap { $0["model"]?.stringValue } == [
+                "grok_video3", "grok_video3", "grok-video-3", "grok-video-3",
+            ])
+        #expect(candidates.map { $0["order"] } == [1, 2, 3, 4])
+        #expect(candidates.allSatisfy { $0["apiKeyConfigured"] == .bool(false) })
+        #expect(
+            candidates[2]["note"] == .string("OCTOPUSX_API_KEY is not set; a real run would skip this provider"))
+        #expect(candidates[2]["apiKeyEnvironmentVariable"] == .string("OCTOPUSX_API_KEY"))
+        #expect(candidates[2]["billable"] == .object(["unit": "per-second", "seconds": 8]))
+        let resolved = try #require(candidates[2]["resolved"])
+        #expect(resolved["seconds"] == .int(8))
+        #expect(resolved["sendsDuration"] == .bool(true))
+        #expect(resolved["aspectRatio"] == .string("16:9"))
+        #expect(resolved["resolution"] == .string("720p"))
+        let skipped = json["skipped"]?.array ?? []
+        #expect(skipped.compactMap { $0["provider"]?.stringValue } == ["openai-compatible", "xai"])
+        #expect(skipped.first?["model"] == .null)
+        #expect(skipped.first?["reason"] == .string("does not offer the model 'grok-video-3'"))
+    }
+
+    @Test func aConfiguredKeyIsReportedButNeverPrinted() throws {
+        let result = try VideoGen.run(
+            ["plan", "--json", "--model", "grok-video-3", "--prompt", "p"],
+            environment: ["DUOYUANX_API_KEY": VideoGen.canary])
+        #expect(result.exitCode == 0)
+        #expect(!result.contains(VideoGen.canary))
+        let candidates = try result.json()["candidates"]?.array ?? []
+        #expect(candidates.map { $0["apiKeyConfigured"] } == [false, false, false, true])
+        #expect(candidates[3]["note"] == .null)
+    }
+
+    @Test func providerOptionSetsTheOrderAndFixedLengthModelsOmitTheField() throws {
+        let result = try VideoGen.run([
+            "plan", "--json", "--model", "grok-video-3-pro", "--prompt", "p", "--provider", "duoyuanx", "--provider",
+            "octopusx",
+        ])
+        #expect(result.exitCode == 0)
+        let candidates = try result.json()["candidates"]?.array ?? []
+        #expect(candidates.compactMap { $0["provider"]?.stringValue } == ["duoyuanx", "octopusx"])
+        #expect(candidates[0]["resolved"]?["seconds"] == .int(10))
+        #expect(candidates[0]["resolved"]?["sendsDuration"] == .bool(false))
+        #expect(candidates[0]["billable"] == .object(["unit": "per-call", "calls": 1]))
+    }
+
+    @Test func providersThatCannotServeTheRequestAreExplained() throws {
+        // 19.5:9 is an OpenAI-format preset but not one of xAI's seven ratios; the generic gateway has no
+        // base URL, so it is passed over for that reason.
+        let result = try VideoGen.run([
+            "plan", "--json", "--model", "grok-imagine-video", "--prompt", "p", "--aspect-ratio", "19.5:9",
+        ])
+        #expect(result.exitCode == 0)
+        let json = try result.json()
+        #expect(json["candidates"]?.array.compactMap { $0["provider"]?.stringValue } == ["duoyuanx"])
+        let skipped = json["skipped"]?.array ?? []
+        let generic = try #require(skipped.first { $0["provider"] == .string("openai-compatible") })
+        #expect(generic["reason"]?.stringValue?.contains("no base URL") == true)
+        let xai = try #require(skipped.first { $0["provider"] == .string("xai") })
+        #expect(xai["violations"]?[0]?["parameter"] == .string("aspect-ratio"))
+        #expect(xai["violations"]?[0]?["value"] == .string("19.5:9"))
+        #expect(xai["violations"]?[0]?["allowed"] == .string("1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3"))
+    }
+
+    @Test func humanPlanListsTheOrderAndNotes() throws {
+        let result = try VideoGen.run(["plan", "--model", "grok-video-3", "--prompt", "p"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdoutLines.first == "Would try, in order:")
+        #expect(result.stdout.contains("1. aizfw · grok_video3"))
+        #expect(result.stdout.contains("3. octopusx · grok-video-3"))
+        #expect(result.stdout.contains("note:         AIZFW_API_KEY is not set; a real run would skip this provider"))
+        #expect(result.stdout.contains("  - xai: does not offer the model 'grok-video-3'"))
+    }
+
+    @Test func anInvalidRequestExitsTwoWithTheViolationFirst() throws {
+        let result = try VideoGen.run(["plan", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "99"])
+        #expect(result.exitCode == 2)
+        #expect(
+            result.firstErrorLine
+                == "error: Invalid request for 'grok-video-3': seconds = 99 is not allowed; allowed: 6–30 s (on every one of the 4 providers that offer it)."
+        )
+        let json = try result.json()
+        #expect(json["candidates"]?.array.isEmpty == true)
+        #expect(json["error"]?["kind"] == .string("no-eligible-provider"))
+        #expect(json["error"]?["exitCode"] == .int(2))
+        #expect(
+            json["error"]?["violations"]?[0]
+                == .object(["parameter": "seconds", "value": "99", "allowed": "6–30 s", "reason": .null]))
+    }
+}
