@@ -73,6 +73,8 @@ enum DownloadBench {
         let curlRate = Sample(curlSeconds.map(rate))
         let clientGrowth = Sample(client.map { Double($0.rssGrowth) / 1_048_576 })
         let bareGrowth = Sample(bare.map { Double($0.rssGrowth) / 1_048_576 })
+        let clientCPU = Sample(client.map(\.cpuSeconds))
+        let bareCPU = Sample(bare.map(\.cpuSeconds))
         let ratio = clientRate.median / bareRate.median
         let rateMet = ratio >= 0.95
         let memoryMet = clientGrowth.max <= 40
@@ -88,6 +90,8 @@ enum DownloadBench {
             object.set("rss_growth_mb", clientGrowth.max)
             object.set("baseline_rss_growth_mb", bareGrowth.max)
             object.set("curl_mb_per_s", curlRate.values.isEmpty ? .nan : curlRate.median)
+            object.set("cpu_s", clientCPU.median)
+            object.set("baseline_cpu_s", bareCPU.median)
             object.set("mb_per_s_runs", clientRate.values)
             object.set("baseline_mb_per_s_runs", bareRate.values)
             object.set("curl_mb_per_s_runs", curlRate.values)
@@ -100,20 +104,25 @@ enum DownloadBench {
             "download: \(bytes) bytes from the loopback peer (python3 ThreadingHTTPServer) to a file, \(rounds) rounds")
         print("  client = VideoClient.download (aizfw at the peer, video_url on its CDN host, URLSessionTransport)")
         print("  baseline = bare URLSession.download(for:) + move into place; curl -o FILE for the peer's ceiling")
-        print("  MB/s = 10^6 bytes per second, median (min–max); RSS growth = peak RSS over RSS before, MiB (max)")
+        print("  MB/s = 10^6 bytes per second, median (min–max); CPU s = process CPU time of the transfer;")
+        print("  RSS growth = peak RSS over RSS before, MiB")
         var rows = [
             [
                 "VideoClient.download", Format.spread(clientRate), Format.number(ratio * 100, 0) + "%",
-                Format.spread(clientGrowth, 1),
+                Format.spread(clientCPU, 2), Format.spread(clientGrowth, 1),
             ],
-            ["URLSession.download(for:)", Format.spread(bareRate), "100%", Format.spread(bareGrowth, 1)],
+            [
+                "URLSession.download(for:)", Format.spread(bareRate), "100%", Format.spread(bareCPU, 2),
+                Format.spread(bareGrowth, 1),
+            ],
         ]
         if !curlRate.values.isEmpty {
             rows.append([
-                "curl", Format.spread(curlRate), Format.number(curlRate.median / bareRate.median * 100, 0) + "%", "n/a",
+                "curl", Format.spread(curlRate), Format.number(curlRate.median / bareRate.median * 100, 0) + "%",
+                "n/a", "n/a",
             ])
         }
-        print(Format.table(["how", "MB/s", "vs URLSession", "RSS growth MiB"], rows))
+        print(Format.table(["how", "MB/s", "vs URLSession", "CPU s", "RSS growth MiB"], rows))
         print("targets:")
         print(
             "  throughput \(Format.number(ratio * 100, 1))% of bare URLSession ≥ 95%: "

@@ -1,4 +1,5 @@
 import Foundation
+import VideoProviderKit
 
 #if canImport(Glibc)
     import Glibc
@@ -96,13 +97,6 @@ func wallSeconds(_ work: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
     try await work()
     return (ContinuousClock.now - start).seconds
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
 }
 
 // MARK: - Statistics
