@@ -27,9 +27,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// The first value for `name`, compared case-insensitively; setting replaces every value.
     public subscript(name: String) -> String? {
-        get { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        get { fields.first { Self.namesMatch($0.name, name) }?.value }
         set {
-            let matches = { (field: Field) in field.name.caseInsensitiveCompare(name) == .orderedSame }
+            let matches = { (field: Field) in Self.namesMatch(field.name, name) }
             let position = fields.firstIndex(where: matches)
             let spelling = position.map { fields[$0].name } ?? name
             fields.removeAll(where: matches)
@@ -41,7 +41,20 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     public mutating func add(_ name: String, _ value: String) { fields.append(Field(name: name, value: value)) }
 
     public mutating func remove(_ name: String) {
-        fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        fields.removeAll { Self.namesMatch($0.name, name) }
+    }
+
+    /// Case-insensitive name equality. Field names are ASCII tokens, compared byte by byte with ASCII case
+    /// folding: every status poll looks up several headers, and Foundation's locale-aware
+    /// `caseInsensitiveCompare` cost microseconds per lookup. Names with other bytes keep Foundation's rules.
+    static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
+        if lhs.utf8.elementsEqual(rhs.utf8, by: asciiCaseInsensitiveEqual) { return true }
+        if lhs.utf8.allSatisfy({ $0 < 0x80 }) && rhs.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return lhs.caseInsensitiveCompare(rhs) == .orderedSame
+    }
+
+    private static func asciiCaseInsensitiveEqual(_ lhs: UInt8, _ rhs: UInt8) -> Bool {
+        lhs == rhs || (lhs | 0x20 == rhs | 0x20 && (0x61...0x7A).contains(lhs | 0x20))
     }
 
     public func contains(_ name: String) -> Bool { self[name] != nil }
@@ -117,8 +130,17 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// The media type without parameters, lower-cased (`application/json`).
     public var mediaType: String? {
-        headers["Content-Type"].map {
-            $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        headers["Content-Type"].map { value in
+            guard let type = value.split(separator: ";").first else { return "" }
+            guard type.utf8.allSatisfy({ $0 < 0x80 }) else {
+                return type.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            // ASCII, as every real media type is: the same trimming (spaces, tabs) and lower-casing without
+            // Foundation, which costs microseconds on every response.
+            var bytes = Array(type.utf8)
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+            let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? bytes.endIndex
+            return String(decoding: bytes[start...].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
     }
 }

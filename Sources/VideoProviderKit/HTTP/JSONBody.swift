@@ -135,9 +135,29 @@ public struct MultipartBody: Sendable, Hashable {
 
     /// A boundary of 24 random alphanumerics after a fixed prefix.
     public static func randomBoundary() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        return "VideoProviderKit-" + String((0..<24).map { _ in alphabet.randomElement()! })
+        // Six bits per character from 64-bit draws (values 62 and 63 are skipped, so every character is
+        // equally likely): about three `getrandom` calls instead of one per character. Contexts, and so
+        // boundaries, are made for every status poll.
+        var generator = SystemRandomNumberGenerator()
+        var bytes = Array("VideoProviderKit-".utf8)
+        let length = bytes.count + 24
+        bytes.reserveCapacity(length)
+        var word: UInt64 = 0
+        var bitsLeft = 0
+        while bytes.count < length {
+            if bitsLeft < 6 {
+                word = generator.next()
+                bitsLeft = 64
+            }
+            let index = Int(word & 63)
+            word >>= 6
+            bitsLeft -= 6
+            if index < boundaryAlphabet.count { bytes.append(boundaryAlphabet[index]) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let boundaryAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
 
     // Per the HTML form encoding rules: quotes and line breaks in names are percent-encoded.
     private static func escape(_ text: String) -> String {

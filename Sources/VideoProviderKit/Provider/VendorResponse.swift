@@ -151,6 +151,10 @@ public enum VendorResponse {
 
     static func looksLikeHTML(_ response: HTTPResponse) -> Bool {
         if response.mediaType == "text/html" { return true }
+        // Only a body whose first visible character is `<` (or not ASCII) can be HTML; JSON answers are
+        // ruled out on their first bytes without decoding and trimming a string for every status poll.
+        let first = response.body.prefix(256).first { !(0x09...0x0D).contains($0) && $0 != 0x20 }
+        guard let first, first == UInt8(ascii: "<") || first >= 0x80 else { return false }
         let head = String(decoding: response.body.prefix(256), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         return head.hasPrefix("<!doctype html") || head.hasPrefix("<html") || head.hasPrefix("<head")

@@ -48,6 +48,14 @@ public struct ProviderContext: Sendable, Hashable {
 
     /// Percent-encodes a task id for use as one path segment.
     public static func pathSegment(_ text: String) -> String {
+        // Task ids are almost always unreserved characters only, which no encoding changes: skip building
+        // a character set and encoding on every status poll.
+        let unreserved = text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "~")
+        }
+        if unreserved { return text }
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
