@@ -30,6 +30,18 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         #expect(harness.simulator.task(job.taskID)?.phase == .completed)
     }
 
+    @Test func aJobSubmittedBetweenTwoSecondsSurvivesItsJSON() async throws {
+        // The JSON keeps whole seconds; a job must still equal itself after a round trip, or an app that
+        // compares a stored job with the live one sees a change that never happened.
+        let clock = VirtualClock(mode: .autoAdvance, wallOrigin: Date(timeIntervalSince1970: 1_767_225_600.75))
+        let harness = try Harness(["octopusx"], clock: clock)
+        let job = try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "A fox in the snow"))
+        #expect(job.submittedAt == Date(timeIntervalSince1970: 1_767_225_600))
+        let decoded = try VideoJob.decode(from: try job.encoded())
+        #expect(decoded == job)
+        #expect(decoded.submittedAt == job.submittedAt)
+    }
+
     @Test func aJobForAnotherHostIsRefusedWithoutSendingTheKey() async throws {
         let harness = try Harness(["octopusx"])
         let job = try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "p"))

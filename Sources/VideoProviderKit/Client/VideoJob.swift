@@ -21,7 +21,8 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
     public let request: Summary
     /// Every submission attempt, oldest first, the accepted one last.
     public let attempts: [SubmissionAttempt]
-    /// When the vendor accepted the task.
+    /// When the vendor accepted the task, to the second: the precision its JSON keeps, so a job read back
+    /// with ``decode(from:)`` equals the one that was written.
     public let submittedAt: Date
     /// The vendor's answer to the submission.
     public let initialSnapshot: TaskSnapshot
@@ -37,7 +38,7 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
         self.baseURL = baseURL
         self.request = request
         self.attempts = attempts
-        self.submittedAt = submittedAt
+        self.submittedAt = Date(timeIntervalSince1970: submittedAt.timeIntervalSince1970.rounded(.down))
         self.initialSnapshot = initialSnapshot
     }
 
