@@ -121,10 +121,53 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    /// Removes every fault not yet used up.
-    public func removeAllFaults() { lock.withLock { state.faults.removeAll() } }
+    /// Makes a random share of later requests misbehave: a request of `operation` (any when `nil`) to
+    /// `gateway` (as in ``inject(_:on:at:times:)``) that no injected fault claims suffers, with
+    /// `probability`, one of `faults`, picked with equal chances. Rules added earlier are drawn first; a
+    /// request suffers at most one fault.
+    ///
+    /// For soak and chaos tests. The draws come from a generator seeded with `seed`: one client sending
+    /// one request at a time sees the same faults on every run; concurrent clients interleave their
+    /// requests, so only the rates repeat.
+    public func injectRandomly(
+        _ faults: [Fault], probability: Double, on operation: Operation? = nil, at gateway: URL? = nil, seed: UInt64
+    ) {
+        guard !faults.isEmpty, probability > 0 else { return }
+        let key = gateway.map(resolveKey)
+        lock.withLock {
+            state.randomFaults.append(
+                RandomFaultRule(
+                    faults: faults, probability: min(1, probability), operation: operation, gatewayKey: key,
+                    generator: SeededGenerator(seed: seed)))
+        }
+    }
 
-    /// How many injected faults still have uses left (an `always` fault counts once).
+    /// Gives a random share of later tasks at `gateway` (any gateway when `nil`) that no queued script
+    /// (``scriptNextTasks(_:count:at:)``) claims one of `scripts`, picked with equal chances, with
+    /// `probability`; the others succeed. Seeded like ``injectRandomly(_:probability:on:at:seed:)``.
+    public func scriptTasksRandomly(
+        _ scripts: [TaskScript], probability: Double, at gateway: URL? = nil, seed: UInt64
+    ) {
+        guard !scripts.isEmpty, probability > 0 else { return }
+        let key = gateway.map(resolveKey)
+        lock.withLock {
+            state.randomScripts.append(
+                RandomScriptRule(
+                    scripts: scripts, probability: min(1, probability), gatewayKey: key,
+                    generator: SeededGenerator(seed: seed)))
+        }
+    }
+
+    /// Removes every fault not yet used up, and every random fault rule.
+    public func removeAllFaults() {
+        lock.withLock {
+            state.faults.removeAll()
+            state.randomFaults.removeAll()
+        }
+    }
+
+    /// How many injected faults still have uses left (an `always` fault counts once). Random fault rules
+    /// (``injectRandomly(_:probability:on:at:seed:)``) are not counted.
     public var pendingFaultCount: Int { lock.withLock { state.faults.count } }
 
     // MARK: - Introspection
@@ -170,7 +213,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    /// Forgets every request, task, fault and script; the gateways stay.
+    /// Forgets every request, task, fault and script (random rules included); the gateways stay.
     public func reset() {
         lock.withLock {
             let gateways = state.gateways
@@ -532,6 +575,42 @@ extension GatewaySimulator {
         var remaining: Int?
     }
 
+    struct RandomFaultRule {
+        let faults: [Fault]
+        let probability: Double
+        let operation: Operation?
+        let gatewayKey: String?
+        var generator: SeededGenerator
+    }
+
+    struct RandomScriptRule {
+        let scripts: [TaskScript]
+        let probability: Double
+        let gatewayKey: String?
+        var generator: SeededGenerator
+    }
+
+    /// SplitMix64: small, fast and reproducible from its seed (the system generator cannot be seeded).
+    struct SeededGenerator: RandomNumberGenerator {
+        private var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        /// Draws whether an event of `probability` happens and, if so, which of `count` choices.
+        mutating func pick(probability: Double, among count: Int) -> Int? {
+            guard Double.random(in: 0..<1, using: &self) < probability else { return nil }
+            return Int.random(in: 0..<count, using: &self)
+        }
+    }
+
     struct State {
         var gateways: [Gateway] = []
         var requests: [ReceivedRequest] = []
@@ -539,6 +618,8 @@ extension GatewaySimulator {
         var taskOrder: [String] = []
         var faults: [FaultRule] = []
         var scripts: [ScriptRule] = []
+        var randomFaults: [RandomFaultRule] = []
+        var randomScripts: [RandomScriptRule] = []
 
         mutating func add(_ gateway: Gateway) {
             let key = Endpoint.baseKey(gateway.baseURL)
@@ -552,22 +633,42 @@ extension GatewaySimulator {
         /// The first fault that applies to `endpoint`, used up by one.
         mutating func takeFault(for endpoint: Endpoint) -> Fault? {
             // Nobody lives at an unknown host: there is nothing for a fault to act on.
-            guard !endpoint.isUnknownHost,
-                let index = faults.firstIndex(where: { rule in
-                    (rule.operation.map { $0 == endpoint.operation } ?? true)
-                        && (rule.gatewayKey.map { $0 == endpoint.baseKey } ?? true)
-                })
-            else { return nil }
-            let fault = faults[index].fault
-            if let remaining = faults[index].remaining {
-                if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
+            guard !endpoint.isUnknownHost else { return nil }
+            if let index = faults.firstIndex(where: { rule in
+                (rule.operation.map { $0 == endpoint.operation } ?? true)
+                    && (rule.gatewayKey.map { $0 == endpoint.baseKey } ?? true)
+            }) {
+                let fault = faults[index].fault
+                if let remaining = faults[index].remaining {
+                    if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
+                }
+                return fault
             }
-            return fault
+            for index in randomFaults.indices {
+                let rule = randomFaults[index]
+                guard rule.operation.map { $0 == endpoint.operation } ?? true,
+                    rule.gatewayKey.map({ $0 == endpoint.baseKey }) ?? true
+                else { continue }
+                if let choice = randomFaults[index].generator.pick(
+                    probability: rule.probability, among: rule.faults.count)
+                {
+                    return rule.faults[choice]
+                }
+            }
+            return nil
         }
 
         /// The script for the next task at the gateway with `key`, used up by one.
         mutating func takeScript(for key: String) -> TaskScript {
             guard let index = scripts.firstIndex(where: { $0.gatewayKey.map { $0 == key } ?? true }) else {
+                for index in randomScripts.indices where randomScripts[index].gatewayKey.map({ $0 == key }) ?? true {
+                    let rule = randomScripts[index]
+                    if let choice = randomScripts[index].generator.pick(
+                        probability: rule.probability, among: rule.scripts.count)
+                    {
+                        return rule.scripts[choice]
+                    }
+                }
                 return .success
             }
             let script = scripts[index].script
