@@ -81,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "videogenTests",
-            dependencies: ["VideoProviderKit", "videogen"],
+            dependencies: ["VideoProviderKit", "videogen", "videogen-bench"],
             swiftSettings: swiftSettings
         ),
     ]

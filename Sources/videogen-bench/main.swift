@@ -10,9 +10,12 @@ import Foundation
 
 let usage = """
     usage: videogen-bench [NAME...] [--json]
+           videogen-bench soak [--jobs N] [--waves N] [--seed N] [--fault-rate P] [--json]
 
     NAME: encode, download, jobs, polling, route (default: all of them, in that order)
     --json: one JSON object per benchmark on its own line, for scripts
+    soak: thousands of jobs with random faults; exits 1 when a job is lost, a task is paid for twice
+          without opt-in, or memory grows (not a benchmark, so never part of the default run)
     """
 
 let benchmarks = ["encode", "download", "jobs", "polling", "route"]
@@ -37,6 +40,15 @@ func main() async -> Int32 {
         } catch {
             FileHandle.standardError.write(Data("videogen-bench child \(kind): \(error)\n".utf8))
             return 1
+        }
+    }
+
+    if arguments.first == "soak" {
+        do {
+            return try await SoakRun.run(Array(arguments.dropFirst()), machine: Machine.current())
+        } catch {
+            FileHandle.standardError.write(Data("videogen-bench soak: \(error)\n".utf8))
+            return 2
         }
     }
 

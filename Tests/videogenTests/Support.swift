@@ -33,18 +33,22 @@ struct VideoGen {
     static let canary = "sk-CANARY-7f3a9c1e5b2d4f60a8e1"
 
     /// The tool next to the test bundle (`.build/<triple>/debug/videogen`), or `VIDEOGEN_BINARY`.
-    static let binary: URL = {
-        if let path = ProcessInfo.processInfo.environment["VIDEOGEN_BINARY"] { return URL(fileURLWithPath: path) }
+    static let binary = builtExecutable("videogen", override: "VIDEOGEN_BINARY")
+
+    /// An executable product built beside the test bundle, or the path in the environment variable
+    /// `override`.
+    static func builtExecutable(_ name: String, override: String) -> URL {
+        if let path = ProcessInfo.processInfo.environment[override] { return URL(fileURLWithPath: path) }
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("videogen"))
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent(name))
         }
         for bundle in Bundle.allBundles {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("videogen"))
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
         }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/videogen"))
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/\(name)"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }()
+    }
 
     /// The package root, from this file's location.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -58,17 +62,18 @@ struct VideoGen {
         return url
     }
 
-    /// Runs `videogen arguments` with only `environment` (plus PATH, HOME and TMPDIR) set.
+    /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME and TMPDIR)
+    /// set.
     ///
     /// - Parameter speedup: the simulated clock's speed-up (`VIDEOGEN_SIMULATION_SPEEDUP`); tests use a
     ///   high one so simulated tasks take a fraction of a second. `nil` keeps the tool's default.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
-        speedup: Double? = 400
+        speedup: Double? = 400, executable: URL = binary
     ) throws -> Result {
         let directory = try directory ?? temporaryDirectory()
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = [
