@@ -61,9 +61,23 @@ import VideoProviderKit
         )
     }
 
-    @Test func proIgnoresAResolutionWithAWarning() throws {
+    @Test func proRefusesAResolutionItCannotChoose() throws {
+        // Seed 000: grok_video3_pro "does not support specifying resolution".
+        let error = try #require(throws: VideoProviderError.self) {
+            try Fixture.resolve(VideoRequest(model: "grok_video3_pro", prompt: "A red fox", resolution: .p720))
+        }
+        #expect(error.kind == .invalidRequest)
+        #expect(
+            error.violations == [
+                Violation(
+                    parameter: "resolution", value: "720p", allowed: "none",
+                    reason: "grok_video3_pro does not let the caller choose a resolution")
+            ])
+    }
+
+    @Test func proDropsAResolutionWithAWarningWhenAdjusting() throws {
         let resolved = try Fixture.resolve(
-            VideoRequest(model: "grok_video3_pro", prompt: "A red fox", resolution: .p720))
+            VideoRequest(model: "grok_video3_pro", prompt: "A red fox", resolution: .p720), policy: .adjustToNearest)
         #expect(resolved.resolution == nil)
         #expect(resolved.seconds == 10)
         #expect(resolved.sendsDuration == false)

@@ -85,7 +85,10 @@ import VideoProviderKit
             let resolved = try Fixture.resolve(
                 VideoRequest(model: "grok-imagine-video", prompt: "Animate", images: [.file(file)]))
             #expect(resolved.images == [.dataURI(.file(file, byteCount: 22), .jpeg)])
-            #expect(resolved.warnings.isEmpty)
+            #expect(
+                resolved.warnings.map(\.message) == [
+                    "images[0] sent as data-uri (given as file): grok-imagine-video takes data-uri."
+                ])
             let request = try Fixture.provider.submitRequest(for: resolved, context: Fixture.context)
             #expect(request.body.readsFiles)
             let body = String(decoding: try request.body.collect(), as: UTF8.self)

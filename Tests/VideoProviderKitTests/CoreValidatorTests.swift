@@ -218,13 +218,20 @@ enum CoreSamples {
         #expect(error.violations.first?.allowed == "16:9, 9:16, 1:1")
     }
 
-    @Test func aResolutionTheModelCannotChooseIsIgnoredWithAWarning() throws {
+    @Test func aResolutionTheModelCannotChooseIsRefusedStrictlyAndDroppedWhenAdjusting() throws {
         let capabilities = CoreSamples.capabilities(resolutions: nil)
-        let resolved = try CoreSamples.resolve(
-            VideoRequest(model: "test-model", prompt: "Rain", resolution: .p1080), capabilities)
-        #expect(resolved.resolution == nil)
+        let request = VideoRequest(model: "test-model", prompt: "Rain", resolution: .p1080)
+        let error = try #require(CoreSamples.error(request, capabilities))
         #expect(
-            resolved.warnings == [
+            error.violations == [
+                Violation(
+                    parameter: "resolution", value: "1080p", allowed: "none",
+                    reason: "test-model does not let the caller choose a resolution")
+            ])
+        let adjusted = try CoreSamples.resolve(request, capabilities, policy: .adjustToNearest)
+        #expect(adjusted.resolution == nil)
+        #expect(
+            adjusted.warnings == [
                 ValidationWarning(
                     kind: .ignored, parameter: "resolution", requested: "1080p", applied: nil,
                     message: "resolution 1080p ignored: test-model does not let the caller choose a resolution.")
@@ -403,6 +410,24 @@ enum CoreSamples {
         try CoreSamples.jpeg.write(to: file)
         let resolved = try CoreSamples.resolve(VideoRequest(model: "test-model", prompt: "R", images: [.url(file)]))
         #expect(resolved.images == [.dataURI(.file(file, byteCount: 12), .jpeg)])
+        // Inlined into the body: reported, as a data URI uploaded as a file part is.
+        #expect(
+            resolved.warnings == [
+                ValidationWarning(
+                    kind: .converted, parameter: "images[0]", requested: "file", applied: "data-uri",
+                    message: "images[0] sent as data-uri (given as file): test-model takes data-uri.")
+            ])
+    }
+
+    @Test func bytesAndUploadedFilesNeedNoConversionWarning() throws {
+        let directory = try CoreSamples.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("still.jpg")
+        try CoreSamples.jpeg.write(to: file)
+        let bytes = VideoRequest(model: "test-model", prompt: "R", images: [.data(CoreSamples.png, format: .png)])
+        #expect(try CoreSamples.resolve(bytes).warnings == [])
+        let upload = VideoRequest(model: "test-model", prompt: "R", images: [.file(file)])
+        #expect(try CoreSamples.resolve(upload, CoreSamples.capabilities(transports: [.multipartFile])).warnings == [])
     }
 
     @Test func unreadableAndForeignFiles() throws {

@@ -199,12 +199,20 @@ public enum RequestValidator {
         _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
     ) -> Resolution? {
         guard let rule else {
-            if let requested {
+            // The model picks its own resolution. Asking for one is a request it cannot honour: strictly a
+            // violation (so routing passes on to a model that can), adjusted only by dropping it, with a warning.
+            guard let requested else { return nil }
+            if policy == .adjustToNearest {
                 warnings.append(
                     ValidationWarning(
                         kind: .ignored, parameter: "resolution", requested: requested.rawValue, applied: nil,
                         message:
                             "resolution \(requested) ignored: \(model) does not let the caller choose a resolution."))
+            } else {
+                violations.append(
+                    Violation(
+                        parameter: "resolution", value: requested.rawValue, allowed: "none",
+                        reason: "\(model) does not let the caller choose a resolution"))
             }
             return nil
         }
@@ -310,9 +318,14 @@ public enum RequestValidator {
             defer { try? handle.close() }
             let head = (try? handle.read(upToCount: 12)) ?? Data()
             let size = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
-            return resolveBytes(
+            let outcome = resolveBytes(
                 .file(url, byteCount: size), head: head, declared: nil, index: index,
                 filename: url.lastPathComponent, rule: rule, model: model)
+            // A file inlined into the JSON body grows by a third and travels in the request itself: say so.
+            if case .success(let image, _) = outcome, image.transport == .dataURI {
+                return .success(image, (from: "file", to: "data-uri"))
+            }
+            return outcome
         }
     }
 

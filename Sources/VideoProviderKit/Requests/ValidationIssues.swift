@@ -28,8 +28,9 @@ public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
 public enum ValidationPolicy: String, Sendable, Hashable, Codable {
     /// Refuse the request, listing every violation. The default.
     case strict
-    /// Snap durations, aspect ratios and resolutions to the nearest allowed value, with a warning for
-    /// each change. Images, prompts and models are never adjusted.
+    /// Snap durations, aspect ratios and resolutions to the nearest allowed value, and drop a resolution
+    /// the model does not let the caller choose, with a warning for each change. Images, prompts and
+    /// models are never adjusted.
     case adjustToNearest = "adjust"
 }
 
