@@ -63,7 +63,7 @@ enum GenerateCommand {
         var allSkipped: [SkippedCandidate] { plan.skipped + notOffered }
 
         func noCandidateError() -> VideoProviderError {
-            plan.noCandidateError(knownModels: Array(Set(registry.allModels.map(\.capabilities.model))).sorted())
+            plan.noCandidateError()
         }
     }
 
@@ -128,7 +128,7 @@ enum GenerateCommand {
             }
             output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
-                let error = VideoGen.clarified(exploration.noCandidateError())
+                let error = exploration.noCandidateError()
                 output["error"] = Render.errorJSON(error, exitCode: ExitCode(for: error))
             }
             console.out(output.rendered)

@@ -104,7 +104,6 @@ struct VideoGen {
     /// Reports a typed error: the first line is one clear sentence, details follow; JSON mode also
     /// prints an `error` event on stdout.
     static func report(_ error: VideoProviderError, json: Bool, console: Console) -> ExitCode {
-        let error = clarified(error)
         let code = ExitCode(for: error)
         console.finishProgress()
         var shown = error
@@ -115,25 +114,5 @@ struct VideoGen {
         console.err("error: " + shown.description)
         if json { console.event(Render.errorJSON(error, exitCode: code)) }
         return code
-    }
-
-    /// When every provider refuses a request for the same reason, that reason is the first line
-    /// ("seconds = 99 is not allowed …"), not "no provider can serve it".
-    static func clarified(_ error: VideoProviderError) -> VideoProviderError {
-        guard error.kind == .noEligibleProvider, error.violations.isEmpty, let first = error.skipped.first,
-            !first.violations.isEmpty
-        else { return error }
-        let key = { (candidate: SkippedCandidate) in candidate.violations.map { "\($0.parameter)=\($0.value)" } }
-        guard error.skipped.allSatisfy({ key($0) == key(first) }) else { return error }
-        var copy = error
-        let sameAllowed = error.skipped.allSatisfy { $0.violations == first.violations }
-        let what = first.violations.map {
-            sameAllowed ? $0.description : "\($0.parameter) = \($0.value) is not allowed"
-        }
-        copy.message =
-            "Invalid request for '\(error.model ?? first.model ?? "?")': " + what.joined(separator: "; ")
-            + (error.skipped.count > 1 ? " (on every one of the \(error.skipped.count) providers that offer it)." : ".")
-        if sameAllowed { copy.violations = first.violations }
-        return copy
     }
 }

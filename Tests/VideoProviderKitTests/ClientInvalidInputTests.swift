@@ -106,10 +106,46 @@ import VideoProviderTesting
         let error = await captureError {
             try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat", seconds: 45))
         }
-        #expect(error?.kind == .noEligibleProvider)
+        // The same violation everywhere: the request is at fault, so it is an invalid request, said once.
+        #expect(error?.kind == .invalidRequest)
+        #expect(
+            error?.message
+                == "Invalid request for 'grok-video-3': seconds = 45 is not allowed; allowed: 6–30 s (on every one of the 4 providers that offer it)."
+        )
+        #expect(error?.violations == [Violation(parameter: "seconds", value: "45", allowed: "6–30 s")])
         #expect(error?.skipped.map(\.providerID) == ["aizfw", "xingchaoyiqing", "octopusx", "duoyuanx"])
         #expect(error?.skipped.allSatisfy { $0.violations.map(\.parameter) == ["seconds"] } == true)
-        #expect(error?.skipped.first?.violations.first?.allowed == "6–30 s")
+        #expect(harness.simulator.requests.isEmpty)
+    }
+
+    /// Different gateways refusing different things is a routing failure: every reason is listed.
+    @Test func differentReasonsOnDifferentGatewaysAreNoEligibleProvider() async throws {
+        let harness = try Harness(Self.everyProvider)
+        let error = await captureError {
+            try await harness.client.submit(
+                VideoRequest(model: "grok-video-3", prompt: "A cat", seconds: 45, resolution: .p1080))
+        }
+        #expect(error?.kind == .noEligibleProvider)
+        #expect(error?.violations == [])
+        #expect(error?.skipped.isEmpty == false)
+        #expect(harness.simulator.requests.isEmpty)
+    }
+
+    /// The same value refused everywhere, but with different allowed values: listed per provider.
+    @Test func theSameMistakeWithDifferentRulesListsEachProvidersRule() async throws {
+        let harness = try Harness(Self.everyProvider)
+        let error = await captureError {
+            try await harness.client.submit(VideoRequest(model: "grok-video-3-max", prompt: "A cat", seconds: 7))
+        }
+        #expect(error?.kind == .invalidRequest)
+        #expect(
+            error?.violations == [
+                Violation(
+                    parameter: "seconds", value: "7",
+                    allowed:
+                        "one of 6, 10, 12, 16, 20, 30 s on xingchaoyiqing; fixed 15 s (field omitted) on octopusx; "
+                        + "fixed 15 s (field omitted) on duoyuanx")
+            ])
         #expect(harness.simulator.requests.isEmpty)
     }
 

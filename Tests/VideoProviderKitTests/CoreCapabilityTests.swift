@@ -260,6 +260,8 @@ import VideoProviderKit
         ("grok_video3", "grok-video-3"), ("grok-video-3", "grok-video-3"), (" GROK_VIDEO3_PRO ", "grok-video-3-pro"),
         ("grok_video3_max", "grok-video-3-max"), ("grok_video3_stable", "grok-video-3-stable"),
         ("grok-imagine-video", "grok-imagine-video"), ("Custom-Model\n", "custom-model"),
+        ("grok-video3", "grok-video-3"), ("grok_video_3_pro", "grok-video-3-pro"),
+        ("grok_imagine_video_1.5", "grok-imagine-video-1.5"),
     ])
     func canonicalNames(model: String, canonical: String) {
         #expect(ModelAliases.canonicalName(for: model) == canonical)
@@ -279,6 +281,11 @@ import VideoProviderKit
         #expect(ModelAliases.areEquivalent("a", " A "))
         #expect(ModelAliases.areEquivalent("grok_video3", "grok_video3_pro") == false)
         #expect(ModelAliases.areEquivalent("grok-imagine-video", "grok-imagine-video-1.5") == false)
+        // Separators never tell two models apart, in a family or not.
+        #expect(ModelAliases.areEquivalent("grok_imagine_video", "grok-imagine-video"))
+        #expect(ModelAliases.areEquivalent("grok_imagine_video_1.5", "grok-imagine-video-1.5"))
+        #expect(ModelAliases.areEquivalent("grok-video3", "grok_video_3"))
+        #expect(ModelAliases.areEquivalent("grok-video-1.5", "grok-video-15") == false)
     }
 
     @Test func familiesAreDefinedOnce() {

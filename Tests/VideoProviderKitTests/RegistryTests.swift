@@ -219,8 +219,44 @@ import VideoProviderTesting
             ])
         let plan = registry.plan(for: VideoRequest(model: "grok-video-3", prompt: "p"), only: ["duoyuanx"])
         #expect(plan.providerIDs == ["duoyuanx"])
+        // Only the chosen providers are considered; the others are not "skipped".
+        #expect(plan.skipped.isEmpty)
+        #expect(plan.chosenProviders == ["duoyuanx"])
+    }
+
+    @Test func chosenProvidersThatLackTheModelAreNamedWithTheirModels() throws {
+        let plan = registry.plan(for: VideoRequest(model: "grok-video-3", prompt: "p"), only: ["xai"])
+        #expect(plan.eligible.isEmpty)
+        #expect(plan.modelIsUnknown)
+        let error = plan.noCandidateError()
+        #expect(error.kind == .unknownModel)
+        #expect(error.message == "xai does not offer the model 'grok-video-3'.")
+        #expect(error.providerID == "xai")
         #expect(
-            plan.skipped.map(\.reason) == Array(repeating: "not among the providers chosen for this call", count: 3))
+            error.violations == [
+                Violation(
+                    parameter: "model", value: "grok-video-3", allowed: "grok-imagine-video, grok-imagine-video-1.5")
+            ])
+        let two = registry.plan(
+            for: VideoRequest(model: "grok-video-3", prompt: "p"), only: ["xai", "openai-compatible"])
+        #expect(
+            two.noCandidateError().message
+                == "None of the chosen providers (xai, openai-compatible) offers the model 'grok-video-3'.")
+    }
+
+    @Test func aPinnedProviderThatLacksTheModelListsItsOwnModels() {
+        let error = registry.plan(for: VideoRequest(model: "aizfw:grok-imagine-video", prompt: "p")).noCandidateError()
+        #expect(error.kind == .unknownModel)
+        #expect(error.message == "aizfw does not offer the model 'grok-imagine-video'.")
+        #expect(error.violations.first?.allowed == "grok_video3, grok_video3_pro")
+    }
+
+    @Test func separatorsDoNotMatterInModelNames() {
+        let native = ["duoyuanx:grok-imagine-video", "xai:grok-imagine-video", "openai-compatible:grok-imagine-video"]
+        #expect(names("grok-imagine-video") == native)
+        #expect(names("grok_imagine_video") == native)
+        #expect(names("GROK_IMAGINE_VIDEO_1.5") == ["xai:grok-imagine-video-1.5"])
+        #expect(names("grok-video3").first == "aizfw:grok_video3")
     }
 
     @Test func queries() {

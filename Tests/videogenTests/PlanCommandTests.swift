@@ -98,10 +98,45 @@ import VideoProviderKit
         )
         let json = try result.json()
         #expect(json["candidates"]?.array.isEmpty == true)
-        #expect(json["error"]?["kind"] == .string("no-eligible-provider"))
+        #expect(json["error"]?["kind"] == .string("invalid-request"))
         #expect(json["error"]?["exitCode"] == .int(2))
         #expect(
             json["error"]?["violations"]?[0]
                 == .object(["parameter": "seconds", "value": "99", "allowed": "6–30 s", "reason": .null]))
+    }
+
+    @Test func withProviderOnlyTheNamedProvidersAreConsidered() throws {
+        let one = try VideoGen.run([
+            "generate", "--dry-run", "--model", "grok-video-3", "--provider", "octopusx", "--prompt", "A cat",
+            "--seconds", "31",
+        ])
+        #expect(one.exitCode == 2)
+        #expect(
+            one.firstErrorLine
+                == "error: Invalid request for grok-video-3 on octopusx: seconds = 31 is not allowed; allowed: 6–30 s.")
+        let none = try VideoGen.run(["plan", "--json", "--model", "grok-video-3", "--provider", "xai", "--prompt", "x"])
+        #expect(none.exitCode == 2)
+        #expect(none.firstErrorLine == "error: xai does not offer the model 'grok-video-3'.")
+        let json = try none.json()
+        #expect(json["error"]?["kind"] == .string("unknown-model"))
+        #expect(
+            json["error"]?["violations"]?[0]?["allowed"] == .string("grok-imagine-video, grok-imagine-video-1.5"))
+    }
+
+    @Test func aResolutionAModelCannotChoosePassesItOver() throws {
+        // Seed 000: aizfw's grok_video3_pro "does not support specifying resolution"; 1080p goes elsewhere.
+        let result = try VideoGen.run(["plan", "--model", "grok-video-3-pro", "--prompt", "x", "--resolution", "1080p"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("1. octopusx · grok-video-3-pro"))
+        #expect(
+            result.stdout.contains(
+                "  - aizfw:grok_video3_pro: resolution = 1080p is not allowed (grok_video3_pro does not let the caller choose a resolution); allowed: none"
+            ))
+        let pinned = try VideoGen.run([
+            "plan", "--model", "aizfw:grok_video3_pro", "--prompt", "x", "--resolution", "720p", "--adjust",
+        ])
+        #expect(pinned.exitCode == 0)
+        #expect(
+            pinned.contains("resolution 720p ignored: grok_video3_pro does not let the caller choose a resolution."))
     }
 }

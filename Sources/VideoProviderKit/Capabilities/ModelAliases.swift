@@ -4,7 +4,10 @@ import Foundation
 ///
 /// Gateways spell the same upstream model differently: `grok_video3` on the kyyReactApiServer gateways is
 /// `grok-video-3` on the OpenAI-format ones. A family's canonical name is the hyphenated spelling; every
-/// member is an alias of every other. Model names not listed here only match themselves.
+/// member is an alias of every other. Beyond the families, names compare ignoring case, surrounding
+/// spaces and the separators `-` and `_` (`grok_imagine_video` is `grok-imagine-video`, `grok-video3` is
+/// `grok-video-3`): gateways differ in exactly these, never in a way that makes two such names different
+/// models.
 public enum ModelAliases {
     /// Canonical name → every spelling of it (the canonical one included).
     public static let families: [String: [String]] = [
@@ -17,16 +20,15 @@ public enum ModelAliases {
     private static let canonicalBySpelling: [String: String] = {
         var table: [String: String] = [:]
         for (canonical, spellings) in families {
-            for spelling in spellings { table[normalize(spelling)] = canonical }
+            for spelling in spellings { table[matchKey(spelling)] = canonical }
         }
         return table
     }()
 
-    /// The family's canonical name for `model`, or `model` itself (lower-cased, trimmed) when it
-    /// belongs to no family.
+    /// The family's canonical name for `model`, or `model` itself (lower-cased, trimmed, `_` written as
+    /// `-`) when it belongs to no family.
     public static func canonicalName(for model: String) -> String {
-        let key = normalize(model)
-        return canonicalBySpelling[key] ?? key
+        canonicalBySpelling[matchKey(model)] ?? normalize(model).replacingOccurrences(of: "_", with: "-")
     }
 
     /// Every other spelling of `model`'s family, excluding `model` itself.
@@ -39,10 +41,15 @@ public enum ModelAliases {
 
     /// Whether two names denote the same model.
     public static func areEquivalent(_ lhs: String, _ rhs: String) -> Bool {
-        canonicalName(for: lhs) == canonicalName(for: rhs)
+        matchKey(lhs) == matchKey(rhs) || canonicalName(for: lhs) == canonicalName(for: rhs)
     }
 
     private static func normalize(_ model: String) -> String {
         model.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// What two spellings of one model share: no case, no surrounding spaces, no `-` or `_`.
+    private static func matchKey(_ model: String) -> String {
+        String(normalize(model).unicodeScalars.filter { $0 != "-" && $0 != "_" }.map(Character.init))
     }
 }

@@ -220,7 +220,7 @@ public struct ProviderRegistry: Sendable {
             leftOutReason = "not the provider named in '\(model)'"
         } else if let only {
             order = only
-            leftOutReason = "not among the providers chosen for this call"
+            leftOutReason = ""
         } else if let custom = fallbackOrder(for: name) {
             order = custom
             leftOutReason = "not in the fallback order set for \(ModelAliases.canonicalName(for: name))"
@@ -235,8 +235,9 @@ public struct ProviderRegistry: Sendable {
             }
             resolution.candidates.append(Candidate(provider: entry, capabilities: capabilities))
         }
-        // A pinned call is explicit enough; for the others, say who offers the model but was left out.
-        if pinned == nil {
+        // A pinned call, or one naming its providers, is explicit enough: only those are considered. When the
+        // app's fallback order leaves someone out, say who offers the model but was not asked.
+        if pinned == nil && only == nil {
             for entry in providers where !seen.contains(entry.id) {
                 if let capabilities = entry.descriptor.capabilities(for: name) {
                     resolution.leftOut.append(
@@ -257,7 +258,8 @@ public struct ProviderRegistry: Sendable {
     /// A candidate is passed over, with its reason, when it has no base URL or key, or when the request
     /// breaks its capability table (a length, ratio or resolution it does not allow, images it cannot take
     /// in the form given, …; the reason lists every ``Violation``). Providers that offer the model but are
-    /// left out by the fallback order or by `only` are listed too.
+    /// left out by the app's fallback order are listed too. With `only` (or a `provider:model` pin), only
+    /// the named providers are considered: the call itself says who the others are not.
     public func plan(for request: VideoRequest, policy: ValidationPolicy = .strict, only: [ProviderID]? = nil)
         -> RoutePlan
     {
@@ -289,13 +291,16 @@ public struct ProviderRegistry: Sendable {
         let knownModels: [String]
         if let pinned = resolution.pinned {
             knownModels = models(on: pinned)
+        } else if let only {
+            knownModels = Array(Set(only.flatMap { models(on: $0) })).sorted()
         } else {
             knownModels = Array(Set(allModels.map(\.capabilities.model))).sorted()
         }
         return RoutePlan(
             model: request.model, eligible: eligible, skipped: skipped,
             modelIsUnknown: resolution.candidates.isEmpty && resolution.leftOut.isEmpty,
-            unknownProvider: resolution.unknownPin, pinnedProvider: resolution.pinned, registeredProviders: providerIDs,
+            unknownProvider: resolution.unknownPin, pinnedProvider: resolution.pinned,
+            chosenProviders: resolution.pinned == nil ? only : nil, registeredProviders: providerIDs,
             knownModels: knownModels)
     }
 
@@ -404,6 +409,8 @@ public struct RoutePlan: Sendable {
     public let unknownProvider: ProviderID?
     /// The provider a `provider:model` string pinned, if any.
     public let pinnedProvider: ProviderID?
+    /// The providers the call was limited to (`only`), if it was and no provider was pinned.
+    public let chosenProviders: [ProviderID]?
     /// Every registered provider, for error messages.
     public let registeredProviders: [ProviderID]
     /// The model names that would have been accepted (the pinned provider's, or everyone's).
@@ -411,8 +418,8 @@ public struct RoutePlan: Sendable {
 
     init(
         model: String, eligible: [Entry], skipped: [SkippedCandidate], modelIsUnknown: Bool,
-        unknownProvider: ProviderID? = nil, pinnedProvider: ProviderID? = nil, registeredProviders: [ProviderID] = [],
-        knownModels: [String] = []
+        unknownProvider: ProviderID? = nil, pinnedProvider: ProviderID? = nil, chosenProviders: [ProviderID]? = nil,
+        registeredProviders: [ProviderID] = [], knownModels: [String] = []
     ) {
         self.model = model
         self.eligible = eligible
@@ -420,6 +427,7 @@ public struct RoutePlan: Sendable {
         self.modelIsUnknown = modelIsUnknown
         self.unknownProvider = unknownProvider
         self.pinnedProvider = pinnedProvider
+        self.chosenProviders = chosenProviders
         self.registeredProviders = registeredProviders
         self.knownModels = knownModels
     }
@@ -443,14 +451,23 @@ public struct RoutePlan: Sendable {
         }
         if modelIsUnknown {
             let names = knownModels.isEmpty ? self.knownModels : knownModels
-            let message =
-                pinnedProvider.map { pinned in
-                    let bare = model.split(separator: ":", maxSplits: 1).last.map(String.init) ?? model
-                    return "\(pinned) does not offer the model '\(bare.trimmingCharacters(in: .whitespaces))'."
-                }
-                ?? "No configured provider offers the model '\(model)'."
+            let message: String
+            if let pinned = pinnedProvider {
+                let bare = model.split(separator: ":", maxSplits: 1).last.map(String.init) ?? model
+                message = "\(pinned) does not offer the model '\(bare.trimmingCharacters(in: .whitespaces))'."
+            } else if let chosen = chosenProviders, !chosen.isEmpty {
+                let list = chosen.map(\.rawValue)
+                message =
+                    list.count == 1
+                    ? "\(list[0]) does not offer the model '\(model)'."
+                    : "None of the chosen providers (\(list.joined(separator: ", "))) offers the model '\(model)'."
+            } else {
+                message = "No configured provider offers the model '\(model)'."
+            }
             return VideoProviderError(
-                .unknownModel, message, providerID: pinnedProvider, model: model,
+                .unknownModel, message,
+                providerID: pinnedProvider ?? chosenProviders.flatMap { $0.count == 1 ? $0[0] : nil },
+                model: model,
                 violations: [Violation(parameter: "model", value: model, allowed: names.joined(separator: ", "))])
         }
         if skipped.count == 1, let only = skipped.first, !only.violations.isEmpty {
@@ -462,6 +479,7 @@ public struct RoutePlan: Sendable {
                 .invalidRequest, "Invalid request for \(only.model ?? model) on \(only.providerID): \(summary).",
                 providerID: only.providerID, model: only.model, violations: only.violations, skipped: skipped)
         }
+        if let sameViolations = sharedViolations() { return sameViolations }
         let reasons = skipped.map { candidate in
             "\(candidate.providerID): "
                 + (candidate.violations.isEmpty
@@ -472,5 +490,33 @@ public struct RoutePlan: Sendable {
             "No provider can serve '\(model)' as requested (\(skipped.count) considered): "
                 + reasons.joined(separator: " | ") + ".",
             model: model, skipped: skipped)
+    }
+
+    /// When every candidate refuses the request for the same parameters and values ("seconds = 99" on all
+    /// four), the request itself is at fault, not the choice of provider: an ``VideoProviderError/Kind/invalidRequest``
+    /// that says so once. The allowed values are listed per provider when they differ.
+    private func sharedViolations() -> VideoProviderError? {
+        guard skipped.count > 1, let first = skipped.first, !first.violations.isEmpty else { return nil }
+        let key = { (candidate: SkippedCandidate) in candidate.violations.map { "\($0.parameter)=\($0.value)" } }
+        guard skipped.allSatisfy({ key($0) == key(first) }) else { return nil }
+        let sameAllowed = skipped.allSatisfy { $0.violations == first.violations }
+        let violations =
+            sameAllowed
+            ? first.violations
+            : first.violations.indices.map { index in
+                let violation = first.violations[index]
+                let allowed = skipped.map { "\($0.violations[index].allowed) on \($0.providerID)" }
+                return Violation(
+                    parameter: violation.parameter, value: violation.value, allowed: allowed.joined(separator: "; "),
+                    reason: violation.reason)
+            }
+        let what = violations.map {
+            sameAllowed ? $0.description : "\($0.parameter) = \($0.value) is not allowed"
+        }
+        return VideoProviderError(
+            .invalidRequest,
+            "Invalid request for '\(model)': " + what.joined(separator: "; ")
+                + " (on every one of the \(skipped.count) providers that offer it).",
+            model: model, violations: violations, skipped: skipped)
     }
 }
