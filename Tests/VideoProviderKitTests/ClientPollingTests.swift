@@ -22,18 +22,19 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         #expect(job.initialSnapshot.pollAfter == .seconds(1))
         let final = try await harness.client.result(for: job)
         #expect(final.status == .completed)
-        // First poll: max(initial 2 s, hint 1 s) = 2 s; progress 3 % at 2 s predicts 64.7 s more → capped at
-        // 15 s; 28 % at 17 s and 53 % at 32 s give 25 %/15 s, predicting 43.2 s and 28.2 s → 15 s each; 78 %
-        // at 47 s predicts 13.2 s → 13.45 s with the 250 ms margin; the poll at 60.45 s sees `completed`.
+        // First poll: max(initial 2 s, hint 1 s) = 2 s; progress 3 % there is one observation, no rate: again
+        // after the 1 s minimum. 5 % at 3 s is 2 %/s, predicting 47.5 s more → capped at 15 s; 30 % at 18 s and
+        // 55 % at 33 s give 25 %/15 s, predicting 42 s and 27 s → 15 s each; 80 % at 48 s predicts 12 s →
+        // 12.25 s with the 250 ms margin; the poll at 60.25 s sees `completed`.
         #expect(
             harness.statusTimes == [
-                .seconds(2), .seconds(17), .seconds(32), .seconds(47), .milliseconds(60_450),
+                .seconds(2), .seconds(3), .seconds(18), .seconds(33), .seconds(48), .milliseconds(60_250),
             ])
-        #expect(harness.events.polls.map(\.progress) == [3, 28, 53, 78, 100])
+        #expect(harness.events.polls.map(\.progress) == [3, 5, 30, 55, 80, 100])
         let task = try #require(harness.simulator.tasks.first)
         #expect(task.finishesAt == .seconds(60))
         let lag = try #require(harness.statusTimes.last) - task.finishesAt
-        #expect(lag == .milliseconds(450))
+        #expect(lag == .milliseconds(250))
         // The benchmark's bar for a 60 s task: at most 12 polls, seen within max(1 s, 10 % of 60 s).
         #expect(harness.statusTimes.count <= 12)
         #expect(lag <= .seconds(6))

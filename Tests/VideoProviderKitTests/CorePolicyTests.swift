@@ -111,21 +111,22 @@ import VideoProviderKit
         var strategy = PollingStrategy()
         strategy.maximumInterval = .seconds(60)
         var state = PollingStrategy.State()
-        // One observation: 20 % after 10 s is 2 %/s, so 80 % more takes 40 s; aim 250 ms past it.
+        // One observation gives no rate (progress may have begun after a queue): look again after the minimum.
         #expect(
             strategy.nextDelay(after: snapshot(progress: 20), elapsed: .seconds(10), state: &state, recommendation: nil)
-                == .milliseconds(40_250))
+                == .seconds(1))
         #expect(state.lastProgress?.elapsed == .seconds(10))
         #expect(state.lastProgress?.value == 20)
         // Two observations: 20 → 60 % in 10 s is 4 %/s, so 40 % more takes 10 s.
         #expect(
             strategy.nextDelay(after: snapshot(progress: 60), elapsed: .seconds(20), state: &state, recommendation: nil)
                 == .milliseconds(10_250))
-        // Predictions are capped by the maximum interval.
+        // Predictions are capped by the maximum interval: 1 → 2 % in 10 s predicts 980 s more.
         var capped = PollingStrategy()
         var fresh = PollingStrategy.State()
+        _ = capped.nextDelay(after: snapshot(progress: 1), elapsed: .seconds(10), state: &fresh, recommendation: nil)
         #expect(
-            capped.nextDelay(after: snapshot(progress: 1), elapsed: .seconds(10), state: &fresh, recommendation: nil)
+            capped.nextDelay(after: snapshot(progress: 2), elapsed: .seconds(20), state: &fresh, recommendation: nil)
                 == .seconds(15))
         // …and floored by the minimum.
         capped.minimumInterval = .seconds(3)

@@ -13,9 +13,10 @@
 ///    kyyReactApiServer gateways recommend 30–60 s, so their polls fall at 30, 60, 90 … s, and a task that
 ///    ends at *T* s is seen by poll number ⌈*T* / 30⌉;
 /// 3. progress *p* with 0 < *p* < 100 (when ``usesProgress``): the time left is predicted from the rate
-///    of progress since the previous answer that carried progress (when it has risen since), or else from
-///    *p* divided by the time since following began. The delay is that prediction plus 250 ms, clamped to
-///    ``minimumInterval``…``maximumInterval`` and rounded to the millisecond;
+///    of progress since the previous answer that carried progress (when it has risen since). The delay is
+///    that prediction plus 250 ms, clamped to ``minimumInterval``…``maximumInterval`` and rounded to the
+///    millisecond. Without an earlier answer with lower progress there is no rate yet: the delay is
+///    ``minimumInterval``, so the next answer gives one;
 /// 4. otherwise geometric backoff: ``minimumInterval`` after the first answer, then the previous interval
 ///    times ``backoffMultiplier``, capped at ``maximumInterval`` (1, 1.5, 2.25, 3.375 … 15 s).
 ///
@@ -23,8 +24,8 @@
 /// ``honorsServerHints``): the client never asks sooner than told.
 ///
 /// With the defaults, a 60 s task that reports steady progress, on a gateway that sends
-/// `openai-poll-after-ms: 1000`, is polled 5 times (at 2, 17, 32, 47 and 60.45 s) and seen 0.45 s after it
-/// finished; without progress or hints the same task takes 10 polls and is seen 4.17 s late.
+/// `openai-poll-after-ms: 1000`, is polled 6 times (at 2, 3, 18, 33, 48 and 60.25 s) and seen 0.25 s after
+/// it finished; without progress or hints the same task takes 10 polls and is seen 4.17 s late.
 ///
 /// **Around the schedule** (``VideoClient`` applies these): a `completed` answer that does not yet say
 /// where the video is gets asked again after ``minimumInterval``, up to three times; a failed status call
@@ -129,9 +130,9 @@ public struct PollingStrategy: Sendable, Hashable {
             let rate = Double(progress - last.value) / (elapsed - last.elapsed).seconds  // percent per second
             return Double(100 - progress) / rate
         }
-        // One observation: assume progress started when following did. Capped later by the maximum.
-        guard elapsed > .zero else { return nil }
-        let rate = Double(progress) / elapsed.seconds
-        return Double(100 - progress) / rate
+        // One observation gives no rate: progress may have begun long after following did (a queue), so
+        // dividing by the time followed would overestimate what is left. Ask again soon (the minimum
+        // interval) and measure a rate from two answers; on a long task that costs one poll.
+        return 0
     }
 }
