@@ -646,7 +646,7 @@ extension GatewaySimulator {
             }
             for index in randomFaults.indices {
                 let rule = randomFaults[index]
-                guard rule.operation.map { $0 == endpoint.operation } ?? true,
+                guard rule.operation.map({ $0 == endpoint.operation }) ?? true,
                     rule.gatewayKey.map({ $0 == endpoint.baseKey }) ?? true
                 else { continue }
                 if let choice = randomFaults[index].generator.pick(
