@@ -332,7 +332,11 @@ enum ImageSniffer {
         guard fields.count >= 2, fields.last?.lowercased() == "base64" else {
             throw MultipartError(reason: "is a data URI without ;base64")
         }
-        guard let bytes = Data(base64Encoded: String(text[text.index(after: comma)...])), !bytes.isEmpty else {
+        let payload = text[text.index(after: comma)...]
+        // `=` is padding, so only more `=` may follow it. Foundation's decoder on Linux accepts `=` inside
+        // the last quantum (`…2Q=9` decodes), which the library and a real gateway refuse (fuzz: data-uri).
+        let afterPadding = payload.firstIndex(of: "=").map { payload[$0...].drop { $0 == "=" } } ?? ""
+        guard afterPadding.isEmpty, let bytes = Data(base64Encoded: String(payload)), !bytes.isEmpty else {
             throw MultipartError(reason: "has a payload that is not valid base64")
         }
         return (fields[0], bytes)

@@ -100,7 +100,11 @@ public enum VendorResponse {
         guard let value = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             return nil
         }
-        if let seconds = Double(value), seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = Double(value), seconds >= 0, seconds.isFinite {
+            // Capped so the milliseconds fit in Int64 (`1e300` trapped). The cap is still far longer than any
+            // retry policy waits, so the client falls back instead of retrying (fuzz: *-responses).
+            return .milliseconds(Int64(min(seconds, maximumRetryAfterSeconds) * 1000))
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
@@ -108,6 +112,9 @@ public enum VendorResponse {
         guard let date = formatter.date(from: value) else { return nil }
         return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
     }
+
+    /// The longest `Retry-After` in seconds that is kept as sent, about 31.7 million years.
+    static let maximumRetryAfterSeconds = 1e15
 
     /// The server's polling hint: `openai-poll-after-ms`, else `Retry-After`.
     public static func pollAfter(_ headers: HTTPHeaders) -> Duration? {
