@@ -84,6 +84,27 @@ enum Render {
         }
     }
 
+    /// The duration as the Markdown matrix shows it: like ``durationText(_:)``, with the default in bold.
+    static func durationMarkdown(_ rule: DurationRule) -> String {
+        switch rule {
+        case .range(let min, let max, let value): return "\(min)–\(max) s (default **\(value)**)"
+        case .fixed: return durationText(rule)
+        case .set(let values, let value):
+            return values.map { $0 == value ? "**\($0)**" : String($0) }.joined(separator: " / ") + " s"
+        case .minimum(let min, let max, let value):
+            var text = "≥ \(min) s"
+            if let max { text = "\(min)–\(max) s" }
+            if let value { text += " (default **\(value)**)" }
+            return text
+        }
+    }
+
+    /// A Markdown table cell: `|` would end the cell (even inside backticks, in GitHub-flavoured
+    /// Markdown), so it is written `\|`.
+    static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+    }
+
     static func ratiosText(_ rule: AspectRatioRule) -> String {
         rule.values.map { $0 == rule.default ? "**\($0.rawValue)**" : $0.rawValue }.joined(separator: ", ")
             + (rule.custom ? ", custom W:H" : "")
@@ -135,9 +156,12 @@ enum Render {
             for model in models {
                 let mark = model.assumptions.isEmpty ? "" : " †"
                 let aliases = ModelAliases.aliases(of: model.model).map { "`\($0)`" }.joined(separator: ", ")
-                lines.append(
-                    "| `\(model.model)`\(mark) | \(aliases.isEmpty ? "—" : aliases) | \(durationText(model.duration)) | \(ratiosText(model.aspectRatios)) | \(resolutionsText(model.resolutions)) | \(imagesText(model.images)) | ≤ \(model.promptMaxLength) | \(model.billing.rawValue) |"
-                )
+                let cells = [
+                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases, durationMarkdown(model.duration),
+                    ratiosText(model.aspectRatios), resolutionsText(model.resolutions), imagesText(model.images),
+                    "≤ \(model.promptMaxLength)", model.billing.rawValue,
+                ]
+                lines.append("| " + cells.map(markdownCell).joined(separator: " | ") + " |")
             }
             let notes = models.filter { !$0.assumptions.isEmpty }
             if !notes.isEmpty {
