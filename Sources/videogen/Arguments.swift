@@ -1,5 +1,9 @@
 /// A small hand-written command-line parser: `--name value`, `--name=value`, repeatable options,
 /// boolean flags and positionals. The design card allows no package dependencies.
+///
+/// Anything the command does not expect is a usage error, never silently dropped: an unknown option, a
+/// single-value option given twice, or a positional argument beyond the ones the command takes (also
+/// after `--`).
 struct Arguments {
     struct UsageError: Error, CustomStringConvertible {
         let description: String
@@ -11,21 +15,35 @@ struct Arguments {
 
     /// - Parameters:
     ///   - options: names that take a value (without `--`).
+    ///   - repeatable: the options among `options` that may be given more than once; any other option
+    ///     given twice is an error.
     ///   - flags: names that take none.
-    init(_ arguments: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+    ///   - positionals: how many positional arguments the command takes (`status JOB`: one).
+    ///   - command: the command's name and what its positionals are, for the error when there are too many.
+    init(
+        _ arguments: [String], options: Set<String>, repeatable: Set<String> = [], flags allowedFlags: Set<String>,
+        positionals maximumPositionals: Int = 0, command: String
+    ) throws(UsageError) {
+        func addPositional(_ argument: String) throws(UsageError) {
+            guard positionals.count < maximumPositionals else {
+                let takes = maximumPositionals == 0 ? "no positional arguments" : "exactly one job"
+                throw UsageError(description: "unexpected argument '\(argument)': \(command) takes \(takes)")
+            }
+            positionals.append(argument)
+        }
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
             if argument == "--" {
-                positionals.append(contentsOf: arguments[index...])
+                for rest in arguments[index...] { try addPositional(rest) }
                 break
             }
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 if argument.hasPrefix("-") && argument.count > 1 && Double(argument) == nil {
                     throw UsageError(description: "unknown option '\(argument)'")
                 }
-                positionals.append(argument)
+                try addPositional(argument)
                 continue
             }
             var name = String(argument.dropFirst(2))
@@ -38,6 +56,9 @@ struct Arguments {
                 guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value") }
                 flags.insert(name)
             } else if options.contains(name) {
+                guard values[name] == nil || repeatable.contains(name) else {
+                    throw UsageError(description: "--\(name) is given more than once; it takes one value")
+                }
                 if let inlineValue {
                     values[name, default: []].append(inlineValue)
                 } else {

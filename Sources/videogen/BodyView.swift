@@ -139,11 +139,25 @@ struct BodyView {
         return BodyView(text: text, complete: complete, format: .multipart, json: nil, parts: parts)
     }
 
-    /// `name="value"` from a Content-Disposition header block.
+    /// `name="value"` from a Content-Disposition header block. A `;` inside quotes belongs to the value
+    /// (`filename="a;b.png"`).
     private static func parameter(_ key: String, in headers: String) -> String? {
         for line in headers.components(separatedBy: "\r\n")
         where line.lowercased().hasPrefix("content-disposition:") {
-            for piece in line.split(separator: ";").dropFirst() {
+            var pieces: [String] = []
+            var current = ""
+            var quoted = false
+            for character in line {
+                if character == "\"" { quoted.toggle() }
+                if character == ";" && !quoted {
+                    pieces.append(current)
+                    current = ""
+                } else {
+                    current.append(character)
+                }
+            }
+            pieces.append(current)
+            for piece in pieces.dropFirst() {
                 let pair = piece.trimmingCharacters(in: .whitespaces)
                 guard pair.hasPrefix("\(key)=") else { continue }
                 var value = String(pair.dropFirst(key.count + 1))

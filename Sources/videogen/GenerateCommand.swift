@@ -25,16 +25,32 @@ enum GenerateCommand {
             }
             request.resolution = resolution
         }
-        request.images = args.all("image").map { text in
-            let lower = text.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("data:"),
-                let url = URL(string: text)
-            {
-                return .url(url)
-            }
+        request.images = try args.all("image").map { (text) throws(Arguments.UsageError) in try image(text) }
+        return request
+    }
+
+    /// An `--image` value: anything with a `scheme://` prefix (or `data:`) is a URL, so the library
+    /// judges its scheme (`ftp://…` is its "unsupported URL scheme" error, not a missing file); anything
+    /// else is a local path.
+    static func image(_ text: String) throws(Arguments.UsageError) -> ImageInput {
+        guard hasURLScheme(text) || text.lowercased().hasPrefix("data:") else {
             return .file(URL(fileURLWithPath: text))
         }
-        return request
+        guard let url = URL(string: text) else {
+            throw Arguments.UsageError(description: "--image '\(text)' is not a valid URL")
+        }
+        return .url(url)
+    }
+
+    /// Whether `text` starts with an RFC 3986 scheme (a letter, then letters, digits, `+`, `-` or `.`)
+    /// followed by `://`.
+    static func hasURLScheme(_ text: String) -> Bool {
+        guard let range = text.range(of: "://") else { return false }
+        let scheme = text[..<range.lowerBound].unicodeScalars
+        guard let first = scheme.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return scheme.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "+-.".unicodeScalars.contains($0))
+        }
     }
 
     static func configuration(_ args: Arguments) throws(Arguments.UsageError) -> VideoClient.Configuration {
@@ -446,7 +462,8 @@ enum GenerateCommand {
             let httpRequest: HTTPRequest
             do {
                 guard let context = entry.provider.context(boundary: dryRunBoundary) else { continue }
-                httpRequest = try entry.provider.provider.submitRequest(for: entry.resolved, context: context)
+                httpRequest = VideoGen.addingUserAgent(
+                    try entry.provider.provider.submitRequest(for: entry.resolved, context: context))
             } catch {
                 let typed =
                     (error as? VideoProviderError)

@@ -84,6 +84,27 @@ enum Render {
         }
     }
 
+    /// The duration as the Markdown matrix shows it: like ``durationText(_:)``, with the default in bold.
+    static func durationMarkdown(_ rule: DurationRule) -> String {
+        switch rule {
+        case .range(let min, let max, let value): return "\(min)–\(max) s (default **\(value)**)"
+        case .fixed: return durationText(rule)
+        case .set(let values, let value):
+            return values.map { $0 == value ? "**\($0)**" : String($0) }.joined(separator: " / ") + " s"
+        case .minimum(let min, let max, let value):
+            var text = "≥ \(min) s"
+            if let max { text = "\(min)–\(max) s" }
+            if let value { text += " (default **\(value)**)" }
+            return text
+        }
+    }
+
+    /// A Markdown table cell: `|` would end the cell (even inside backticks, in GitHub-flavoured
+    /// Markdown), so it is written `\|`.
+    static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+    }
+
     static func ratiosText(_ rule: AspectRatioRule) -> String {
         rule.values.map { $0 == rule.default ? "**\($0.rawValue)**" : $0.rawValue }.joined(separator: ", ")
             + (rule.custom ? ", custom W:H" : "")
@@ -135,9 +156,12 @@ enum Render {
             for model in models {
                 let mark = model.assumptions.isEmpty ? "" : " †"
                 let aliases = ModelAliases.aliases(of: model.model).map { "`\($0)`" }.joined(separator: ", ")
-                lines.append(
-                    "| `\(model.model)`\(mark) | \(aliases.isEmpty ? "—" : aliases) | \(durationText(model.duration)) | \(ratiosText(model.aspectRatios)) | \(resolutionsText(model.resolutions)) | \(imagesText(model.images)) | ≤ \(model.promptMaxLength) | \(model.billing.rawValue) |"
-                )
+                let cells = [
+                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases, durationMarkdown(model.duration),
+                    ratiosText(model.aspectRatios), resolutionsText(model.resolutions), imagesText(model.images),
+                    "≤ \(model.promptMaxLength)", model.billing.rawValue,
+                ]
+                lines.append("| " + cells.map(markdownCell).joined(separator: " | ") + " |")
             }
             let notes = models.filter { !$0.assumptions.isEmpty }
             if !notes.isEmpty {
@@ -242,8 +266,13 @@ enum Render {
     }
 
     /// An equivalent curl command. The key is a shell variable reference, never the key itself.
+    ///
+    /// When the command cannot run as printed, `# …` comment lines before it say why: a multipart file
+    /// part whose bytes videogen holds in memory (an image given as a `data:` URI) names a file the user
+    /// must write first, and a body with elided image data must have it put back.
     static func curl(_ request: HTTPRequest, provider: ProviderID, resolved: ResolvedVideoRequest) -> String {
         var parts = ["curl", "-X", request.method.rawValue, shellQuote(request.url.absoluteString)]
+        var notes: [String] = []
         let isMultipart = request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true
         for field in request.headers {
             if field.name.lowercased() == "authorization" {
@@ -258,26 +287,44 @@ enum Render {
         }
         let body = BodyView(request)
         if isMultipart {
-            // File parts name the local file when there is one; in-memory bytes have no path to give.
-            var uploads = resolved.images.compactMap { image -> String? in
-                guard case .upload(let payload, _, let filename) = image else { return nil }
-                if case .file(let url, _) = payload { return url.path }
-                return filename
+            // File parts name the local file when there is one; in-memory bytes have no path to give, so
+            // the command reads them from `./<filename>` and a note says to write that file first.
+            var uploads = resolved.images.enumerated().compactMap { index, image -> (path: String, note: String?)? in
+                guard case .upload(let payload, let format, let filename) = image else { return nil }
+                if case .file(let url, _) = payload { return (url.path, nil) }
+                let note =
+                    "# Write image \(index + 1) (\(payload.byteCount) bytes of \(format.mimeType), given inline) to ./\(filename) first: the command reads it from there."
+                return ("./" + filename, note)
             }
             for part in body.parts ?? [] {
                 if let filename = part.filename {
-                    let path = uploads.isEmpty ? filename : uploads.removeFirst()
+                    let upload = uploads.isEmpty ? (path: filename, note: nil) : uploads.removeFirst()
+                    if let note = upload.note { notes.append(note) }
                     let type = part.contentType.map { ";type=\($0)" } ?? ""
-                    parts += ["-F", shellQuote("\(part.name)=@\(path)\(type)")]
+                    parts += ["-F", shellQuote("\(part.name)=@\(curlFormWord(upload.path))\(type)")]
                 } else {
                     // --form-string: a value starting with @ or < is sent as text, not read from a file.
                     parts += ["--form-string", shellQuote("\(part.name)=\(part.value ?? "")")]
                 }
             }
         } else if !request.body.isEmpty {
+            if !body.complete {
+                notes.append(
+                    "# The body's image data is elided (…[base64 of N bytes]): put the full base64 back before running this command."
+                )
+            }
             parts += ["--data-raw", shellQuote(body.text)]
         }
-        return parts.joined(separator: " ")
+        return (notes + [parts.joined(separator: " ")]).joined(separator: "\n")
+    }
+
+    /// A file name as curl's `-F name=@file` syntax reads it: as is when it holds nothing curl would
+    /// split on, else in double quotes with `\"` and `\\` escaped (`;` and `,` end an unquoted word).
+    static func curlFormWord(_ path: String) -> String {
+        let special = path.contains { ";,\"\\".contains($0) || $0.isWhitespace }
+        guard special else { return path }
+        return "\"" + path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     static func shellQuote(_ text: String) -> String {

@@ -129,11 +129,22 @@ struct Toolbox {
 
     /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
     func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
-        guard simulate else { return (URLSessionTransport(), SystemClock()) }
+        guard simulate else { return (UserAgentTransport(base: URLSessionTransport()), SystemClock()) }
         let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
             $0.isFinite && $0 > 0 ? $0 : nil
         }
         let clock = AcceleratedClock(factor: factor ?? Self.simulationSpeedup)
         return (SimulatedGateways.make(registry: registry, clock: clock, script: script), clock)
+    }
+}
+
+/// Gives every real request videogen's own `User-Agent` (``VideoGen/userAgent``) unless the provider set
+/// one; without it, Linux's `URLSession` would send `videogen (unknown version) curl/…`. Dry runs show the
+/// same header (``VideoGen/addingUserAgent(_:)``).
+struct UserAgentTransport: HTTPTransport {
+    let base: any HTTPTransport
+
+    func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+        try await base.send(VideoGen.addingUserAgent(request), bodyDestination: bodyDestination)
     }
 }

@@ -9,8 +9,8 @@ struct VideoGen {
         videogen: generate Grok videos through any supported gateway.
 
         Usage:
-          videogen providers [--json]
-          videogen capabilities [--provider ID] [--model NAME] [--json | --markdown]
+          videogen providers [--json] [--base-url ID=URL]... [--simulate]
+          videogen capabilities [--provider ID] [--model NAME] [--json | --markdown] [--base-url ID=URL]... [--simulate]
           videogen plan --model NAME --prompt TEXT [generate options] [--json]
           videogen generate --model NAME --prompt TEXT
                             [--provider ID]...            fallback order (default: the registry's route)
@@ -29,6 +29,8 @@ struct VideoGen {
                             [--json] [--timeout SECONDS] [--poll-interval SECONDS]
           videogen status JOB [--json] [--simulate] [--base-url ID=URL]...
           videogen download JOB --output FILE [--json] [--simulate] [--base-url ID=URL]...
+          videogen help
+          videogen --version
 
         JOB is a job file written by `generate`, or its JSON text.
         API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY); they are never printed.
@@ -36,6 +38,18 @@ struct VideoGen {
         3 network failure or timeout.
         Full reference: docs/cli.md.
         """
+
+    /// The tool's version: `videogen --version`, and the `User-Agent` of every request it sends.
+    static let version = "0.1.0"
+    static let userAgent = "videogen/\(version)"
+
+    /// `request` with videogen's `User-Agent` appended, unless it already has one.
+    static func addingUserAgent(_ request: HTTPRequest) -> HTTPRequest {
+        guard !request.headers.contains("User-Agent") else { return request }
+        var copy = request
+        copy.headers.add("User-Agent", userAgent)
+        return copy
+    }
 
     static func main() async {
         let console = Console()
@@ -47,6 +61,8 @@ struct VideoGen {
         "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file",
         "base-url", "timeout", "poll-interval", "simulate-outcome", "simulate-fault",
     ]
+    /// The options marked `...` in the usage; every other option takes one value.
+    static let repeatableGenerateOptions: Set<String> = ["provider", "image", "base-url", "simulate-fault"]
     static let generateFlags: Set<String> = [
         "simulate", "dry-run", "curl", "json", "adjust", "resubmit-ambiguous", "resubmit-failed",
     ]
@@ -66,24 +82,38 @@ struct VideoGen {
             case "help", "--help", "-h":
                 console.out(usage)
                 return .success
+            case "--version":
+                console.out("videogen \(version)")
+                return .success
             case "providers":
-                let args = try Arguments(rest, options: ["base-url"], flags: ["json", "simulate"])
+                let args = try Arguments(
+                    rest, options: ["base-url"], repeatable: ["base-url"], flags: ["json", "simulate"],
+                    command: command)
                 return try InfoCommands.providers(args, console: console)
             case "capabilities":
                 let args = try Arguments(
-                    rest, options: ["provider", "model", "base-url"], flags: ["json", "markdown", "simulate"])
+                    rest, options: ["provider", "model", "base-url"], repeatable: ["base-url"],
+                    flags: ["json", "markdown", "simulate"], command: command)
                 return try InfoCommands.capabilities(args, console: console)
             case "plan":
-                let args = try Arguments(rest, options: generateOptions, flags: generateFlags)
+                let args = try Arguments(
+                    rest, options: generateOptions, repeatable: repeatableGenerateOptions, flags: generateFlags,
+                    command: command)
                 return try await GenerateCommand.plan(args, console: console)
             case "generate":
-                let args = try Arguments(rest, options: generateOptions, flags: generateFlags)
+                let args = try Arguments(
+                    rest, options: generateOptions, repeatable: repeatableGenerateOptions, flags: generateFlags,
+                    command: command)
                 return try await GenerateCommand.generate(args, console: console)
             case "status":
-                let args = try Arguments(rest, options: ["base-url"], flags: ["json", "simulate"])
+                let args = try Arguments(
+                    rest, options: ["base-url"], repeatable: ["base-url"], flags: ["json", "simulate"],
+                    positionals: 1, command: command)
                 return try await JobCommands.status(args, console: console)
             case "download":
-                let args = try Arguments(rest, options: ["output", "base-url"], flags: ["json", "simulate"])
+                let args = try Arguments(
+                    rest, options: ["output", "base-url"], repeatable: ["base-url"], flags: ["json", "simulate"],
+                    positionals: 1, command: command)
                 return try await JobCommands.download(args, console: console)
             default:
                 console.err("error: unknown command '\(command)'. Run `videogen help` for usage.")

@@ -174,8 +174,86 @@ import VideoProviderKit
         let curl = try #require(candidates.first?["curl"]?.stringValue)
         #expect(
             curl
-                == #"curl -X POST 'https://octopusx.ai/v1/videos' -H "Authorization: Bearer $OCTOPUSX_API_KEY" -H 'Accept: application/json' --form-string 'model=grok-video-3' --form-string 'prompt=it'\''s @home' --form-string 'aspect_ratio=16:9' --form-string 'seconds=6' --form-string 'size=720P'"#
+                == #"curl -X POST 'https://octopusx.ai/v1/videos' -H "Authorization: Bearer $OCTOPUSX_API_KEY" -H 'Accept: application/json' -H 'User-Agent: videogen/0.1.0' --form-string 'model=grok-video-3' --form-string 'prompt=it'\''s @home' --form-string 'aspect_ratio=16:9' --form-string 'seconds=6' --form-string 'size=720P'"#
         )
+    }
+
+    /// A path curl's `-F` parser would split (`;`, `,`) or end (`"`) is written in its quoted form, inside a
+    /// single-quoted shell word.
+    @Test func curlQuotesFileNamesItsFormParserWouldSplit() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        let name = #"a;b,c"d\e 'f.png"#
+        try TestImages.png.write(to: directory.appendingPathComponent(name))
+        let path = directory.appendingPathComponent(name).path
+        let (_, candidates) = try Self.dryRun([
+            "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", path, "--curl",
+        ])
+        let curl = try #require(candidates.first?["curl"]?.stringValue)
+        #expect(
+            curl
+                == #"curl -X POST 'https://octopusx.ai/v1/videos' -H "Authorization: Bearer $OCTOPUSX_API_KEY" -H 'Accept: application/json' -H 'User-Agent: videogen/0.1.0' --form-string 'model=grok-video-3' --form-string 'prompt=p' --form-string 'aspect_ratio=16:9' --form-string 'seconds=6' --form-string 'size=720P' -F 'input_reference=@""#
+                + directory.path + #"/a;b,c\"d\\e '\''f.png";type=image/png'"#)
+        // The part's file name as sent (the library escapes the quote), not cut at the `;`.
+        #expect(
+            candidates.first?["request"]?["parts"]?.array.last?["filename"] == .string(#"a;b,c%22d\e 'f.png"#))
+
+        // A plain path stays unquoted.
+        let plain = try TestImages.pngFiles(1, in: directory)[0]
+        let (_, simple) = try Self.dryRun([
+            "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", plain, "--curl",
+        ])
+        #expect(
+            simple.first?["curl"]?.stringValue?.hasSuffix(" -F 'input_reference=@\(plain);type=image/png'") == true)
+    }
+
+    /// Bytes given inline that travel as a multipart file have no file on disk: a comment line says which
+    /// file to write, and the command reads it from there.
+    @Test func curlSaysWhichFileToWriteForInlineImages() throws {
+        let uri = "data:image/png;base64," + TestImages.png.base64EncodedString()
+        let (_, candidates) = try Self.dryRun([
+            "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", uri, "--image", uri, "--curl",
+        ])
+        let curl = try #require(candidates.first?["curl"]?.stringValue)
+        #expect(
+            curl
+                == """
+                # Write image 1 (70 bytes of image/png, given inline) to ./image-1.png first: the command reads it from there.
+                # Write image 2 (70 bytes of image/png, given inline) to ./image-2.png first: the command reads it from there.
+                curl -X POST 'https://octopusx.ai/v1/videos' -H "Authorization: Bearer $OCTOPUSX_API_KEY" -H 'Accept: application/json' -H 'User-Agent: videogen/0.1.0' --form-string 'model=grok-video-3' --form-string 'prompt=p' --form-string 'aspect_ratio=16:9' --form-string 'seconds=6' --form-string 'size=720P' -F 'input_reference=@./image-1.png;type=image/png' -F 'input_reference=@./image-2.png;type=image/png'
+                """)
+    }
+
+    /// Inline base64 up to 96 image bytes is shown whole; beyond, a 64-character prefix and the count. The
+    /// structured view and the curl command say so too.
+    @Test func inlineImageDataIsElidedBeyondNinetySixBytes() throws {
+        let large = TestImages.png + Data(repeating: 0, count: 30)
+        let small = TestImages.png + Data(repeating: 0, count: 26)
+        let arguments = [
+            "--model", "openai-compatible:grok-imagine-video", "--prompt", "p", "--base-url",
+            "openai-compatible=https://gw.example.com", "--curl", "--image",
+        ]
+        let (_, elided) = try Self.dryRun(arguments + ["data:image/png;base64," + large.base64EncodedString()])
+        let request = try #require(elided.first?["request"])
+        let prefix = String(large.base64EncodedString().prefix(64))
+        #expect(
+            request["body"]
+                == .string(
+                    #"{"model":"grok-imagine-video","prompt":"p","seconds":"8","aspect_ratio":"16:9","resolution":"480P","image":"data:image/png;base64,"#
+                        + prefix + #"…[base64 of 100 bytes]"}"#))
+        #expect(request["bodyComplete"] == .bool(false))
+        #expect(request["json"]?["image"] == .string("data:image/png;base64,…[100 bytes]"))
+        let curl = try #require(elided.first?["curl"]?.stringValue)
+        #expect(
+            curl.hasPrefix(
+                "# The body's image data is elided (…[base64 of N bytes]): put the full base64 back before running this command.\ncurl -X POST "
+            ))
+
+        let (_, whole) = try Self.dryRun(arguments + ["data:image/png;base64," + small.base64EncodedString()])
+        #expect(
+            whole.first?["request"]?["body"]?.stringValue?.hasSuffix(
+                #""image":"data:image/png;base64,"# + small.base64EncodedString() + #""}"#) == true)
+        #expect(whole.first?["request"]?["bodyComplete"] == .bool(true))
+        #expect(whole.first?["curl"]?.stringValue?.hasPrefix("curl -X POST ") == true)
     }
 
     @Test func textDryRunShowsRequestAndBillableEstimate() throws {

@@ -172,6 +172,26 @@ import VideoProviderKit
         #expect(byJSON.exitCode == 0)
     }
 
+    /// docs/cli.md: the job's keys are sorted, and a simulated job's marker comes first.
+    @Test func jobFileKeysAreSortedAfterTheSimulatedMarker() throws {
+        let result = try VideoGen.run([
+            "generate", "--simulate", "--model", "octopusx:grok-video-3", "--prompt", "p", "--job-file", "j.json",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let text = try String(contentsOf: result.directory.appendingPathComponent("j.json"), encoding: .utf8)
+        #expect(text.hasPrefix("{\n  \"videogenSimulated\" : true,\n"))
+        let keys = text.components(separatedBy: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  \""), !line.hasPrefix("   "), let end = line.dropFirst(3).firstIndex(of: "\"")
+            else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 3)..<end])
+        }
+        #expect(
+            keys == [
+                "videogenSimulated", "attempts", "baseURL", "id", "initialSnapshot", "model", "providerID", "request",
+                "submittedAt", "taskID",
+            ])
+    }
+
     @Test func statusOfABrokenJobIsAUsageError() throws {
         let directory = try VideoGen.temporaryDirectory()
         try Data("{\"not\":\"a job\"}".utf8).write(to: directory.appendingPathComponent("bad.job.json"))
