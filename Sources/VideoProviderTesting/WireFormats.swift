@@ -333,10 +333,13 @@ enum ImageSniffer {
             throw MultipartError(reason: "is a data URI without ;base64")
         }
         let payload = text[text.index(after: comma)...]
-        // `=` is padding, so only more `=` may follow it. Foundation's decoder on Linux accepts `=` inside
-        // the last quantum (`…2Q=9` decodes), which the library and a real gateway refuse (fuzz: data-uri).
-        let afterPadding = payload.firstIndex(of: "=").map { payload[$0...].drop { $0 == "=" } } ?? ""
-        guard afterPadding.isEmpty, let bytes = Data(base64Encoded: String(payload)), !bytes.isEmpty else {
+        // At most two `=`, only at the end, after at least one digit. Foundation's decoder on Linux also
+        // takes `=` inside the last quantum (`…2Q=9`) and padding alone (`====` is one byte), which the
+        // library and a real gateway refuse (fuzz: data-uri).
+        let padding = payload.reversed().prefix { $0 == "=" }.count
+        guard padding <= 2, payload.count > padding, !payload.dropLast(padding).contains("="),
+            let bytes = Data(base64Encoded: String(payload)), !bytes.isEmpty
+        else {
             throw MultipartError(reason: "has a payload that is not valid base64")
         }
         return (fields[0], bytes)

@@ -21,4 +21,16 @@ import VideoProviderKit
         #expect(error.retryAfter == cap)
         #expect(error.retryAfter! > RetryPolicy().maximumRetryAfter)
     }
+
+    /// `json`: Foundation's `String(bytes:encoding:)` drops a leading byte order mark, so a string value
+    /// that starts with U+FEFF lost it (and `parse(serialized())` lost the next one).
+    @Test func stringValueKeepsALeadingByteOrderMark() throws {
+        let text = "{\"id\":\"\u{FEFF}\u{FEFF}1\"}"
+        let value = try JSONValue.parse(Data(text.utf8))
+        #expect(value["id"] == .string("\u{FEFF}\u{FEFF}1"))
+        #expect(value.serialized() == Data(text.utf8))
+        #expect(try JSONValue.parse(value.serialized()) == value)
+        // A byte order mark before the document is still skipped.
+        #expect(try JSONValue.parse(Data("\u{FEFF}\"\u{FEFF}x\"".utf8)) == .string("\u{FEFF}x"))
+    }
 }

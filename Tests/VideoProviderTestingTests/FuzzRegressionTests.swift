@@ -5,10 +5,14 @@ import VideoProviderTesting
 
 /// Inputs the fuzz targets in Tests/Fuzz found (docs/fuzzing.md), kept as tests so the fixes stay fixed.
 @Suite struct FuzzRegressionTests {
-    /// `data-uri`: `=` inside the last base64 quantum. Foundation's strict decoder on Linux decodes
-    /// `…/2Q=9` (to a JPEG here), so the simulator accepted an image the library refuses as malformed.
-    @Test func dataURIWithPaddingInsideTheLastQuantumIsRefused() async throws {
-        let uri = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2Q=9"
+    /// `data-uri`: misplaced base64 padding. Foundation's strict decoder on Linux decodes `=` inside the
+    /// last quantum (`…/2Q=9`, a JPEG here) and padding alone (`====`, one zero byte), so the simulator
+    /// accepted images the library refuses as malformed.
+    @Test(arguments: [
+        "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2Q=9",
+        "data:image/jpeg;base64," + String(repeating: "=", count: 92),
+    ])
+    func dataURIWithMisplacedPaddingIsRefused(uri: String) async throws {
         let body = #"{"model":"grok_video3_pro","prompt":"p","image_urls":["\#(uri)"]}"#
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
         let response = try await Raw.send(simulator, Raw.postJSON(KyyReactDialectTests.submitURL, body))

@@ -212,7 +212,10 @@ struct JSONParser {
             }
             index += 1
         }
-        guard let decoded = String(bytes: utf8Run, encoding: .utf8) else { throw fail("invalid UTF-8 in string") }
+        // Not `String(bytes:encoding:)`: it drops a leading U+FEFF, so `"\u{FEFF}1"` read as `"1"` (fuzz: json).
+        // Decoding replaces invalid UTF-8 with U+FFFD, so the bytes differ exactly when the input is invalid.
+        let decoded = String(decoding: utf8Run, as: UTF8.self)
+        guard decoded.utf8.elementsEqual(utf8Run) else { throw fail("invalid UTF-8 in string") }
         return decoded
     }
 
