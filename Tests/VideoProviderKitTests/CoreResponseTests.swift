@@ -194,10 +194,23 @@ private func response(
         #expect(VendorResponse.retryAfter(["Retry-After": value]) == duration)
     }
 
-    @Test(arguments: ["", "soon", "-5", "inf", "Sunday, 06-Nov-94 08:49:37 GMT"])
+    @Test(arguments: [
+        "", "soon", "-5", "inf", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 PST",
+        "Sun, 06 Xyz 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun,  6 Nov 1994 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+    ])
     func retryAfterNonsenseIsIgnored(value: String) {
         #expect(VendorResponse.retryAfter(["Retry-After": value]) == nil)
         #expect(VendorResponse.retryAfter([:]) == nil)
+    }
+
+    @Test(
+        arguments: [
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0), ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777),
+            ("Tue, 29 Feb 2000 23:59:59 GMT", 951_868_799), ("Fri, 31 Dec 2100 12:00:00 UTC", 4_133_937_600),
+        ] as [(String, Double)])
+    func httpDatesParseToTheirInstant(text: String, seconds: Double) {
+        #expect(VendorResponse.httpDate(text) == Date(timeIntervalSince1970: seconds))
     }
 
     @Test func retryAfterFutureHTTPDate() throws {

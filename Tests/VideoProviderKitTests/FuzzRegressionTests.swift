@@ -22,6 +22,13 @@ import VideoProviderKit
         #expect(error.retryAfter! > RetryPolicy().maximumRetryAfter)
     }
 
+    /// `octopusx-responses`: a `Retry-After` of non-ASCII bytes made `DateFormatter` leak an internal
+    /// character set. HTTP dates are parsed by hand now; this input is simply not a date.
+    @Test func nonASCIIRetryAfterIsNotADate() {
+        let value = String(decoding: [0xF3, 0x90, 0x8F, 0x90, 0xDF, 0xCB, 0x93, 0xCF, 0x30], as: UTF8.self)
+        #expect(VendorResponse.retryAfter(["Retry-After": value]) == nil)
+    }
+
     /// `json`: Foundation's `String(bytes:encoding:)` drops a leading byte order mark, so a string value
     /// that starts with U+FEFF lost it (and `parse(serialized())` lost the next one).
     @Test func stringValueKeepsALeadingByteOrderMark() throws {

@@ -105,12 +105,49 @@ public enum VendorResponse {
             // retry policy waits, so the client falls back instead of retrying (fuzz: *-responses).
             return .milliseconds(Int64(min(seconds, maximumRetryAfterSeconds) * 1000))
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
+        guard let date = httpDate(value) else { return nil }
+        return .milliseconds(Int64(min(max(0, date.timeIntervalSinceNow), maximumRetryAfterSeconds) * 1000))
+    }
+
+    /// An RFC 9110 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`; `UTC` also taken), or `nil`.
+    ///
+    /// Parsed by hand: `DateFormatter` is costly to build per header, and on Linux it leaked an internal
+    /// character set for some non-ASCII input (fuzz: `octopusx-responses`).
+    public static func httpDate(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        // "Sun, 06 Nov 1994 08:49:37 GMT": 29 bytes, fields at fixed offsets.
+        guard bytes.count == 29, bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20, bytes[7] == 0x20,
+            bytes[11] == 0x20, bytes[16] == 0x20, bytes[19] == UInt8(ascii: ":"), bytes[22] == UInt8(ascii: ":"),
+            bytes[25] == 0x20
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - 0x30
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        func word(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard days.contains(word(0..<3)), let monthIndex = months.firstIndex(of: word(8..<11)),
+            ["GMT", "UTC"].contains(word(26..<29)),
+            let day = number(5..<7), let year = number(12..<16), let hour = number(17..<19),
+            let minute = number(20..<22), let second = number(23..<25),
+            (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+        let month = monthIndex + 1
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = shiftedYear / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let daysSinceEpoch = era * 146_097 + dayOfEra - 719_468
+        let seconds = daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     /// The longest `Retry-After` in seconds that is kept as sent, about 31.7 million years.
