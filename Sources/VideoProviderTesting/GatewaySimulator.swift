@@ -138,7 +138,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             state.randomFaults.append(
                 RandomFaultRule(
                     faults: faults, probability: min(1, probability), operation: operation, gatewayKey: key,
-                    generator: SeededGenerator(seed: seed)))
+                    generator: SeededRandomNumberGenerator(seed: seed)))
         }
     }
 
@@ -154,7 +154,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             state.randomScripts.append(
                 RandomScriptRule(
                     scripts: scripts, probability: min(1, probability), gatewayKey: key,
-                    generator: SeededGenerator(seed: seed)))
+                    generator: SeededRandomNumberGenerator(seed: seed)))
         }
     }
 
@@ -580,35 +580,14 @@ extension GatewaySimulator {
         let probability: Double
         let operation: Operation?
         let gatewayKey: String?
-        var generator: SeededGenerator
+        var generator: SeededRandomNumberGenerator
     }
 
     struct RandomScriptRule {
         let scripts: [TaskScript]
         let probability: Double
         let gatewayKey: String?
-        var generator: SeededGenerator
-    }
-
-    /// SplitMix64: small, fast and reproducible from its seed (the system generator cannot be seeded).
-    struct SeededGenerator: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Draws whether an event of `probability` happens and, if so, which of `count` choices.
-        mutating func pick(probability: Double, among count: Int) -> Int? {
-            guard Double.random(in: 0..<1, using: &self) < probability else { return nil }
-            return Int.random(in: 0..<count, using: &self)
-        }
+        var generator: SeededRandomNumberGenerator
     }
 
     struct State {

@@ -99,6 +99,8 @@ enum SimulatorJSON {
         return true
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// RFC 8259 string escaping: quote, backslash and control characters; everything else as UTF-8.
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -110,8 +112,7 @@ enum SimulatorJSON {
             case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                out.append(contentsOf: Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
             default: out.append(byte)
             }
         }

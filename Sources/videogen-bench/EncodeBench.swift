@@ -1,6 +1,7 @@
 import BuiltInProviders
 import Foundation
 import VideoProviderKit
+import VideoProviderTesting
 
 /// `encode`: building the submit request for 7 reference images of 4 MiB each, in the data-URI JSON
 /// dialect (`openai-compatible`, `grok-imagine-video`) and the multipart dialect (`octopusx`,
@@ -257,7 +258,7 @@ enum EncodeBench {
         return (0..<imageCount).map { index in
             var data = Data(count: imageSize)
             data.withUnsafeMutableBytes { buffer in
-                var random = SplitMix64(state: UInt64(index + 1) &* 0x1234_5678_9ABC_DEF1)
+                var random = SeededRandomNumberGenerator(seed: UInt64(index + 1) &* 0x1234_5678_9ABC_DEF1)
                 random.fill(buffer)
                 for (offset, byte) in header.enumerated() { buffer[offset] = byte }
                 buffer[imageSize - 2] = 0xFF

@@ -125,7 +125,7 @@ enum SoakRun {
         let wallStart = ContinuousClock.now
         var tally = Tally()
         let perWave = options.jobs / options.waves
-        var generator = SplitMix64(state: options.seed)
+        var generator = SeededRandomNumberGenerator(seed: options.seed)
         for wave in 0..<options.waves {
             let count = wave == options.waves - 1 ? options.jobs - perWave * (options.waves - 1) : perWave
             let first = wave * perWave
@@ -241,7 +241,7 @@ enum SoakRun {
 
     /// The request of job `index`: model families served by several gateways (so fallback has somewhere
     /// to go), text-to-video and image-to-video, default and explicit lengths.
-    static func request(_ index: Int, random: inout SplitMix64) -> VideoRequest {
+    static func request(_ index: Int, random: inout SeededRandomNumberGenerator) -> VideoRequest {
         let prompt = "Soak job \(index): a lighthouse in a storm, waves breaking"
         let images: [ImageInput] =
             switch random.next() % 4 {
@@ -308,7 +308,7 @@ enum SoakRun {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        var random = SplitMix64(state: seed &+ 4)
+        var random = SeededRandomNumberGenerator(seed: seed &+ 4)
         var plans: [(index: Int, request: VideoRequest, start: Duration, optIn: Bool, polling: PollingStrategy)] = []
         for index in range {
             let request = request(index, random: &random)

@@ -1,5 +1,6 @@
 import Foundation
 import VideoProviderKit
+import VideoProviderTesting
 
 #if canImport(Glibc)
     import Glibc
@@ -343,18 +344,8 @@ func which(_ name: String) -> URL? {
     return nil
 }
 
-/// Deterministic pseudo-random bytes (SplitMix64), so every run measures the same images.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Deterministic pseudo-random bytes, so every run measures the same images.
+extension SeededRandomNumberGenerator {
     mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         var offset = 0
         while offset + 8 <= buffer.count {

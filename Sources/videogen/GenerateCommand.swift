@@ -77,10 +77,6 @@ enum GenerateCommand {
         let notOffered: [SkippedCandidate]
 
         var allSkipped: [SkippedCandidate] { plan.skipped + notOffered }
-
-        func noCandidateError() -> VideoProviderError {
-            plan.noCandidateError()
-        }
     }
 
     static func explore(
@@ -144,7 +140,7 @@ enum GenerateCommand {
             }
             output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
-                let error = exploration.noCandidateError()
+                let error = exploration.plan.noCandidateError()
                 output["error"] = Render.errorJSON(error, exitCode: ExitCode(for: error))
             }
             console.out(output.rendered)
@@ -164,7 +160,7 @@ enum GenerateCommand {
             }
         }
         guard plan.eligible.isEmpty else { return .success }
-        return VideoGen.report(exploration.noCandidateError(), json: false, console: console)
+        return VideoGen.report(exploration.plan.noCandidateError(), json: false, console: console)
     }
 
     /// `--provider` ids, checked against the built-in providers.
@@ -196,7 +192,7 @@ enum GenerateCommand {
         do throws(VideoProviderError) {
             let exploration = try explore(
                 request, toolbox: toolbox, configuration: configuration, providers: providers)
-            guard !exploration.plan.eligible.isEmpty else { throw exploration.noCandidateError() }
+            guard !exploration.plan.eligible.isEmpty else { throw exploration.plan.noCandidateError() }
             let keyed = exploration.plan.eligible.filter { !exploration.missingKeys.contains($0.providerID) }
             if keyed.isEmpty {
                 var variables: [String] = []
@@ -455,7 +451,7 @@ enum GenerateCommand {
         }
         let plan = exploration.plan
         guard !plan.eligible.isEmpty else {
-            return VideoGen.report(exploration.noCandidateError(), json: json, console: console)
+            return VideoGen.report(exploration.plan.noCandidateError(), json: json, console: console)
         }
         var candidates: [JSONLine] = []
         for (index, entry) in plan.eligible.enumerated() {

@@ -106,9 +106,8 @@ public struct PollingStrategy: Sendable, Hashable {
         var delay: Duration
         if honorsVendorRecommendation, let recommendation {
             delay = recommendation.minimumInterval
-        } else if usesProgress, let progress = snapshot.progress, progress > 0, progress < 100,
+        } else if usesProgress, let progress = snapshot.progress, progress > 0, progress < 100 {
             let predicted = predictedRemaining(progress: progress, elapsed: elapsed, state: state)
-        {
             // Aim just past the predicted finish; a short margin absorbs uneven progress. Clamped in
             // seconds before converting, so an absurd prediction cannot overflow.
             let seconds = min(max(predicted + 0.25, minimumInterval.seconds), maximumInterval.seconds)
@@ -125,7 +124,7 @@ public struct PollingStrategy: Sendable, Hashable {
     }
 
     /// The predicted time left, in seconds.
-    private func predictedRemaining(progress: Int, elapsed: Duration, state: State) -> Double? {
+    private func predictedRemaining(progress: Int, elapsed: Duration, state: State) -> Double {
         if let last = state.lastProgress, progress > last.value, elapsed > last.elapsed {
             let rate = Double(progress - last.value) / (elapsed - last.elapsed).seconds  // percent per second
             return Double(100 - progress) / rate

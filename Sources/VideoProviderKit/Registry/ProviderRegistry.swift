@@ -213,21 +213,9 @@ public struct ProviderRegistry: Sendable {
         }
         var resolution = Resolution(model: name, pinned: pinned, unknownPin: unknownPin)
         guard unknownPin == nil else { return resolution }
-        let order: [ProviderID]
-        let leftOutReason: String
-        if let pinned {
-            order = [pinned]
-            leftOutReason = "not the provider named in '\(model)'"
-        } else if let only {
-            order = only
-            leftOutReason = ""
-        } else if let custom = fallbackOrder(for: name) {
-            order = custom
-            leftOutReason = "not in the fallback order set for \(ModelAliases.canonicalName(for: name))"
-        } else {
-            order = providers.map(\.id)
-            leftOutReason = ""
-        }
+        // A pin or an explicit `only` is the whole order; otherwise the app's fallback order, if it set one.
+        let customOrder = pinned == nil && only == nil ? fallbackOrder(for: name) : nil
+        let order = pinned.map { [$0] } ?? only ?? customOrder ?? providers.map(\.id)
         var seen: Set<ProviderID> = []
         for id in order where seen.insert(id).inserted {
             guard let entry = provider(id), let capabilities = entry.descriptor.capabilities(for: name) else {
@@ -237,11 +225,12 @@ public struct ProviderRegistry: Sendable {
         }
         // A pinned call, or one naming its providers, is explicit enough: only those are considered. When the
         // app's fallback order leaves someone out, say who offers the model but was not asked.
-        if pinned == nil && only == nil {
+        if customOrder != nil {
+            let reason = "not in the fallback order set for \(ModelAliases.canonicalName(for: name))"
             for entry in providers where !seen.contains(entry.id) {
                 if let capabilities = entry.descriptor.capabilities(for: name) {
                     resolution.leftOut.append(
-                        SkippedCandidate(providerID: entry.id, model: capabilities.model, reason: leftOutReason))
+                        SkippedCandidate(providerID: entry.id, model: capabilities.model, reason: reason))
                 }
             }
         }
