@@ -150,7 +150,7 @@ public struct KyyReactDialect: Sendable, Hashable {
 
     /// The `GET` that asks where a task stands.
     public func statusRequest(taskID: String, context: ProviderContext) throws(VideoProviderError) -> HTTPRequest {
-        guard !taskID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !taskID.trimmingWhitespaceAndNewlines().isEmpty else {
             throw VideoProviderError(
                 .invalidRequest, "A task id is needed to ask \(providerID) for a task's status.",
                 providerID: providerID,
@@ -201,7 +201,7 @@ public struct KyyReactDialect: Sendable, Hashable {
 
     /// A non-empty task id, as a string or an integer.
     private static func taskID(_ json: JSONValue) -> String? {
-        if let text = json["id"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+        if let text = json["id"]?.stringValue?.trimmingWhitespaceAndNewlines(), !text.isEmpty {
             return text
         }
         if case .int(let number)? = json["id"] { return String(number) }
@@ -209,7 +209,7 @@ public struct KyyReactDialect: Sendable, Hashable {
     }
 
     private static func rawStatus(_ json: JSONValue) -> String? {
-        guard let text = json["status"]?.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let text = json["status"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
             return nil
         }
         return text

@@ -279,7 +279,7 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     // MARK: - Helpers
 
     private func requireTaskID(_ taskID: String, for purpose: String) throws(VideoProviderError) {
-        guard !taskID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !taskID.trimmingWhitespaceAndNewlines().isEmpty else {
             throw VideoProviderError(
                 .invalidRequest, "A task id is needed to ask \(providerID) for \(purpose).",
                 providerID: providerID,
@@ -349,7 +349,7 @@ extension OpenAIVideoDialect {
             model = body["model"]?.stringValue
             // Kept as sent (not trimmed): it is the vendor's word, shown to users as is.
             status = body["status"]?.stringValue.flatMap {
-                $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0
+                $0.trimmingWhitespaceAndNewlines().isEmpty ? nil : $0
             }
             progress = VendorResponse.progress(body["progress"])
             createdAt = body["created_at"]?.doubleValue.flatMap {
@@ -367,7 +367,7 @@ extension OpenAIVideoDialect {
             guard let size else { return nil }
             if let tier = Resolution(parsing: size) { return tier }
             let sides = size.lowercased().split(separator: "x").compactMap {
-                Int($0.trimmingCharacters(in: .whitespaces))
+                Int($0.trimmingWhitespace())
             }
             guard sides.count == 2, let shorter = sides.min(), shorter > 0 else { return nil }
             return Resolution(parsing: String(shorter))
@@ -376,8 +376,8 @@ extension OpenAIVideoDialect {
         /// A non-blank string (trimmed), or an integer as text.
         private static func text(_ value: JSONValue?) -> String? {
             switch value {
-            case .string(let text)? where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .string(let text)? where !text.trimmingWhitespaceAndNewlines().isEmpty:
+                return text.trimmingWhitespaceAndNewlines()
             case .int(let number)?:
                 return String(number)
             default:

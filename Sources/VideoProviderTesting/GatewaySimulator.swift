@@ -242,12 +242,14 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
                 .localIO, requestMayHaveBeenSent: false,
                 message: "reading the request body failed: \(error.localizedDescription)")
         }
-        let (endpoint, fault) = lock.withLock { () -> (Endpoint, Fault?) in
-            let endpoint = route(request)
-            return (endpoint, state.takeFault(for: endpoint))
-        }
+        // Routing and parsing happen outside the lock: with many concurrent callers they were what kept
+        // the others waiting (docs/performance.md, `jobs`).
+        let endpoint = Endpoint.route(
+            request.url, method: request.method, gateways: lock.withLock { state.gateways }, cdn: cdnBaseURL)
+        let parsed = ParsedRequest(request, body: body)
+        let fault = lock.withLock { state.takeFault(for: endpoint) }
         if fault == .refuseConnection || endpoint.isUnknownHost {
-            lock.withLock { _ = record(request, body: body, endpoint: endpoint, fault: fault, delivered: false) }
+            lock.withLock { _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false) }
             throw HTTPTransportError(
                 .connectionFailed, requestMayHaveBeenSent: false,
                 message: fault == .refuseConnection
@@ -258,7 +260,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             do {
                 try await clock.sleep(for: duration)
             } catch {
-                lock.withLock { _ = record(request, body: body, endpoint: endpoint, fault: fault, delivered: false) }
+                lock.withLock { _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false) }
                 throw HTTPTransportError(
                     .cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
             }
@@ -266,7 +268,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         let now = clock.now()
         let wall = clock.wallTime()
         let response = lock.withLock { () -> HTTPResponse in
-            let index = record(request, body: body, endpoint: endpoint, fault: fault, delivered: true, now: now)
+            let index = record(parsed, endpoint: endpoint, fault: fault, delivered: true, now: now)
             var response: HTTPResponse
             if let fault, !fault.processesRequest {
                 response = faultResponse(fault, endpoint: endpoint)
@@ -299,36 +301,50 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             ?? Endpoint.baseKey(url)
     }
 
-    private func route(_ request: HTTPRequest) -> Endpoint {
-        Endpoint.route(request.url, method: request.method, gateways: state.gateways, cdn: cdnBaseURL)
-    }
-
     private func timing(for gatewayBaseURL: URL, script: TaskScript) -> (queued: Duration, processing: Duration?) {
         let key = Endpoint.baseKey(gatewayBaseURL)
         let base = state.gateways.first { Endpoint.baseKey($0.baseURL) == key }?.timing ?? timing
         return (script.queued ?? base.queued, script.processing)
     }
 
+    /// What the request log keeps of a request, worked out before taking the lock.
+    private struct ParsedRequest {
+        let request: HTTPRequest
+        let body: Data
+        let json: JSONValue?
+        let parts: [MultipartPart]?
+        let redactedHeaders: HTTPHeaders
+        let bearerToken: APIKey?
+
+        init(_ request: HTTPRequest, body: Data) {
+            self.request = request
+            self.body = body
+            let contentType = request.headers["Content-Type"] ?? ""
+            if SubmitValidator.mediaTypeOf(contentType) == "multipart/form-data" {
+                parts = try? MultipartReader.parse(
+                    body, boundary: MultipartReader.boundary(fromContentType: contentType))
+                json = nil
+            } else {
+                parts = nil
+                json = SimulatorJSON.object(body)
+            }
+            redactedHeaders = request.headers.redacted()
+            bearerToken = Auth.bearerToken(request.headers["Authorization"]).map(APIKey.init)
+        }
+    }
+
     /// Appends the record of a request and returns its index. Called with the lock held.
     private func record(
-        _ request: HTTPRequest, body: Data, endpoint: Endpoint, fault: Fault?, delivered: Bool, now: Duration? = nil
+        _ parsed: ParsedRequest, endpoint: Endpoint, fault: Fault?, delivered: Bool, now: Duration? = nil
     ) -> Int {
-        let contentType = request.headers["Content-Type"] ?? ""
-        var parts: [MultipartPart]?
-        var json: JSONValue?
-        if SubmitValidator.mediaTypeOf(contentType) == "multipart/form-data" {
-            parts = try? MultipartReader.parse(body, boundary: MultipartReader.boundary(fromContentType: contentType))
-        } else {
-            json = SimulatorJSON.object(body)
-        }
-        let authorization = request.headers["Authorization"]
+        let request = parsed.request
         let received = ReceivedRequest(
             sequence: state.requests.count + 1, receivedAt: now ?? clock.now(), method: request.method,
-            url: request.url, headers: request.headers.redacted(), hasAuthorization: authorization != nil,
-            body: body, json: json, parts: parts, gatewayName: endpoint.gatewayName,
-            gatewayBaseURL: endpoint.baseURL, operation: endpoint.operation, taskID: endpoint.taskID,
-            delivered: delivered, responseStatus: nil, fault: fault,
-            bearerToken: Auth.bearerToken(authorization).map(APIKey.init))
+            url: request.url, headers: parsed.redactedHeaders,
+            hasAuthorization: request.headers["Authorization"] != nil, body: parsed.body, json: parsed.json,
+            parts: parsed.parts, gatewayName: endpoint.gatewayName, gatewayBaseURL: endpoint.baseURL,
+            operation: endpoint.operation, taskID: endpoint.taskID, delivered: delivered, responseStatus: nil,
+            fault: fault, bearerToken: parsed.bearerToken)
         state.requests.append(received)
         return state.requests.count - 1
     }
@@ -735,7 +751,7 @@ extension GatewaySimulator {
             let uuid = UUID().uuidString.lowercased()
             switch dialect {
             case .kyyReact: return "video_\(uuid)"
-            case .openAIFormat: return "video_\(uuid.replacingOccurrences(of: "-", with: ""))"
+            case .openAIFormat: return "video_\(uuid.replacingBytes(of: "-", with: ""))"
             case .xAI: return uuid
             }
         }

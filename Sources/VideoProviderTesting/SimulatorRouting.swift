@@ -62,6 +62,15 @@ struct Endpoint {
 
     /// The origin plus the path prefix without a trailing slash: how gateways are told apart.
     static func baseKey(_ url: URL) -> String {
+        // Every request compares several gateways' keys; parsing their URLs each time was most of the
+        // simulator's routing cost (docs/performance.md, `jobs`).
+        if let known = BaseKeyCache.shared.key(for: url) { return known }
+        let key = computeBaseKey(url)
+        BaseKeyCache.shared.remember(key, for: url)
+        return key
+    }
+
+    private static func computeBaseKey(_ url: URL) -> String {
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
             let origin = origin(components)
         else { return url.absoluteString }
@@ -99,7 +108,7 @@ struct Endpoint {
             return Endpoint(target: .unknownHost, baseURL: nil)
         }
         let segments = path.dropFirst(best.prefixLength).split(separator: "/").map {
-            $0.removingPercentEncoding ?? String($0)
+            $0.contains("%") ? $0.removingPercentEncoding ?? String($0) : String($0)
         }
         guard let gateway = best.gateway else {
             let file = segments.count == 2 && segments[0] == "videos" ? segments[1] : ""
@@ -137,14 +146,31 @@ struct Endpoint {
     }
 }
 
+/// Base keys of the URLs the simulator has seen as gateway, CDN or task base URLs: a small, bounded set.
+private final class BaseKeyCache: @unchecked Sendable {
+    static let shared = BaseKeyCache()
+    private let lock = NSLock()
+    private var keys: [URL: String] = [:]  // guarded by `lock`
+
+    func key(for url: URL) -> String? { lock.withLock { keys[url] } }
+
+    func remember(_ key: String, for url: URL) {
+        lock.withLock {
+            // Bounded: a test that invents base URLs by the thousand only loses the cache's speed.
+            if keys.count >= 512 { keys.removeAll(keepingCapacity: true) }
+            keys[url] = key
+        }
+    }
+}
+
 /// `Authorization: Bearer <token>` checks.
 enum Auth {
     /// The token of a `Bearer` header, or `nil` when the header is missing, another scheme, or empty.
     static func bearerToken(_ header: String?) -> String? {
         guard let header else { return nil }
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        let trimmed = header.trimmingWhitespace()
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let token = trimmed.dropFirst(7).trimmingWhitespace()
         return token.isEmpty ? nil : token
     }
 

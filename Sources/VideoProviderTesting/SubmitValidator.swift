@@ -44,7 +44,7 @@ enum SubmitValidator {
     }
 
     static func mediaTypeOf(_ contentType: String) -> String {
-        contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
     }
 
     // MARK: - Shared pieces
@@ -76,7 +76,7 @@ enum SubmitValidator {
     }
 
     private static func prompt(_ value: String?, rules: ModelRules) throws(Rejection) -> String {
-        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let value, !value.trimmingWhitespaceAndNewlines().isEmpty else {
             throw Rejection(message: "'prompt' is required and must be a non-empty string.", code: "invalid_prompt")
         }
         let length = value.unicodeScalars.count

@@ -75,8 +75,6 @@ enum SimulatorJSON {
         } else if type == Double.self, let number = value as? Double {
             guard number.isFinite else { return false }
             out.append(contentsOf: String(number).utf8)
-        } else if value is NSNull {
-            out.append(contentsOf: "null".utf8)
         } else if let object = value as? [String: Any] {
             out.append(UInt8(ascii: "{"))
             for (index, key) in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
@@ -93,6 +91,9 @@ enum SimulatorJSON {
                 guard write(element, into: &out) else { return false }
             }
             out.append(UInt8(ascii: "]"))
+        } else if value is NSNull {
+            // Last: on Linux an `is NSNull` test of a Swift dictionary or array bridges it first.
+            out.append(contentsOf: "null".utf8)
         } else {
             return false
         }
@@ -131,15 +132,15 @@ enum MultipartReader {
     /// The `boundary` parameter of a `multipart/form-data` content type, unquoted.
     static func boundary(fromContentType contentType: String) throws(MultipartError) -> String {
         let pieces = contentType.split(separator: ";", omittingEmptySubsequences: false)
-        guard let media = pieces.first?.trimmingCharacters(in: .whitespaces).lowercased(),
+        guard let media = pieces.first?.trimmingWhitespace().lowercased(),
             media == "multipart/form-data"
         else { throw MultipartError(reason: "Content-Type is not multipart/form-data") }
         for piece in pieces.dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else {
+            guard pair.count == 2, pair[0].trimmingWhitespace().lowercased() == "boundary" else {
                 continue
             }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            var value = pair[1].trimmingWhitespace()
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
                 value = String(value.dropFirst().dropLast())
             }
@@ -208,11 +209,11 @@ enum MultipartReader {
                 guard let colon = line.firstIndex(of: ":"), !line.hasPrefix(" "), !line.hasPrefix("\t") else {
                     throw MultipartError(reason: "a part has a malformed header line \"\(line.prefix(60))\"")
                 }
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let name = line[..<colon].trimmingWhitespace()
                 guard !name.isEmpty, !name.contains(" ") else {
                     throw MultipartError(reason: "a part has a malformed header name")
                 }
-                headers.add(name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                headers.add(name, line[line.index(after: colon)...].trimmingWhitespace())
             }
         }
         guard let disposition = headers["Content-Disposition"] else {
@@ -319,7 +320,7 @@ enum ImageSniffer {
 
     /// The declared media type of `image/jpeg`, `image/png` or `image/webp` (parameters ignored).
     static func kind(mediaType: String) -> GatewaySimulator.ImageKind? {
-        let bare = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let bare = mediaType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() }
         return GatewaySimulator.ImageKind.allCases.first { $0.mimeType == bare }
     }
 

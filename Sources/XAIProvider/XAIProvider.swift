@@ -196,7 +196,7 @@ public struct XAIProvider: VideoProvider {
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
-        guard !taskID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !taskID.trimmingWhitespaceAndNewlines().isEmpty else {
             throw VideoProviderError(
                 .invalidRequest, "A request id is needed to ask \(Self.id) for a video's status.",
                 providerID: Self.id, model: model,
@@ -255,7 +255,7 @@ public struct XAIProvider: VideoProvider {
         }
 
         var status: TaskStatus
-        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch raw.trimmingWhitespace().lowercased() {
         case "pending": status = (progress ?? 0) > 0 ? .processing : .queued
         case "done": status = .completed
         default: status = TaskStatus(vendorStatus: raw)
@@ -287,7 +287,7 @@ public struct XAIProvider: VideoProvider {
 
     /// A non-empty request id, as a string or an integer.
     private static func requestID(_ json: JSONValue) -> String? {
-        if let text = json["request_id"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+        if let text = json["request_id"]?.stringValue?.trimmingWhitespaceAndNewlines(),
             !text.isEmpty
         {
             return text
@@ -297,7 +297,7 @@ public struct XAIProvider: VideoProvider {
     }
 
     private static func rawStatus(_ json: JSONValue) -> String? {
-        guard let text = json["status"]?.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let text = json["status"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
             return nil
         }
         return text

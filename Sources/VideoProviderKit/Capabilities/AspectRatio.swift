@@ -13,7 +13,7 @@ public struct AspectRatio: Sendable, Hashable, Codable, RawRepresentable, Custom
 
     /// Parses `W:H`; `nil` when the text is not two positive decimal numbers around a colon.
     public init?(rawValue: String) {
-        let text = rawValue.trimmingCharacters(in: .whitespaces)
+        let text = rawValue.trimmingWhitespace()
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let width = Self.positiveNumber(parts[0]), let height = Self.positiveNumber(parts[1])
         else { return nil }

@@ -34,7 +34,7 @@ public enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable, Cust
 
     /// Recognizes a format from its MIME type (`image/jpeg`, `image/jpg`, `image/png`, `image/webp`).
     public init?(mimeType: String) {
-        switch mimeType.lowercased().trimmingCharacters(in: .whitespaces) {
+        switch mimeType.lowercased().trimmingWhitespace() {
         case "image/jpeg", "image/jpg", "image/pjpeg": self = .jpeg
         case "image/png": self = .png
         case "image/webp": self = .webp

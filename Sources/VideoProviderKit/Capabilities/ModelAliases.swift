@@ -45,7 +45,7 @@ public enum ModelAliases {
     }
 
     private static func normalize(_ model: String) -> String {
-        model.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        model.trimmingWhitespaceAndNewlines().lowercased()
     }
 
     /// What two spellings of one model share: no case, no surrounding spaces, no `-` or `_`.

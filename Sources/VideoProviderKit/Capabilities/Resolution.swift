@@ -14,7 +14,7 @@ public struct Resolution: Sendable, Hashable, Codable, Comparable, RawRepresenta
 
     /// Accepts `720p`, `720P` and `720`, and canonicalizes to `720p`.
     public init?(parsing text: String) {
-        var digits = text.trimmingCharacters(in: .whitespaces)
+        var digits = text.trimmingWhitespace()
         if digits.last == "p" || digits.last == "P" { digits.removeLast() }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 5,
             let lines = Int(digits), lines > 0

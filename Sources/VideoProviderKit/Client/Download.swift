@@ -137,7 +137,7 @@ extension VideoClient {
             error.vendorCode = vendor.vendorCode
             throw error
         }
-        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }
+        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingWhitespace()) }
         ),
             response.headers["Content-Encoding"] == nil, expected != size
         {
@@ -179,7 +179,7 @@ extension VideoClient {
         guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 64)) ?? Data(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .trimmingWhitespaceAndNewlines().lowercased()
         return head.hasPrefix("<!doctype html") || head.hasPrefix("<html")
     }
 }

@@ -557,7 +557,7 @@ public final class VideoClient: Sendable {
     /// The snapshot with vendor text scrubbed of the key (some gateways echo it).
     static func redacting(_ snapshot: TaskSnapshot, _ secret: String?) -> TaskSnapshot {
         guard let secret, secret.count >= 4 else { return snapshot }
-        func scrub(_ text: String?) -> String? { text?.replacingOccurrences(of: secret, with: "[redacted]") }
+        func scrub(_ text: String?) -> String? { text?.replacingBytes(of: secret, with: "[redacted]") }
         var copy = snapshot
         copy.errorMessage = scrub(snapshot.errorMessage)
         copy.errorCode = scrub(snapshot.errorCode)

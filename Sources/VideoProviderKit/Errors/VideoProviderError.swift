@@ -137,7 +137,7 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
     /// all vendor-supplied text, because some gateways echo the key back in their error messages.
     public func redacting(_ secret: String?) -> VideoProviderError {
         guard let secret, secret.count >= 4 else { return self }
-        func scrub(_ text: String?) -> String? { text?.replacingOccurrences(of: secret, with: "[redacted]") }
+        func scrub(_ text: String?) -> String? { text?.replacingBytes(of: secret, with: "[redacted]") }
         var copy = self
         copy.message = scrub(message) ?? message
         copy.vendorMessage = scrub(vendorMessage)

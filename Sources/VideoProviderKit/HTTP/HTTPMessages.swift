@@ -133,7 +133,7 @@ public struct HTTPResponse: Sendable, Hashable {
         headers["Content-Type"].map { value in
             guard let type = value.split(separator: ";").first else { return "" }
             guard type.utf8.allSatisfy({ $0 < 0x80 }) else {
-                return type.trimmingCharacters(in: .whitespaces).lowercased()
+                return type.trimmingWhitespace().lowercased()
             }
             // ASCII, as every real media type is: the same trimming (spaces, tabs) and lower-casing without
             // Foundation, which costs microseconds on every response.

@@ -161,8 +161,8 @@ public struct MultipartBody: Sendable, Hashable {
 
     // Per the HTML form encoding rules: quotes and line breaks in names are percent-encoded.
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\"", with: "%22")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        text.replacingBytes(of: "\"", with: "%22")
+            .replacingBytes(of: "\r", with: "%0D")
+            .replacingBytes(of: "\n", with: "%0A")
     }
 }

@@ -309,7 +309,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendab
     /// `URLSession` rewrites a host-less absolute `Location` (`file:///etc/passwd`) into a path on the
     /// redirecting host, so the proposed request alone cannot show where the server pointed.
     static func location(of response: HTTPURLResponse) -> URL? {
-        guard let value = response.value(forHTTPHeaderField: "Location")?.trimmingCharacters(in: .whitespaces)
+        guard let value = response.value(forHTTPHeaderField: "Location")?.trimmingWhitespace()
         else { return nil }
         return URL(string: value, relativeTo: response.url)?.absoluteURL
     }

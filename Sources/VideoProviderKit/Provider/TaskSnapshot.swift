@@ -20,7 +20,7 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, Custo
     /// Maps the status words gateways use (`pending`, `in_progress`, `succeeded`, `done`, `error`, …),
     /// case-insensitively; anything else is ``unknown``.
     public init(vendorStatus: String) {
-        switch vendorStatus.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        switch vendorStatus.trimmingWhitespaceAndNewlines().lowercased() {
         case "queued", "pending", "submitted", "waiting", "not_start", "created": self = .queued
         case "processing", "in_progress", "running", "generating", "started": self = .processing
         case "completed", "succeeded", "success", "done", "finished", "complete": self = .completed

@@ -43,7 +43,7 @@ public enum VendorResponse {
             message = htmlTitle(response.body).map { "HTML page: \($0)" } ?? "an HTML page"
         } else if !response.body.isEmpty {
             let text = String(decoding: response.body.prefix(300), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimmingWhitespaceAndNewlines()
             message = text.isEmpty ? nil : text
         }
         let kind = classify(status: response.status, code: code, message: message)
@@ -97,7 +97,7 @@ public enum VendorResponse {
 
     /// `Retry-After` as seconds (`120`) or an HTTP date, relative to now.
     public static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        guard let value = headers["Retry-After"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+        guard let value = headers["Retry-After"]?.trimmingWhitespace(), !value.isEmpty else {
             return nil
         }
         if let seconds = Double(value), seconds >= 0, seconds.isFinite {
@@ -156,7 +156,7 @@ public enum VendorResponse {
     /// The server's polling hint: `openai-poll-after-ms`, else `Retry-After`.
     public static func pollAfter(_ headers: HTTPHeaders) -> Duration? {
         if let text = headers["openai-poll-after-ms"],
-            let milliseconds = Int64(text.trimmingCharacters(in: .whitespaces)),
+            let milliseconds = Int64(text.trimmingWhitespace()),
             milliseconds >= 0
         {
             return .milliseconds(milliseconds)
@@ -168,7 +168,7 @@ public enum VendorResponse {
     public static func progress(_ value: JSONValue?) -> Int? {
         guard let value else { return nil }
         if case .string(let text) = value {
-            let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+            let trimmed = text.trimmingWhitespace().replacingBytes(of: "%", with: "")
             return Double(trimmed).flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
         }
         return value.doubleValue.flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
@@ -176,7 +176,7 @@ public enum VendorResponse {
 
     /// An absolute http(s) URL from a string field; empty strings and other schemes give `nil`.
     public static func url(_ value: JSONValue?) -> URL? {
-        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+        guard let text = value?.stringValue?.trimmingWhitespaceAndNewlines(), !text.isEmpty,
             let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
         else { return nil }
         return url
@@ -200,7 +200,7 @@ public enum VendorResponse {
         let first = response.body.prefix(256).first { !(0x09...0x0D).contains($0) && $0 != 0x20 }
         guard let first, first == UInt8(ascii: "<") || first >= 0x80 else { return false }
         let head = String(decoding: response.body.prefix(256), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .trimmingWhitespaceAndNewlines().lowercased()
         return head.hasPrefix("<!doctype html") || head.hasPrefix("<html") || head.hasPrefix("<head")
     }
 
@@ -209,7 +209,7 @@ public enum VendorResponse {
         guard let start = text.range(of: "<title>", options: .caseInsensitive),
             let end = text.range(of: "</title>", options: .caseInsensitive, range: start.upperBound..<text.endIndex)
         else { return nil }
-        let title = text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = text[start.upperBound..<end.lowerBound].trimmingWhitespaceAndNewlines()
         return title.isEmpty ? nil : String(title.prefix(120))
     }
 }

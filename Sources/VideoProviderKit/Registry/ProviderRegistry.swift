@@ -167,7 +167,7 @@ public struct ProviderRegistry: Sendable {
     /// The providers that offer `model` (native name or alias), in registration order, whatever the
     /// fallback order says.
     public func providers(offering model: String) -> [ProviderID] {
-        let name = model.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = model.trimmingWhitespaceAndNewlines()
         return providers.filter { $0.descriptor.capabilities(for: name) != nil }.map(\.id)
     }
 
@@ -196,12 +196,12 @@ public struct ProviderRegistry: Sendable {
     }
 
     private func resolve(_ model: String, only: [ProviderID]?) -> Resolution {
-        var name = model.trimmingCharacters(in: .whitespacesAndNewlines)
+        var name = model.trimmingWhitespaceAndNewlines()
         var pinned: ProviderID?
         var unknownPin: ProviderID?
         if let colon = name.firstIndex(of: ":") {
-            let prefix = ProviderID(String(name[..<colon]).trimmingCharacters(in: .whitespaces).lowercased())
-            let rest = String(name[name.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            let prefix = ProviderID(String(name[..<colon]).trimmingWhitespace().lowercased())
+            let rest = String(name[name.index(after: colon)...]).trimmingWhitespace()
             if provider(prefix) != nil {
                 pinned = prefix
                 name = rest
@@ -342,7 +342,7 @@ public struct ProviderRegistry: Sendable {
 
     static func normalizedKey(_ key: APIKey?, provider: ProviderID) throws(VideoProviderError) -> APIKey? {
         guard let key else { return nil }
-        let trimmed = key.secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = key.secret.trimmingWhitespaceAndNewlines()
         if trimmed.isEmpty { return nil }
         if hasControlCharacters(trimmed) || trimmed.contains(" ") {
             throw VideoProviderError(
@@ -443,7 +443,7 @@ public struct RoutePlan: Sendable {
             let message: String
             if let pinned = pinnedProvider {
                 let bare = model.split(separator: ":", maxSplits: 1).last.map(String.init) ?? model
-                message = "\(pinned) does not offer the model '\(bare.trimmingCharacters(in: .whitespaces))'."
+                message = "\(pinned) does not offer the model '\(bare.trimmingWhitespace())'."
             } else if let chosen = chosenProviders, !chosen.isEmpty {
                 let list = chosen.map(\.rawValue)
                 message =

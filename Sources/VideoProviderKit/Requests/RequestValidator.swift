@@ -44,7 +44,7 @@ public enum RequestValidator {
 
         // Prompt: the only required text. Counted in Unicode scalars, as most gateways count code points.
         let promptLength = request.prompt.unicodeScalars.count
-        if request.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if request.prompt.trimmingWhitespaceAndNewlines().isEmpty {
             violations.append(
                 Violation(
                     parameter: "prompt", value: "\"\(request.prompt)\"",
@@ -368,7 +368,7 @@ public enum RequestValidator {
             return nil
         }
         let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
-        let parameters = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parameters = header.split(separator: ";").map { $0.trimmingWhitespace() }
         guard parameters.last?.lowercased() == "base64" else { return nil }
         let mime = parameters.count > 1 ? parameters[0] : ""
         let payload = text[text.index(after: comma)...]
