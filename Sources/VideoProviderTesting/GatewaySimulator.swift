@@ -231,6 +231,46 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// `.responseTooLarge` when the body exceeds a `.memory(limit:)` destination, `.localIO` when the
     /// temporary file cannot be written.
     public func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+        // The work is synchronous and out of line: an async function's frame lives in the calling task's
+        // allocator, so keeping this one small keeps every simulated job small (docs/performance.md, `jobs`).
+        switch try arrive(request) {
+        case .answered(let response, let fault):
+            return try finish(response, fault: fault, request: request, to: bodyDestination)
+        case .delayed(let delayed):
+            do {
+                try await clock.sleep(for: delayed.duration)
+            } catch {
+                throw abandon(delayed)
+            }
+            return try finish(answerAfterDelay(delayed), fault: delayed.fault, request: request, to: bodyDestination)
+        }
+    }
+
+    private enum Arrival {
+        case answered(HTTPResponse, Fault?)
+        case delayed(DelayedRequest)
+    }
+
+    /// A request held back by a scripted delay (a class, so the waiting frame holds one reference).
+    private final class DelayedRequest {
+        let duration: Duration
+        let fault: Fault?
+        let parsed: ParsedRequest
+        let endpoint: Endpoint
+
+        init(duration: Duration, fault: Fault?, parsed: ParsedRequest, endpoint: Endpoint) {
+            self.duration = duration
+            self.fault = fault
+            self.parsed = parsed
+            self.endpoint = endpoint
+        }
+    }
+
+    /// Routes, parses and (unless a delay is scripted) answers a request. Routing and parsing happen
+    /// outside the lock, and a request takes it twice: with many concurrent callers the lock was what kept
+    /// the others waiting (docs/performance.md, `jobs`).
+    @inline(never)
+    private func arrive(_ request: HTTPRequest) throws -> Arrival {
         if Task.isCancelled {
             throw HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled before sending")
         }
@@ -242,59 +282,84 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
                 .localIO, requestMayHaveBeenSent: false,
                 message: "reading the request body failed: \(error.localizedDescription)")
         }
-        // Routing and parsing happen outside the lock: with many concurrent callers they were what kept
-        // the others waiting (docs/performance.md, `jobs`).
         let endpoint = Endpoint.route(
             request.url, method: request.method, gateways: lock.withLock { state.gateways }, cdn: cdnBaseURL)
         let parsed = ParsedRequest(request, body: body)
-        let fault = lock.withLock { state.takeFault(for: endpoint) }
-        if fault == .refuseConnection || endpoint.isUnknownHost {
-            lock.withLock { _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false) }
-            throw HTTPTransportError(
-                .connectionFailed, requestMayHaveBeenSent: false,
-                message: fault == .refuseConnection
-                    ? "connection to \(request.url.host ?? "?") refused (simulated)"
-                    : "no simulated gateway at \(request.url.host ?? "?") (add one with addGateway)")
-        }
-        if case .delay(let duration)? = fault {
-            do {
-                try await clock.sleep(for: duration)
-            } catch {
-                lock.withLock { _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false) }
-                throw HTTPTransportError(
-                    .cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
-            }
-        }
         let now = clock.now()
         let wall = clock.wallTime()
-        let response = lock.withLock { () -> HTTPResponse in
-            let index = record(parsed, endpoint: endpoint, fault: fault, delivered: true, now: now)
-            var response: HTTPResponse
-            if let fault, !fault.processesRequest {
-                response = faultResponse(fault, endpoint: endpoint)
-            } else {
-                let (answer, taskID) = handle(request, body: body, endpoint: endpoint, now: now, wall: wall)
-                response = answer
-                if let taskID { state.requests[index].taskID = taskID }
+        let arrival = lock.withLock { () -> Arrival? in
+            let fault = state.takeFault(for: endpoint)
+            if fault == .refuseConnection || endpoint.isUnknownHost {
+                _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false, now: now)
+                return nil
             }
-            response = damaged(response, by: fault)
-            response.url = request.url
-            if case .dropResponse? = fault {
-                state.requests[index].responseStatus = nil
-            } else {
-                state.requests[index].responseStatus = response.status
+            if case .delay(let duration)? = fault {
+                return .delayed(DelayedRequest(duration: duration, fault: fault, parsed: parsed, endpoint: endpoint))
             }
-            return response
+            return .answered(answer(parsed, endpoint: endpoint, fault: fault, now: now, wall: wall), fault)
         }
+        guard let arrival else {
+            throw HTTPTransportError(
+                .connectionFailed, requestMayHaveBeenSent: false,
+                message: endpoint.isUnknownHost
+                    ? "no simulated gateway at \(request.url.host ?? "?") (add one with addGateway)"
+                    : "connection to \(request.url.host ?? "?") refused (simulated)")
+        }
+        return arrival
+    }
+
+    @inline(never)
+    private func answerAfterDelay(_ delayed: DelayedRequest) -> HTTPResponse {
+        let now = clock.now()
+        let wall = clock.wallTime()
+        return lock.withLock {
+            answer(delayed.parsed, endpoint: delayed.endpoint, fault: delayed.fault, now: now, wall: wall)
+        }
+    }
+
+    @inline(never)
+    private func abandon(_ delayed: DelayedRequest) -> HTTPTransportError {
+        lock.withLock { _ = record(delayed.parsed, endpoint: delayed.endpoint, fault: delayed.fault, delivered: false) }
+        return HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
+    }
+
+    @inline(never)
+    private func finish(
+        _ response: HTTPResponse, fault: Fault?, request: HTTPRequest, to destination: ResponseBodyDestination
+    ) throws -> HTTPResponse {
         if case .dropResponse(let kind)? = fault {
             throw HTTPTransportError(
                 kind, requestMayHaveBeenSent: true,
                 message: "the connection to \(request.url.host ?? "?") broke before the answer arrived (simulated)")
         }
-        return try deliver(response, to: bodyDestination)
+        return try deliver(response, to: destination)
     }
 
     // MARK: - Internals
+
+    /// Records a request that reached the server and answers it. Called with the lock held.
+    private func answer(
+        _ parsed: ParsedRequest, endpoint: Endpoint, fault: Fault?, now: Duration, wall: Date
+    ) -> HTTPResponse {
+        let request = parsed.request
+        let index = record(parsed, endpoint: endpoint, fault: fault, delivered: true, now: now)
+        var response: HTTPResponse
+        if let fault, !fault.processesRequest {
+            response = faultResponse(fault, endpoint: endpoint)
+        } else {
+            let (answer, taskID) = handle(request, body: parsed.body, endpoint: endpoint, now: now, wall: wall)
+            response = answer
+            if let taskID { state.requests[index].taskID = taskID }
+        }
+        response = damaged(response, by: fault)
+        response.url = request.url
+        if case .dropResponse? = fault {
+            state.requests[index].responseStatus = nil
+        } else {
+            state.requests[index].responseStatus = response.status
+        }
+        return response
+    }
 
     private func resolveKey(_ url: URL) -> String {
         lock.withLock { Endpoint.route(url, method: .get, gateways: state.gateways, cdn: cdnBaseURL).baseKey }

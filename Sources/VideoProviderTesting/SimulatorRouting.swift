@@ -53,10 +53,14 @@ struct Endpoint {
     }
 
     /// `scheme://host:port`, lower-cased, with the default port made explicit.
-    static func origin(_ components: URLComponents) -> String? {
-        guard let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased(), !host.isEmpty
+    ///
+    /// Read from the URL itself rather than `URLComponents`, whose host decoding (IDNA) made routing the
+    /// simulator's largest cost; request and gateway URLs go through the same function, so they agree.
+    static func origin(_ url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host(percentEncoded: false)?.lowercased(),
+            !host.isEmpty
         else { return nil }
-        let port = components.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
         return "\(scheme)://\(host):\(port)"
     }
 
@@ -71,10 +75,8 @@ struct Endpoint {
     }
 
     private static func computeBaseKey(_ url: URL) -> String {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
-            let origin = origin(components)
-        else { return url.absoluteString }
-        var path = components.percentEncodedPath
+        guard let origin = origin(url) else { return url.absoluteString }
+        var path = url.path(percentEncoded: true)
         while path.hasSuffix("/") { path.removeLast() }
         return origin + path
     }
@@ -82,10 +84,8 @@ struct Endpoint {
     static func route(
         _ url: URL, method: HTTPMethod, gateways: [GatewaySimulator.Gateway], cdn: URL
     ) -> Endpoint {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
-            let origin = origin(components)
-        else { return Endpoint(target: .unknownHost, baseURL: nil) }
-        let path = components.percentEncodedPath
+        guard let origin = origin(url) else { return Endpoint(target: .unknownHost, baseURL: nil) }
+        let path = url.path(percentEncoded: true)
         var best: (gateway: GatewaySimulator.Gateway?, base: URL, prefixLength: Int)?
         let candidates: [(GatewaySimulator.Gateway?, URL)] = gateways.map { ($0, $0.baseURL) } + [(nil, cdn)]
         for (gateway, base) in candidates {

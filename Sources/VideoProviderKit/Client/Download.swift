@@ -36,7 +36,7 @@ extension VideoClient {
                 "Task \(job.taskID) is \(finished?.status.rawValue ?? "unknown"), not completed; there is nothing to download yet.",
                 providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: finished?.rawStatus)
         }
-        guard let context = entry.context(), let base = entry.baseURL else {
+        guard let context = entry.context(boundary: bodilessRequestBoundary), let base = entry.baseURL else {
             throw VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID)
         }
         var sources: [HTTPRequest] = []

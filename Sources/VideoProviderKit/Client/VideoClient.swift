@@ -73,6 +73,9 @@ public final class VideoClient: Sendable {
     let clock: any VideoClock
     let observer: VideoClientObserver
     let health = ProviderHealth()
+    /// The boundary in contexts for status and content requests, which carry no body: drawn once rather
+    /// than per poll (the random draw was a tenth of a poll's CPU).
+    let bodilessRequestBoundary = MultipartBody.randomBoundary()
 
     /// A client over `registry`. Tests pass `GatewaySimulator` as the transport and a virtual clock.
     public init(
@@ -352,19 +355,41 @@ public final class VideoClient: Sendable {
         _ request: HTTPRequest, provider: ProviderID, model: String?, operation: VideoClientEvent.Operation,
         destination: ResponseBodyDestination, taskID: String? = nil
     ) async -> Result<HTTPResponse, VideoProviderError> {
-        observer(.request(provider: provider, operation: operation, method: request.method, url: request.url))
-        let start = clock.now()
+        let start = announce(request, provider: provider, operation: operation)
         do {
             let response = try await transport.send(request, bodyDestination: destination)
-            observer(
-                .response(
-                    provider: provider, operation: operation, status: response.status, elapsed: clock.now() - start))
-            return .success(response)
+            return .success(received(response, provider: provider, operation: operation, since: start))
         } catch {
-            observer(.response(provider: provider, operation: operation, status: nil, elapsed: clock.now() - start))
             return .failure(
-                Self.transportFailure(error, request: request, provider: provider, model: model, taskID: taskID))
+                failed(error, request: request, provider: provider, model: model, taskID: taskID, operation: operation,
+                    since: start))
         }
+    }
+
+    @inline(never)
+    private func announce(_ request: HTTPRequest, provider: ProviderID, operation: VideoClientEvent.Operation)
+        -> Duration
+    {
+        observer(.request(provider: provider, operation: operation, method: request.method, url: request.url))
+        return clock.now()
+    }
+
+    @inline(never)
+    private func received(
+        _ response: HTTPResponse, provider: ProviderID, operation: VideoClientEvent.Operation, since start: Duration
+    ) -> HTTPResponse {
+        observer(
+            .response(provider: provider, operation: operation, status: response.status, elapsed: clock.now() - start))
+        return response
+    }
+
+    @inline(never)
+    private func failed(
+        _ error: any Error, request: HTTPRequest, provider: ProviderID, model: String?, taskID: String?,
+        operation: VideoClientEvent.Operation, since start: Duration
+    ) -> VideoProviderError {
+        observer(.response(provider: provider, operation: operation, status: nil, elapsed: clock.now() - start))
+        return Self.transportFailure(error, request: request, provider: provider, model: model, taskID: taskID)
     }
 
     static func transportFailure(
@@ -519,23 +544,45 @@ public final class VideoClient: Sendable {
         return copy
     }
 
+    // The async functions on the polling path only await; the work around each await is in synchronous
+    // helpers kept out of line. An async function's frame is allocated from its task's allocator and the
+    // slabs stay with the task until it ends, so large frames here cost every live job (docs/performance.md,
+    // `jobs`).
+
     private func poll(_ job: VideoJob, entry: RegisteredProvider) async -> Result<TaskSnapshot, VideoProviderError> {
-        let key = entry.configuration.apiKey?.secret
-        guard let context = entry.context() else {
+        let request: HTTPRequest
+        switch statusRequest(job, entry: entry) {
+        case .success(let built): request = built
+        case .failure(let error): return .failure(error)
+        }
+        let answer = await send(
+            request, provider: job.providerID, model: job.model, operation: .status, destination: .memory,
+            taskID: job.taskID)
+        return statusResult(answer, job: job, entry: entry)
+    }
+
+    @inline(never)
+    private func statusRequest(_ job: VideoJob, entry: RegisteredProvider) -> Result<HTTPRequest, VideoProviderError> {
+        guard let context = entry.context(boundary: bodilessRequestBoundary) else {
             return .failure(
                 VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID))
         }
-        let request: HTTPRequest
         do {
-            request = try entry.provider.statusRequest(taskID: job.taskID, model: job.model, context: context)
+            return .success(try entry.provider.statusRequest(taskID: job.taskID, model: job.model, context: context))
         } catch {
-            return .failure(Self.wrap(error, as: .invalidRequest, job.providerID, job.model).redacting(key))
+            return .failure(
+                Self.wrap(error, as: .invalidRequest, job.providerID, job.model).redacting(
+                    entry.configuration.apiKey?.secret))
         }
+    }
+
+    @inline(never)
+    private func statusResult(
+        _ answer: Result<HTTPResponse, VideoProviderError>, job: VideoJob, entry: RegisteredProvider
+    ) -> Result<TaskSnapshot, VideoProviderError> {
+        let key = entry.configuration.apiKey?.secret
         let response: HTTPResponse
-        switch await send(
-            request, provider: job.providerID, model: job.model, operation: .status, destination: .memory,
-            taskID: job.taskID)
-        {
+        switch answer {
         case .success(let value): response = value
         case .failure(let error): return .failure(error.redacting(key))
         }
@@ -649,7 +696,7 @@ public final class VideoClient: Sendable {
 
     /// Whether the provider has a way to fetch the video of this completed snapshot.
     private func canFetchVideo(_ snapshot: TaskSnapshot, entry: RegisteredProvider) -> Bool {
-        guard let context = entry.context() else { return false }
+        guard let context = entry.context(boundary: bodilessRequestBoundary) else { return false }
         return ((try? entry.provider.contentRequest(for: snapshot, context: context)) ?? nil) != nil
     }
 }

@@ -53,31 +53,110 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         public static let download = Kind("download")
     }
 
-    public var kind: Kind
+    // The fields live in one copy-on-write box, so the error is a single reference wherever it is held.
+    // Errors sit in `Result`s and typed-throw slots across the client's awaits; inline, each was 216
+    // bytes of every suspended task's frame (docs/performance.md, `jobs`).
+    private struct Fields {
+        var kind: Kind
+        var message: String
+        var providerID: ProviderID?
+        var model: String?
+        var taskID: String?
+        var httpStatus: Int?
+        var vendorCode: String?
+        var vendorMessage: String?
+        var rawStatus: String?
+        var retryAfter: Duration?
+        var violations: [Violation]
+        var skipped: [SkippedCandidate]
+        var attempts: [SubmissionAttempt]
+        var requestMayHaveBeenSent: Bool
+        var underlying: String?
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Written only through `update`, which copies first unless this reference is the only one.
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
+    }
+
+    public var kind: Kind {
+        get { storage.fields.kind }
+        set { update { $0.kind = newValue } }
+    }
     /// One sentence for a person.
-    public var message: String
-    public var providerID: ProviderID?
-    public var model: String?
-    public var taskID: String?
-    public var httpStatus: Int?
+    public var message: String {
+        get { storage.fields.message }
+        set { update { $0.message = newValue } }
+    }
+    public var providerID: ProviderID? {
+        get { storage.fields.providerID }
+        set { update { $0.providerID = newValue } }
+    }
+    public var model: String? {
+        get { storage.fields.model }
+        set { update { $0.model = newValue } }
+    }
+    public var taskID: String? {
+        get { storage.fields.taskID }
+        set { update { $0.taskID = newValue } }
+    }
+    public var httpStatus: Int? {
+        get { storage.fields.httpStatus }
+        set { update { $0.httpStatus = newValue } }
+    }
     /// The vendor's own error code (`invalid_request_error`, `content_policy_violation`, …).
-    public var vendorCode: String?
+    public var vendorCode: String? {
+        get { storage.fields.vendorCode }
+        set { update { $0.vendorCode = newValue } }
+    }
     /// The vendor's own error message.
-    public var vendorMessage: String?
+    public var vendorMessage: String? {
+        get { storage.fields.vendorMessage }
+        set { update { $0.vendorMessage = newValue } }
+    }
     /// The vendor's raw task status, for ``Kind/taskFailed``.
-    public var rawStatus: String?
+    public var rawStatus: String? {
+        get { storage.fields.rawStatus }
+        set { update { $0.rawStatus = newValue } }
+    }
     /// How long the vendor asked us to wait, from `Retry-After` or `openai-poll-after-ms`.
-    public var retryAfter: Duration?
+    public var retryAfter: Duration? {
+        get { storage.fields.retryAfter }
+        set { update { $0.retryAfter = newValue } }
+    }
     /// For ``Kind/invalidRequest``: every rule the request breaks.
-    public var violations: [Violation]
+    public var violations: [Violation] {
+        get { storage.fields.violations }
+        set { update { $0.violations = newValue } }
+    }
     /// For ``Kind/noEligibleProvider``: each candidate and why it was passed over.
-    public var skipped: [SkippedCandidate]
+    public var skipped: [SkippedCandidate] {
+        get { storage.fields.skipped }
+        set { update { $0.skipped = newValue } }
+    }
     /// Every submission attempt made before this error, oldest first.
-    public var attempts: [SubmissionAttempt]
+    public var attempts: [SubmissionAttempt] {
+        get { storage.fields.attempts }
+        set { update { $0.attempts = newValue } }
+    }
     /// For ``Kind/ambiguousSubmission``: whether the request body may have reached the vendor.
-    public var requestMayHaveBeenSent: Bool
+    public var requestMayHaveBeenSent: Bool {
+        get { storage.fields.requestMayHaveBeenSent }
+        set { update { $0.requestMayHaveBeenSent = newValue } }
+    }
     /// A description of the underlying error (never the error itself, which could hold a request).
-    public var underlying: String?
+    public var underlying: String? {
+        get { storage.fields.underlying }
+        set { update { $0.underlying = newValue } }
+    }
 
     public init(
         _ kind: Kind,
@@ -96,21 +175,12 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         requestMayHaveBeenSent: Bool = false,
         underlying: String? = nil
     ) {
-        self.kind = kind
-        self.message = message
-        self.providerID = providerID
-        self.model = model
-        self.taskID = taskID
-        self.httpStatus = httpStatus
-        self.vendorCode = vendorCode
-        self.vendorMessage = vendorMessage
-        self.rawStatus = rawStatus
-        self.retryAfter = retryAfter
-        self.violations = violations
-        self.skipped = skipped
-        self.attempts = attempts
-        self.requestMayHaveBeenSent = requestMayHaveBeenSent
-        self.underlying = underlying
+        storage = Storage(
+            Fields(
+                kind: kind, message: message, providerID: providerID, model: model, taskID: taskID,
+                httpStatus: httpStatus, vendorCode: vendorCode, vendorMessage: vendorMessage, rawStatus: rawStatus,
+                retryAfter: retryAfter, violations: violations, skipped: skipped, attempts: attempts,
+                requestMayHaveBeenSent: requestMayHaveBeenSent, underlying: underlying))
     }
 
     /// The message, then every detail that is known, one per line.
