@@ -320,7 +320,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     @inline(never)
     private func abandon(_ delayed: DelayedRequest) -> HTTPTransportError {
         lock.withLock { _ = record(delayed.parsed, endpoint: delayed.endpoint, fault: delayed.fault, delivered: false) }
-        return HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
+        return HTTPTransportError(
+            .cancelled, requestMayHaveBeenSent: false, message: "cancelled during a simulated delay")
     }
 
     @inline(never)

@@ -361,7 +361,8 @@ public final class VideoClient: Sendable {
             return .success(received(response, provider: provider, operation: operation, since: start))
         } catch {
             return .failure(
-                failed(error, request: request, provider: provider, model: model, taskID: taskID, operation: operation,
+                failed(
+                    error, request: request, provider: provider, model: model, taskID: taskID, operation: operation,
                     since: start))
         }
     }
