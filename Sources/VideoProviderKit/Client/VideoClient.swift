@@ -550,6 +550,7 @@ public final class VideoClient: Sendable {
     // slabs stay with the task until it ends, so large frames here cost every live job (docs/performance.md,
     // `jobs`).
 
+    @inline(never)
     private func poll(_ job: VideoJob, entry: RegisteredProvider) async -> Result<TaskSnapshot, VideoProviderError> {
         let request: HTTPRequest
         switch statusRequest(job, entry: entry) {
@@ -629,19 +630,52 @@ public final class VideoClient: Sendable {
     private func poll(
         _ job: VideoJob, entry: RegisteredProvider, strategy: PollingStrategy, onSnapshot: (TaskSnapshot) -> Void
     ) async throws(VideoProviderError) -> TaskSnapshot {
-        let recommendation = entry.descriptor.polling
-        var last = job.initialSnapshot
-        if last.status.isTerminal {
-            onSnapshot(last)
-            return last
+        if job.initialSnapshot.status.isTerminal {
+            onSnapshot(job.initialSnapshot)
+            return job.initialSnapshot
         }
-        let start = clock.now()
+        let following = Following(job: job, entry: entry, strategy: strategy, start: clock.now())
+        while true {
+            let wait = try following.nextWait(now: clock.now())
+            do {
+                try await clock.sleep(for: wait)
+            } catch {
+                throw following.cancelled()
+            }
+            let outcome = await poll(job, entry: entry)
+            if let final = try advance(following, with: outcome, entry: entry, onSnapshot: onSnapshot) {
+                return final
+            }
+        }
+    }
+
+    /// What the polling loop carries from one status call to the next (a class: the suspended loop then
+    /// holds one reference instead of a job, a snapshot and a strategy).
+    private final class Following {
+        let job: VideoJob
+        let strategy: PollingStrategy
+        let recommendation: PollingRecommendation?
+        let start: Duration
+        var last: TaskSnapshot
         var state = PollingStrategy.State()
-        var delay = strategy.firstDelay(recommendation: recommendation, hint: last.pollAfter)
+        var delay: Duration
         var consecutiveErrors = 0
         var completedWithoutVideo = 0
-        while true {
-            let remaining = strategy.timeout - (clock.now() - start)
+
+        @inline(never)
+        init(job: VideoJob, entry: RegisteredProvider, strategy: PollingStrategy, start: Duration) {
+            self.job = job
+            self.strategy = strategy
+            self.recommendation = entry.descriptor.polling
+            self.start = start
+            last = job.initialSnapshot
+            delay = strategy.firstDelay(recommendation: recommendation, hint: job.initialSnapshot.pollAfter)
+        }
+
+        /// How long to sleep before the next status call, or the timeout error once the strategy's time is up.
+        @inline(never)
+        func nextWait(now: Duration) throws(VideoProviderError) -> Duration {
+            let remaining = strategy.timeout - (now - start)
             guard remaining > .zero else {
                 let raw = last.rawStatus ?? last.status.rawValue
                 throw VideoProviderError(
@@ -649,49 +683,65 @@ public final class VideoClient: Sendable {
                     "Gave up following task \(job.taskID) on \(job.providerID) after \(Int(strategy.timeout.seconds)) s; last status: \(raw). The task may still finish: follow the same job again later.",
                     providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: raw)
             }
-            do {
-                try await clock.sleep(for: min(delay, remaining))
-            } catch {
-                throw VideoProviderError(
-                    .cancelled, "Stopped following task \(job.taskID) on \(job.providerID): cancelled.",
-                    providerID: job.providerID, model: job.model, taskID: job.taskID)
+            return min(delay, remaining)
+        }
+
+        @inline(never)
+        func cancelled() -> VideoProviderError {
+            VideoProviderError(
+                .cancelled, "Stopped following task \(job.taskID) on \(job.providerID): cancelled.",
+                providerID: job.providerID, model: job.model, taskID: job.taskID)
+        }
+    }
+
+    /// Takes one status call's outcome into the loop: the terminal snapshot when the task has ended, `nil`
+    /// to poll again after `following.delay`, or the error that ends the follow.
+    @inline(never)
+    private func advance(
+        _ following: Following, with outcome: Result<TaskSnapshot, VideoProviderError>,
+        entry: RegisteredProvider, onSnapshot: (TaskSnapshot) -> Void
+    ) throws(VideoProviderError) -> TaskSnapshot? {
+        let strategy = following.strategy
+        switch outcome {
+        case .success(let snapshot):
+            following.consecutiveErrors = 0
+            following.last = snapshot
+            onSnapshot(snapshot)
+            if snapshot.status == .completed, following.completedWithoutVideo < 3,
+                !canFetchVideo(snapshot, entry: entry)
+            {
+                // Some gateways flip the status before the URL is written; ask again shortly.
+                following.completedWithoutVideo += 1
+                following.delay = strategy.minimumInterval
+                return nil
             }
-            switch await poll(job, entry: entry) {
-            case .success(let snapshot):
-                consecutiveErrors = 0
-                last = snapshot
-                onSnapshot(snapshot)
-                if snapshot.status == .completed, completedWithoutVideo < 3, !canFetchVideo(snapshot, entry: entry) {
-                    // Some gateways flip the status before the URL is written; ask again shortly.
-                    completedWithoutVideo += 1
-                    delay = strategy.minimumInterval
-                    continue
-                }
-                if snapshot.status.isTerminal { return snapshot }
-                delay = strategy.nextDelay(
-                    after: snapshot, elapsed: clock.now() - start, state: &state, recommendation: recommendation)
-            case .failure(let error):
-                let permanent: Set<VideoProviderError.Kind> = [
-                    .authentication, .cancelled, .configuration, .invalidRequest,
-                ]
-                if permanent.contains(error.kind) { throw error }
-                consecutiveErrors += 1
-                if consecutiveErrors >= strategy.maximumConsecutiveErrors
-                    || (error.kind == .notFound && consecutiveErrors >= 3)
-                {
-                    var final = error
-                    final.message =
-                        "Gave up following task \(job.taskID) after \(consecutiveErrors) failed status calls; last: \(error.message)"
-                    throw final
-                }
-                let backoff = configuration.retry.backoff(
-                    afterAttempt: consecutiveErrors, random: configuration.random())
-                var floor = strategy.minimumInterval
-                if strategy.honorsVendorRecommendation, let recommendation {
-                    floor = max(floor, recommendation.minimumInterval)
-                }
-                delay = max(error.retryAfter ?? backoff, floor)
+            if snapshot.status.isTerminal { return snapshot }
+            following.delay = strategy.nextDelay(
+                after: snapshot, elapsed: clock.now() - following.start, state: &following.state,
+                recommendation: following.recommendation)
+            return nil
+        case .failure(let error):
+            let permanent: Set<VideoProviderError.Kind> = [
+                .authentication, .cancelled, .configuration, .invalidRequest,
+            ]
+            if permanent.contains(error.kind) { throw error }
+            following.consecutiveErrors += 1
+            let consecutiveErrors = following.consecutiveErrors
+            if consecutiveErrors >= strategy.maximumConsecutiveErrors
+                || (error.kind == .notFound && consecutiveErrors >= 3)
+            {
+                var final = error
+                final.message =
+                    "Gave up following task \(following.job.taskID) after \(consecutiveErrors) failed status calls; last: \(error.message)"
+                throw final
             }
+            let backoff = configuration.retry.backoff(afterAttempt: consecutiveErrors, random: configuration.random())
+            var floor = strategy.minimumInterval
+            if strategy.honorsVendorRecommendation, let recommendation = following.recommendation {
+                floor = max(floor, recommendation.minimumInterval)
+            }
+            following.delay = max(error.retryAfter ?? backoff, floor)
+            return nil
         }
     }
 

@@ -8,38 +8,66 @@ public import Foundation
 /// ``VideoClient/download(_:to:snapshot:)``.
 /// It holds no secrets.
 public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
+    // The fields live in one immutable box: a job is held by every task that follows it, and inline it was
+    // 385 bytes of each suspended frame (docs/performance.md, `jobs`). The JSON is the fields' own.
+    private struct Fields: Sendable, Hashable, Codable {
+        let id: UUID
+        let providerID: ProviderID
+        let model: String
+        let taskID: String
+        let baseURL: URL
+        let request: Summary
+        let attempts: [SubmissionAttempt]
+        let submittedAt: Date
+        let initialSnapshot: TaskSnapshot
+    }
+
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private let storage: Storage
+
+    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
+
+    public static func == (lhs: VideoJob, rhs: VideoJob) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
     /// A local identifier, unique per submission.
-    public let id: UUID
-    public let providerID: ProviderID
+    public var id: UUID { storage.fields.id }
+    public var providerID: ProviderID { storage.fields.providerID }
     /// The model's native name on that provider.
-    public let model: String
+    public var model: String { storage.fields.model }
     /// The vendor's task id.
-    public let taskID: String
+    public var taskID: String { storage.fields.taskID }
     /// Where the task was created. A client only follows a job at the base URL its registry has for the
     /// provider, so a tampered job file cannot send the API key elsewhere.
-    public let baseURL: URL
-    public let request: Summary
+    public var baseURL: URL { storage.fields.baseURL }
+    public var request: Summary { storage.fields.request }
     /// Every submission attempt, oldest first, the accepted one last.
-    public let attempts: [SubmissionAttempt]
+    public var attempts: [SubmissionAttempt] { storage.fields.attempts }
     /// When the vendor accepted the task, to the second: the precision its JSON keeps, so a job read back
     /// with ``decode(from:)`` equals the one that was written.
-    public let submittedAt: Date
+    public var submittedAt: Date { storage.fields.submittedAt }
     /// The vendor's answer to the submission.
-    public let initialSnapshot: TaskSnapshot
+    public var initialSnapshot: TaskSnapshot { storage.fields.initialSnapshot }
 
     public init(
         id: UUID = UUID(), providerID: ProviderID, model: String, taskID: String, baseURL: URL, request: Summary,
         attempts: [SubmissionAttempt], submittedAt: Date, initialSnapshot: TaskSnapshot
     ) {
-        self.id = id
-        self.providerID = providerID
-        self.model = model
-        self.taskID = taskID
-        self.baseURL = baseURL
-        self.request = request
-        self.attempts = attempts
-        self.submittedAt = Date(timeIntervalSince1970: submittedAt.timeIntervalSince1970.rounded(.down))
-        self.initialSnapshot = initialSnapshot
+        storage = Storage(
+            Fields(
+                id: id, providerID: providerID, model: model, taskID: taskID, baseURL: baseURL, request: request,
+                attempts: attempts,
+                submittedAt: Date(timeIntervalSince1970: submittedAt.timeIntervalSince1970.rounded(.down)),
+                initialSnapshot: initialSnapshot))
     }
 
     /// What was asked for, as resolved for the provider that took it (no image bytes).

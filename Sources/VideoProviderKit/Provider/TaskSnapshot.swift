@@ -34,22 +34,86 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, Custo
 
 /// One observation of a task: what a submit or status call returned.
 public struct TaskSnapshot: Sendable, Hashable, Codable {
-    public var taskID: String
-    public var status: TaskStatus
+    // The fields live in one copy-on-write box: snapshots are held across every await of the polling
+    // loop, and inline each was 153 bytes of every suspended task's frame (docs/performance.md, `jobs`).
+    private struct Fields: Hashable {
+        var taskID: String
+        var status: TaskStatus
+        var rawStatus: String?
+        var progress: Int?
+        var videoURL: URL?
+        var errorMessage: String?
+        var errorCode: String?
+        var actualDuration: Double?
+        var model: String?
+        var pollAfter: Duration?
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Written only through `update`, which copies first unless this reference is the only one.
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
+    }
+
+    public static func == (lhs: TaskSnapshot, rhs: TaskSnapshot) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
+    public var taskID: String {
+        get { storage.fields.taskID }
+        set { update { $0.taskID = newValue } }
+    }
+    public var status: TaskStatus {
+        get { storage.fields.status }
+        set { update { $0.status = newValue } }
+    }
     /// The vendor's own status word, kept as sent.
-    public var rawStatus: String?
+    public var rawStatus: String? {
+        get { storage.fields.rawStatus }
+        set { update { $0.rawStatus = newValue } }
+    }
     /// 0–100 when the vendor reports it.
-    public var progress: Int?
+    public var progress: Int? {
+        get { storage.fields.progress }
+        set { update { $0.progress = newValue } }
+    }
     /// Where the finished video is, when the vendor says.
-    public var videoURL: URL?
-    public var errorMessage: String?
-    public var errorCode: String?
+    public var videoURL: URL? {
+        get { storage.fields.videoURL }
+        set { update { $0.videoURL = newValue } }
+    }
+    public var errorMessage: String? {
+        get { storage.fields.errorMessage }
+        set { update { $0.errorMessage = newValue } }
+    }
+    public var errorCode: String? {
+        get { storage.fields.errorCode }
+        set { update { $0.errorCode = newValue } }
+    }
     /// The video length the vendor reports, in seconds.
-    public var actualDuration: Double?
+    public var actualDuration: Double? {
+        get { storage.fields.actualDuration }
+        set { update { $0.actualDuration = newValue } }
+    }
     /// The model the vendor says it ran.
-    public var model: String?
+    public var model: String? {
+        get { storage.fields.model }
+        set { update { $0.model = newValue } }
+    }
     /// How long the vendor asked us to wait before the next poll (`openai-poll-after-ms`, `Retry-After`).
-    public var pollAfter: Duration?
+    public var pollAfter: Duration? {
+        get { storage.fields.pollAfter }
+        set { update { $0.pollAfter = newValue } }
+    }
 
     public init(
         taskID: String,
@@ -63,16 +127,11 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
         model: String? = nil,
         pollAfter: Duration? = nil
     ) {
-        self.taskID = taskID
-        self.status = status
-        self.rawStatus = rawStatus
-        self.progress = progress.map { min(max($0, 0), 100) }
-        self.videoURL = videoURL
-        self.errorMessage = errorMessage
-        self.errorCode = errorCode
-        self.actualDuration = actualDuration
-        self.model = model
-        self.pollAfter = pollAfter
+        storage = Storage(
+            Fields(
+                taskID: taskID, status: status, rawStatus: rawStatus, progress: progress.map { min(max($0, 0), 100) },
+                videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: actualDuration,
+                model: model, pollAfter: pollAfter))
     }
 
     private enum CodingKeys: String, CodingKey {

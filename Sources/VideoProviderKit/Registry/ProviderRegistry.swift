@@ -37,9 +37,26 @@ public struct ProviderConfiguration: Sendable {
 
 /// A registered provider with its effective settings.
 public struct RegisteredProvider: Sendable {
-    public let configuration: ProviderConfiguration
+    public var configuration: ProviderConfiguration { storage.configuration }
     /// The descriptor with capability overrides applied.
-    public let descriptor: ProviderDescriptor
+    public var descriptor: ProviderDescriptor { storage.descriptor }
+
+    // One immutable box: a registered provider is copied into every job's polling task, and inline it was
+    // 225 bytes of each suspended frame (docs/performance.md, `jobs`).
+    private final class Storage: Sendable {
+        let configuration: ProviderConfiguration
+        let descriptor: ProviderDescriptor
+        init(configuration: ProviderConfiguration, descriptor: ProviderDescriptor) {
+            self.configuration = configuration
+            self.descriptor = descriptor
+        }
+    }
+
+    private let storage: Storage
+
+    init(configuration: ProviderConfiguration, descriptor: ProviderDescriptor) {
+        storage = Storage(configuration: configuration, descriptor: descriptor)
+    }
 
     public var id: ProviderID { descriptor.id }
     public var provider: any VideoProvider { configuration.provider }
@@ -381,11 +398,28 @@ public struct ProviderRegistry: Sendable {
 /// The outcome of routing a request: who can serve it, in order, and who cannot and why.
 public struct RoutePlan: Sendable {
     public struct Entry: Sendable {
-        public let provider: RegisteredProvider
+        public var provider: RegisteredProvider { storage.provider }
         /// The request as it would be sent to this provider, defaults filled in.
-        public let resolved: ResolvedVideoRequest
+        public var resolved: ResolvedVideoRequest { storage.resolved }
         public var providerID: ProviderID { provider.id }
         public var model: String { resolved.model }
+
+        // Boxed for the same reason as `RegisteredProvider`: inline, an entry was 584 bytes, held across
+        // every await of a submission.
+        private final class Storage: Sendable {
+            let provider: RegisteredProvider
+            let resolved: ResolvedVideoRequest
+            init(provider: RegisteredProvider, resolved: ResolvedVideoRequest) {
+                self.provider = provider
+                self.resolved = resolved
+            }
+        }
+
+        private let storage: Storage
+
+        init(provider: RegisteredProvider, resolved: ResolvedVideoRequest) {
+            storage = Storage(provider: provider, resolved: resolved)
+        }
     }
 
     /// The model string as requested.
