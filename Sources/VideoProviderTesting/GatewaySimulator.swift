@@ -233,9 +233,9 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     public func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
         // The work is synchronous and out of line: an async function's frame lives in the calling task's
         // allocator, so keeping this one small keeps every simulated job small (docs/performance.md, `jobs`).
-        switch try arrive(request) {
-        case .answered(let response, let fault):
-            return try finish(response, fault: fault, request: request, to: bodyDestination)
+        switch try arrive(request, to: bodyDestination) {
+        case .answered(let response):
+            return response
         case .delayed(let delayed):
             do {
                 try await clock.sleep(for: delayed.duration)
@@ -247,7 +247,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     }
 
     private enum Arrival {
-        case answered(HTTPResponse, Fault?)
+        /// The answer as delivered to the destination.
+        case answered(HTTPResponse)
         case delayed(DelayedRequest)
     }
 
@@ -270,7 +271,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// outside the lock, and a request takes it twice: with many concurrent callers the lock was what kept
     /// the others waiting (docs/performance.md, `jobs`).
     @inline(never)
-    private func arrive(_ request: HTTPRequest) throws -> Arrival {
+    private func arrive(_ request: HTTPRequest, to destination: ResponseBodyDestination) throws -> Arrival {
         if Task.isCancelled {
             throw HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled before sending")
         }
@@ -287,25 +288,34 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         let parsed = ParsedRequest(request, body: body)
         let now = clock.now()
         let wall = clock.wallTime()
-        let arrival = lock.withLock { () -> Arrival? in
+        enum Outcome {
+            case refused
+            case delayed(DelayedRequest)
+            case answered(HTTPResponse, Fault?)
+        }
+        let outcome = lock.withLock { () -> Outcome in
             let fault = state.takeFault(for: endpoint)
             if fault == .refuseConnection || endpoint.isUnknownHost {
                 _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false, now: now)
-                return nil
+                return .refused
             }
             if case .delay(let duration)? = fault {
                 return .delayed(DelayedRequest(duration: duration, fault: fault, parsed: parsed, endpoint: endpoint))
             }
             return .answered(answer(parsed, endpoint: endpoint, fault: fault, now: now, wall: wall), fault)
         }
-        guard let arrival else {
+        switch outcome {
+        case .refused:
             throw HTTPTransportError(
                 .connectionFailed, requestMayHaveBeenSent: false,
                 message: endpoint.isUnknownHost
                     ? "no simulated gateway at \(request.url.host ?? "?") (add one with addGateway)"
                     : "connection to \(request.url.host ?? "?") refused (simulated)")
+        case .delayed(let delayed):
+            return .delayed(delayed)
+        case .answered(let response, let fault):
+            return .answered(try finish(response, fault: fault, request: request, to: destination))
         }
-        return arrival
     }
 
     @inline(never)
