@@ -291,7 +291,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         enum Outcome {
             case refused
             case delayed(DelayedRequest)
-            case answered(HTTPResponse, Fault?)
+            case answered(PendingAnswer)
         }
         let outcome = lock.withLock { () -> Outcome in
             let fault = state.takeFault(for: endpoint)
@@ -302,7 +302,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             if case .delay(let duration)? = fault {
                 return .delayed(DelayedRequest(duration: duration, fault: fault, parsed: parsed, endpoint: endpoint))
             }
-            return .answered(answer(parsed, endpoint: endpoint, fault: fault, now: now, wall: wall), fault)
+            return .answered(answer(parsed, endpoint: endpoint, fault: fault, now: now, wall: wall))
         }
         switch outcome {
         case .refused:
@@ -313,8 +313,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
                     : "connection to \(request.url.host ?? "?") refused (simulated)")
         case .delayed(let delayed):
             return .delayed(delayed)
-        case .answered(let response, let fault):
-            return .answered(try finish(response, fault: fault, request: request, to: destination))
+        case .answered(let pending):
+            return .answered(try finish(pending.response(), fault: pending.fault, request: request, to: destination))
         }
     }
 
@@ -322,9 +322,10 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     private func answerAfterDelay(_ delayed: DelayedRequest) -> HTTPResponse {
         let now = clock.now()
         let wall = clock.wallTime()
-        return lock.withLock {
+        let pending = lock.withLock {
             answer(delayed.parsed, endpoint: delayed.endpoint, fault: delayed.fault, now: now, wall: wall)
         }
+        return pending.response()
     }
 
     @inline(never)
@@ -348,28 +349,65 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
 
     // MARK: - Internals
 
-    /// Records a request that reached the server and answers it. Called with the lock held.
+    /// An answer decided under the lock. A status body is written after the lock is released: with many
+    /// concurrent pollers, writing JSON under it was what kept the others waiting.
+    private enum Reply {
+        case ready(HTTPResponse)
+        case status(StatusView, Responses, extraHeader: (name: String, value: String)?)
+
+        var status: Int {
+            switch self {
+            case .ready(let response): return response.status
+            case .status: return 200
+            }
+        }
+
+        func render() -> HTTPResponse {
+            switch self {
+            case .ready(let response):
+                return response
+            case .status(let view, let responses, let extra):
+                var response = responses.status(view)
+                if let extra { response.headers[extra.name] = extra.value }
+                return response
+            }
+        }
+    }
+
+    private struct PendingAnswer {
+        let reply: Reply
+        let fault: Fault?
+        let url: URL
+
+        /// The answer as sent: rendered, damaged by the fault, stamped with the request's URL.
+        func response() -> HTTPResponse {
+            var response = GatewaySimulator.damaged(reply.render(), by: fault)
+            response.url = url
+            return response
+        }
+    }
+
+    /// Records a request that reached the server and decides its answer. Called with the lock held.
     private func answer(
         _ parsed: ParsedRequest, endpoint: Endpoint, fault: Fault?, now: Duration, wall: Date
-    ) -> HTTPResponse {
+    ) -> PendingAnswer {
         let request = parsed.request
         let index = record(parsed, endpoint: endpoint, fault: fault, delivered: true, now: now)
-        var response: HTTPResponse
+        let reply: Reply
         if let fault, !fault.processesRequest {
-            response = faultResponse(fault, endpoint: endpoint)
+            reply = .ready(faultResponse(fault, endpoint: endpoint))
         } else {
             let (answer, taskID) = handle(request, body: parsed.body, endpoint: endpoint, now: now, wall: wall)
-            response = answer
+            reply = answer
             if let taskID { state.requests[index].taskID = taskID }
         }
-        response = damaged(response, by: fault)
-        response.url = request.url
         if case .dropResponse? = fault {
             state.requests[index].responseStatus = nil
         } else {
-            state.requests[index].responseStatus = response.status
+            // Damage never changes the status code, so it is known before the body is written.
+            state.requests[index].responseStatus = reply.status
         }
-        return response
+        return PendingAnswer(reply: reply, fault: fault, url: request.url)
     }
 
     private func resolveKey(_ url: URL) -> String {
@@ -428,39 +466,46 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// The answer to a request that reached the server. Called with the lock held.
     private func handle(
         _ request: HTTPRequest, body: Data, endpoint: Endpoint, now: Duration, wall: Date
-    ) -> (HTTPResponse, String?) {
+    ) -> (Reply, String?) {
         switch endpoint.target {
         case .unknownHost:
-            return (Responses.plain(404, "Not Found"), nil)
+            return (.ready(Responses.plain(404, "Not Found")), nil)
         case .cdn(let file):
-            return (cdn(file: file, method: request.method, now: now), nil)
+            return (.ready(cdn(file: file, method: request.method, now: now)), nil)
         case .gateway(let gateway, let action):
             let responses = Responses(dialect: gateway.dialect)
             switch action {
             case .unknownPath:
                 return (
-                    responses.error(404, "No route for \(request.method) \(request.url.path).", code: "not_found"), nil
+                    .ready(
+                        responses.error(404, "No route for \(request.method) \(request.url.path).", code: "not_found")),
+                    nil
                 )
             case .wrongMethod(let allowed):
                 var response = responses.error(
                     405, "\(request.method) is not allowed here; use \(allowed).", code: "method_not_allowed")
                 response.headers["Allow"] = allowed
-                return (response, nil)
+                return (.ready(response), nil)
             default:
                 break
             }
             if let failure = Auth.check(request.headers["Authorization"], gateway: gateway) {
-                return (responses.error(401, failure.message, code: failure.code), nil)
+                return (.ready(responses.error(401, failure.message, code: failure.code)), nil)
             }
             switch action {
             case .submit:
-                return submit(request, body: body, gateway: gateway, responses: responses, now: now, wall: wall)
+                let (response, id) = submit(
+                    request, body: body, gateway: gateway, responses: responses, now: now, wall: wall)
+                return (.ready(response), id)
             case .status(let id):
                 return (status(id: id, gateway: gateway, responses: responses, now: now), id)
             case .content(let id):
-                return (content(id: id, gateway: gateway, responses: responses, method: request.method, now: now), id)
+                return (
+                    .ready(content(id: id, gateway: gateway, responses: responses, method: request.method, now: now)),
+                    id
+                )
             case .unknownPath, .wrongMethod:
-                return (responses.error(404, "Not found.", code: "not_found"), nil)
+                return (.ready(responses.error(404, "Not found.", code: "not_found")), nil)
             }
         }
     }
@@ -512,11 +557,11 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         state.taskOrder.append(id)
     }
 
-    private func status(id: String, gateway: Gateway, responses: Responses, now: Duration) -> HTTPResponse {
+    private func status(id: String, gateway: Gateway, responses: Responses, now: Duration) -> Reply {
         adoptUnknownTask(id, gateway: gateway, now: now)
         guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
         else {
-            return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
+            return .ready(responses.error(404, "Task '\(id)' not found.", code: "task_not_found"))
         }
         record.statusQueries += 1
         let (phase, progress) = record.phase(at: now)
@@ -528,9 +573,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             view.revealsVideoURL = record.completedAnswers > record.script.completedWithoutVideoURLPolls
         }
         state.tasks[id] = record
-        var response = responses.status(view)
-        if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }
-        return response
+        return .status(view, responses, extraHeader: gateway.pollHint.map { ($0.field.name, $0.field.value) })
     }
 
     private func content(
@@ -595,7 +638,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     }
 
     /// The real answer, damaged by a processing fault.
-    private func damaged(_ response: HTTPResponse, by fault: Fault?) -> HTTPResponse {
+    private static func damaged(_ response: HTTPResponse, by fault: Fault?) -> HTTPResponse {
         var copy = response
         switch fault {
         case .truncatedJSON?:
