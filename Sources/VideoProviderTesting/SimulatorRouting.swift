@@ -108,7 +108,7 @@ struct Endpoint {
             return Endpoint(target: .unknownHost, baseURL: nil)
         }
         let segments = path.dropFirst(best.prefixLength).split(separator: "/").map {
-            $0.contains("%") ? $0.removingPercentEncoding ?? String($0) : String($0)
+            $0.utf8.contains(UInt8(ascii: "%")) ? $0.removingPercentEncoding ?? String($0) : String($0)
         }
         guard let gateway = best.gateway else {
             let file = segments.count == 2 && segments[0] == "videos" ? segments[1] : ""
