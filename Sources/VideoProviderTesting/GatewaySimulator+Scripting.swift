@@ -203,10 +203,20 @@ extension GatewaySimulator {
         /// Whether the request carried an `Authorization` header at all.
         public let hasAuthorization: Bool
         public let body: Data
-        /// The body parsed with `JSONSerialization`, when it is a JSON object.
-        public let json: JSONValue?
-        /// The body's parts, when it is well-formed `multipart/form-data`.
-        public let parts: [MultipartPart]?
+        /// The body parsed with `JSONSerialization`, when it is a JSON object (and not multipart).
+        ///
+        /// Parsed when asked for, not when logged: the log keeps every request of a long run, and the parsed
+        /// trees were most of its memory.
+        public var json: JSONValue? { isMultipart ? nil : SimulatorJSON.object(body) }
+        /// The body's parts, when it is well-formed `multipart/form-data` (parsed when asked for).
+        public var parts: [MultipartPart]? {
+            guard isMultipart else { return nil }
+            let contentType = headers["Content-Type"] ?? ""
+            return try? MultipartReader.parse(body, boundary: MultipartReader.boundary(fromContentType: contentType))
+        }
+        private var isMultipart: Bool {
+            SubmitValidator.mediaTypeOf(headers["Content-Type"] ?? "") == "multipart/form-data"
+        }
         /// The gateway that received it (`"CDN"` for the CDN), or `nil` when no gateway lives at that host.
         public let gatewayName: String?
         public let gatewayBaseURL: URL?

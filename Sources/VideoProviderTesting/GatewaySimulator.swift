@@ -425,23 +425,12 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     private struct ParsedRequest {
         let request: HTTPRequest
         let body: Data
-        let json: JSONValue?
-        let parts: [MultipartPart]?
         let redactedHeaders: HTTPHeaders
         let bearerToken: APIKey?
 
         init(_ request: HTTPRequest, body: Data) {
             self.request = request
             self.body = body
-            let contentType = request.headers["Content-Type"] ?? ""
-            if SubmitValidator.mediaTypeOf(contentType) == "multipart/form-data" {
-                parts = try? MultipartReader.parse(
-                    body, boundary: MultipartReader.boundary(fromContentType: contentType))
-                json = nil
-            } else {
-                parts = nil
-                json = SimulatorJSON.object(body)
-            }
             redactedHeaders = request.headers.redacted()
             bearerToken = Auth.bearerToken(request.headers["Authorization"]).map(APIKey.init)
         }
@@ -455,8 +444,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         let received = ReceivedRequest(
             sequence: state.requests.count + 1, receivedAt: now ?? clock.now(), method: request.method,
             url: request.url, headers: parsed.redactedHeaders,
-            hasAuthorization: request.headers["Authorization"] != nil, body: parsed.body, json: parsed.json,
-            parts: parsed.parts, gatewayName: endpoint.gatewayName, gatewayBaseURL: endpoint.baseURL,
+            hasAuthorization: request.headers["Authorization"] != nil, body: parsed.body,
+            gatewayName: endpoint.gatewayName, gatewayBaseURL: endpoint.baseURL,
             operation: endpoint.operation, taskID: endpoint.taskID, delivered: delivered, responseStatus: nil,
             fault: fault, bearerToken: parsed.bearerToken)
         state.requests.append(received)
