@@ -50,9 +50,10 @@ mkdir -p "$obj" "$out/bin" "$out/logs" "$out/corpus" "$out/artifacts"
 
 # The package's swiftSettings and language mode, plus coverage instrumentation and ASan. -O because
 # throughput matters more than compile time here; Swift keeps its bounds and overflow traps at -O.
-# -enable-testing lets the harnesses reach internal parsers with @testable import.
+# -enable-testing lets the harnesses reach internal parsers with @testable import. -package-name stands in
+# for the one SwiftPM passes, so `package` declarations shared between the targets resolve.
 flags=(
-    -swift-version 6 -O -parse-as-library -sanitize=fuzzer,address -enable-testing
+    -swift-version 6 -O -parse-as-library -sanitize=fuzzer,address -enable-testing -package-name videoproviderkit
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
     -enable-upcoming-feature MemberImportVisibility
 )
