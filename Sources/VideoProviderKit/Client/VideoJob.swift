@@ -22,47 +22,36 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
         let initialSnapshot: TaskSnapshot
     }
 
-    private final class Storage: Sendable {
-        let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
+    private let storage: CopyOnWrite<Fields>
 
-    private let storage: Storage
+    public init(from decoder: any Decoder) throws { storage = CopyOnWrite(try Fields(from: decoder)) }
 
-    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
-
-    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
-
-    public static func == (lhs: VideoJob, rhs: VideoJob) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+    public func encode(to encoder: any Encoder) throws { try storage.box.value.encode(to: encoder) }
 
     /// A local identifier, unique per submission.
-    public var id: UUID { storage.fields.id }
-    public var providerID: ProviderID { storage.fields.providerID }
+    public var id: UUID { storage.box.value.id }
+    public var providerID: ProviderID { storage.box.value.providerID }
     /// The model's native name on that provider.
-    public var model: String { storage.fields.model }
+    public var model: String { storage.box.value.model }
     /// The vendor's task id.
-    public var taskID: String { storage.fields.taskID }
+    public var taskID: String { storage.box.value.taskID }
     /// Where the task was created. A client only follows a job at the base URL its registry has for the
     /// provider, so a tampered job file cannot send the API key elsewhere.
-    public var baseURL: URL { storage.fields.baseURL }
-    public var request: Summary { storage.fields.request }
+    public var baseURL: URL { storage.box.value.baseURL }
+    public var request: Summary { storage.box.value.request }
     /// Every submission attempt, oldest first, the accepted one last.
-    public var attempts: [SubmissionAttempt] { storage.fields.attempts }
+    public var attempts: [SubmissionAttempt] { storage.box.value.attempts }
     /// When the vendor accepted the task, to the second: the precision its JSON keeps, so a job read back
     /// with ``decode(from:)`` equals the one that was written.
-    public var submittedAt: Date { storage.fields.submittedAt }
+    public var submittedAt: Date { storage.box.value.submittedAt }
     /// The vendor's answer to the submission.
-    public var initialSnapshot: TaskSnapshot { storage.fields.initialSnapshot }
+    public var initialSnapshot: TaskSnapshot { storage.box.value.initialSnapshot }
 
     public init(
         id: UUID = UUID(), providerID: ProviderID, model: String, taskID: String, baseURL: URL, request: Summary,
         attempts: [SubmissionAttempt], submittedAt: Date, initialSnapshot: TaskSnapshot
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 id: id, providerID: providerID, model: model, taskID: taskID, baseURL: baseURL, request: request,
                 attempts: attempts,

@@ -74,88 +74,77 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         var underlying: String?
     }
 
-    private final class Storage: @unchecked Sendable {
-        // Written only through `update`, which copies first unless this reference is the only one.
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
-
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        change(&storage.fields)
-    }
+    private var storage: CopyOnWrite<Fields>
 
     public var kind: Kind {
-        get { storage.fields.kind }
-        set { update { $0.kind = newValue } }
+        get { storage.box.value.kind }
+        set { storage.update { $0.kind = newValue } }
     }
     /// One sentence for a person.
     public var message: String {
-        get { storage.fields.message }
-        set { update { $0.message = newValue } }
+        get { storage.box.value.message }
+        set { storage.update { $0.message = newValue } }
     }
     public var providerID: ProviderID? {
-        get { storage.fields.providerID }
-        set { update { $0.providerID = newValue } }
+        get { storage.box.value.providerID }
+        set { storage.update { $0.providerID = newValue } }
     }
     public var model: String? {
-        get { storage.fields.model }
-        set { update { $0.model = newValue } }
+        get { storage.box.value.model }
+        set { storage.update { $0.model = newValue } }
     }
     public var taskID: String? {
-        get { storage.fields.taskID }
-        set { update { $0.taskID = newValue } }
+        get { storage.box.value.taskID }
+        set { storage.update { $0.taskID = newValue } }
     }
     public var httpStatus: Int? {
-        get { storage.fields.httpStatus }
-        set { update { $0.httpStatus = newValue } }
+        get { storage.box.value.httpStatus }
+        set { storage.update { $0.httpStatus = newValue } }
     }
     /// The vendor's own error code (`invalid_request_error`, `content_policy_violation`, …).
     public var vendorCode: String? {
-        get { storage.fields.vendorCode }
-        set { update { $0.vendorCode = newValue } }
+        get { storage.box.value.vendorCode }
+        set { storage.update { $0.vendorCode = newValue } }
     }
     /// The vendor's own error message.
     public var vendorMessage: String? {
-        get { storage.fields.vendorMessage }
-        set { update { $0.vendorMessage = newValue } }
+        get { storage.box.value.vendorMessage }
+        set { storage.update { $0.vendorMessage = newValue } }
     }
     /// The vendor's raw task status, for ``Kind/taskFailed``.
     public var rawStatus: String? {
-        get { storage.fields.rawStatus }
-        set { update { $0.rawStatus = newValue } }
+        get { storage.box.value.rawStatus }
+        set { storage.update { $0.rawStatus = newValue } }
     }
     /// How long the vendor asked us to wait, from `Retry-After` or `openai-poll-after-ms`.
     public var retryAfter: Duration? {
-        get { storage.fields.retryAfter }
-        set { update { $0.retryAfter = newValue } }
+        get { storage.box.value.retryAfter }
+        set { storage.update { $0.retryAfter = newValue } }
     }
     /// For ``Kind/invalidRequest``: every rule the request breaks.
     public var violations: [Violation] {
-        get { storage.fields.violations }
-        set { update { $0.violations = newValue } }
+        get { storage.box.value.violations }
+        set { storage.update { $0.violations = newValue } }
     }
     /// For ``Kind/noEligibleProvider``: each candidate and why it was passed over.
     public var skipped: [SkippedCandidate] {
-        get { storage.fields.skipped }
-        set { update { $0.skipped = newValue } }
+        get { storage.box.value.skipped }
+        set { storage.update { $0.skipped = newValue } }
     }
     /// Every submission attempt made before this error, oldest first.
     public var attempts: [SubmissionAttempt] {
-        get { storage.fields.attempts }
-        set { update { $0.attempts = newValue } }
+        get { storage.box.value.attempts }
+        set { storage.update { $0.attempts = newValue } }
     }
     /// For ``Kind/ambiguousSubmission``: whether the request body may have reached the vendor.
     public var requestMayHaveBeenSent: Bool {
-        get { storage.fields.requestMayHaveBeenSent }
-        set { update { $0.requestMayHaveBeenSent = newValue } }
+        get { storage.box.value.requestMayHaveBeenSent }
+        set { storage.update { $0.requestMayHaveBeenSent = newValue } }
     }
     /// A description of the underlying error (never the error itself, which could hold a request).
     public var underlying: String? {
-        get { storage.fields.underlying }
-        set { update { $0.underlying = newValue } }
+        get { storage.box.value.underlying }
+        set { storage.update { $0.underlying = newValue } }
     }
 
     public init(
@@ -175,7 +164,7 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         requestMayHaveBeenSent: Bool = false,
         underlying: String? = nil
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 kind: kind, message: message, providerID: providerID, model: model, taskID: taskID,
                 httpStatus: httpStatus, vendorCode: vendorCode, vendorMessage: vendorMessage, rawStatus: rawStatus,

@@ -49,70 +49,53 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
         var pollAfter: Duration?
     }
 
-    private final class Storage: @unchecked Sendable {
-        // Written only through `update`, which copies first unless this reference is the only one.
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
-
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        change(&storage.fields)
-    }
-
-    public static func == (lhs: TaskSnapshot, rhs: TaskSnapshot) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+    private var storage: CopyOnWrite<Fields>
 
     public var taskID: String {
-        get { storage.fields.taskID }
-        set { update { $0.taskID = newValue } }
+        get { storage.box.value.taskID }
+        set { storage.update { $0.taskID = newValue } }
     }
     public var status: TaskStatus {
-        get { storage.fields.status }
-        set { update { $0.status = newValue } }
+        get { storage.box.value.status }
+        set { storage.update { $0.status = newValue } }
     }
     /// The vendor's own status word, kept as sent.
     public var rawStatus: String? {
-        get { storage.fields.rawStatus }
-        set { update { $0.rawStatus = newValue } }
+        get { storage.box.value.rawStatus }
+        set { storage.update { $0.rawStatus = newValue } }
     }
     /// 0–100 when the vendor reports it.
     public var progress: Int? {
-        get { storage.fields.progress }
-        set { update { $0.progress = newValue } }
+        get { storage.box.value.progress }
+        set { storage.update { $0.progress = newValue } }
     }
     /// Where the finished video is, when the vendor says.
     public var videoURL: URL? {
-        get { storage.fields.videoURL }
-        set { update { $0.videoURL = newValue } }
+        get { storage.box.value.videoURL }
+        set { storage.update { $0.videoURL = newValue } }
     }
     public var errorMessage: String? {
-        get { storage.fields.errorMessage }
-        set { update { $0.errorMessage = newValue } }
+        get { storage.box.value.errorMessage }
+        set { storage.update { $0.errorMessage = newValue } }
     }
     public var errorCode: String? {
-        get { storage.fields.errorCode }
-        set { update { $0.errorCode = newValue } }
+        get { storage.box.value.errorCode }
+        set { storage.update { $0.errorCode = newValue } }
     }
     /// The video length the vendor reports, in seconds.
     public var actualDuration: Double? {
-        get { storage.fields.actualDuration }
-        set { update { $0.actualDuration = newValue } }
+        get { storage.box.value.actualDuration }
+        set { storage.update { $0.actualDuration = newValue } }
     }
     /// The model the vendor says it ran.
     public var model: String? {
-        get { storage.fields.model }
-        set { update { $0.model = newValue } }
+        get { storage.box.value.model }
+        set { storage.update { $0.model = newValue } }
     }
     /// How long the vendor asked us to wait before the next poll (`openai-poll-after-ms`, `Retry-After`).
     public var pollAfter: Duration? {
-        get { storage.fields.pollAfter }
-        set { update { $0.pollAfter = newValue } }
+        get { storage.box.value.pollAfter }
+        set { storage.update { $0.pollAfter = newValue } }
     }
 
     public init(
@@ -127,7 +110,7 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
         model: String? = nil,
         pollAfter: Duration? = nil
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 taskID: taskID, status: status, rawStatus: rawStatus, progress: progress.map { min(max($0, 0), 100) },
                 videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: actualDuration,
