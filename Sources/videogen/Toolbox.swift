@@ -129,7 +129,7 @@ struct Toolbox {
 
     /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
     func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
-        guard simulate else { return (UserAgentTransport(base: URLSessionTransport()), SystemClock()) }
+        guard simulate else { return (UserAgentTransport(base: Self.networkTransport), SystemClock()) }
         let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
             $0.isFinite && $0 > 0 ? $0 : nil
         }
@@ -138,8 +138,21 @@ struct Toolbox {
     }
 }
 
+extension Toolbox {
+    /// The library's default transport (`CurlTransport` on Linux), made once per process. When libcurl
+    /// cannot be loaded and `URLSessionTransport` stands in, a note on stderr says so, once.
+    static let networkTransport: any HTTPTransport = {
+        let choice = DefaultHTTPTransport.make()
+        if let reason = choice.fallbackReason {
+            FileHandle.standardError.write(Data("videogen: note: \(reason)\n".utf8))
+        }
+        return choice.transport
+    }()
+}
+
 /// Gives every real request videogen's own `User-Agent` (``VideoGen/userAgent``) unless the provider set
-/// one; without it, Linux's `URLSession` would send `videogen (unknown version) curl/…`. Dry runs show the
+/// one; without it, Linux's `URLSession` would send `videogen (unknown version) curl/…` and `CurlTransport`
+/// none. Dry runs show the
 /// same header (``VideoGen/addingUserAgent(_:)``).
 struct UserAgentTransport: HTTPTransport {
     let base: any HTTPTransport

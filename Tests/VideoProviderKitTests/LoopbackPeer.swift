@@ -26,6 +26,8 @@ final class LoopbackPeer: @unchecked Sendable {
     let api2: URL
     /// Another host (`127.0.0.2`), playing a CDN.
     let cdn: URL
+    /// A forward proxy: it answers absolute-form requests itself and logs them (server `proxy`).
+    let proxy: URL
     /// A port on 127.0.0.1 that refuses connections.
     let closedPort: Int
 
@@ -39,11 +41,13 @@ final class LoopbackPeer: @unchecked Sendable {
         let api: String
         let api2: String
         let cdn: String
+        let proxy: String
         let closedPort: Int
     }
 
     private init(process: Process, input: FileHandle, output: FileHandle, ready: Ready) throws {
-        guard let api = URL(string: ready.api), let api2 = URL(string: ready.api2), let cdn = URL(string: ready.cdn)
+        guard let api = URL(string: ready.api), let api2 = URL(string: ready.api2), let cdn = URL(string: ready.cdn),
+            let proxy = URL(string: ready.proxy)
         else { throw PeerError("unreadable ready line") }
         self.process = process
         self.input = input
@@ -51,6 +55,7 @@ final class LoopbackPeer: @unchecked Sendable {
         self.api = api
         self.api2 = api2
         self.cdn = cdn
+        self.proxy = proxy
         self.closedPort = ready.closedPort
         control = URLSession(configuration: .ephemeral)
     }
@@ -197,6 +202,7 @@ final class LoopbackPeer: @unchecked Sendable {
         case .api: base = api
         case .api2: base = api2
         case .cdn: base = cdn
+        case .proxy: base = proxy
         }
         return URL(string: base.absoluteString + pathAndQuery)!
     }
@@ -206,7 +212,7 @@ final class LoopbackPeer: @unchecked Sendable {
 }
 
 enum PeerServer: String, Sendable, Decodable {
-    case api, api2, cdn
+    case api, api2, cdn, proxy
 }
 
 /// What a scripted request gets.
@@ -219,6 +225,15 @@ enum PeerAction: Sendable {
     /// a kyyReactApiServer submission creates its task first. `reset-body` promises `declaredLength` bytes
     /// and sends `sendBytes`.
     case fault(String, createTask: Bool = false, declaredLength: Int? = nil, sendBytes: Int? = nil)
+    /// `bytes` zero bytes (`nil`: without end, until the client closes), framed by `Content-Length`
+    /// (`declaredLength`, else `bytes`, else 2^40), `chunked` encoding, or the connection's `close`.
+    case stream(bytes: Int?, framing: String, status: Int = 200, declaredLength: Int? = nil)
+    /// A gzip body (`Content-Encoding: gzip`) of about a thousandth of the `inflated` zero bytes it decodes to.
+    case gzipBomb(inflated: Int, status: Int = 200)
+    /// A canned answer sent gzip-compressed.
+    case gzipped(status: Int, body: String)
+    /// A status line and then header lines without end.
+    case headerFlood
 
     var json: [String: Any] {
         switch self {
@@ -227,6 +242,18 @@ enum PeerAction: Sendable {
                 "status": status, "contentType": contentType, "headers": headers, "body": body,
                 "delayMs": Int(delay.seconds * 1000),
             ]
+        case .stream(let bytes, let framing, let status, let declaredLength):
+            var action: [String: Any] = [
+                "stream": bytes.map { $0 as Any } ?? NSNull(), "framing": framing, "status": status,
+            ]
+            if let declaredLength { action["declaredLength"] = declaredLength }
+            return action
+        case .gzipBomb(let inflated, let status):
+            return ["gzipBomb": inflated, "status": status]
+        case .gzipped(let status, let body):
+            return ["status": status, "body": body, "gzip": true]
+        case .headerFlood:
+            return ["headerFlood": true]
         case .fault(let name, let createTask, let declaredLength, let sendBytes):
             var action: [String: Any] = ["fault": name, "createTask": createTask]
             if let declaredLength { action["declaredLength"] = declaredLength }
