@@ -63,10 +63,10 @@ Control (not logged):
                                                      closes), framed by Content-Length (the declared
                                                      length defaults to N, or 2^40 without end), chunked
                                                      encoding, or the connection's close
-                                      {"gzipBomb": N, "status": S?}
+                                      {"gzipBomb": N, "status": S?, "framing": "chunked"?}
                                                      a gzip body (Content-Encoding: gzip, with its
-                                                     Content-Length) that inflates to N zero bytes;
-                                                     about N/1000 bytes on the wire
+                                                     Content-Length, or chunked) that inflates to N zero
+                                                     bytes; about N/1000 bytes on the wire
                                       {"headerFlood": true}
                                                      a status line, then header lines without end
                                     A canned answer with "gzip": true is sent gzip-compressed.
@@ -347,6 +347,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.stream(action, entry)
         if "gzipBomb" in action:
             data = gzip_bomb(int(action["gzipBomb"]))
+            if action.get("framing") == "chunked":
+                return self.chunked(int(action.get("status", 200)), data, {"Content-Encoding": "gzip"}, entry)
             return self.answer(int(action.get("status", 200)), data, action.get("contentType", "application/json"),
                                {"Content-Encoding": "gzip"}, entry)
         if action.get("headerFlood"):
@@ -426,6 +428,26 @@ class Handler(BaseHTTPRequestHandler):
             if framing == "chunked":
                 self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
+        finally:
+            self.outcome(entry, "streamed %d bytes" % sent)
+
+    def chunked(self, status, data, headers, entry):
+        """`data` with chunked framing (no Content-Length), 64 KiB a chunk."""
+        self.close_connection = True
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        sent = 0
+        try:
+            for start in range(0, len(data), 65536):
+                piece = data[start:start + 65536]
+                self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                sent += len(piece)
+            self.wfile.write(b"0\r\n\r\n")
         finally:
             self.outcome(entry, "streamed %d bytes" % sent)
 

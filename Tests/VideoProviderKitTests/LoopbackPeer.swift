@@ -228,8 +228,9 @@ enum PeerAction: Sendable {
     /// `bytes` zero bytes (`nil`: without end, until the client closes), framed by `Content-Length`
     /// (`declaredLength`, else `bytes`, else 2^40), `chunked` encoding, or the connection's `close`.
     case stream(bytes: Int?, framing: String, status: Int = 200, declaredLength: Int? = nil)
-    /// A gzip body (`Content-Encoding: gzip`) of about a thousandth of the `inflated` zero bytes it decodes to.
-    case gzipBomb(inflated: Int, status: Int = 200)
+    /// A gzip body (`Content-Encoding: gzip`) of about a thousandth of the `inflated` zero bytes it decodes to,
+    /// with its `Content-Length` or (`chunked`) without.
+    case gzipBomb(inflated: Int, status: Int = 200, chunked: Bool = false)
     /// A canned answer sent gzip-compressed.
     case gzipped(status: Int, body: String)
     /// A status line and then header lines without end.
@@ -248,8 +249,8 @@ enum PeerAction: Sendable {
             ]
             if let declaredLength { action["declaredLength"] = declaredLength }
             return action
-        case .gzipBomb(let inflated, let status):
-            return ["gzipBomb": inflated, "status": status]
+        case .gzipBomb(let inflated, let status, let chunked):
+            return ["gzipBomb": inflated, "status": status, "framing": chunked ? "chunked" : "length"]
         case .gzipped(let status, let body):
             return ["status": status, "body": body, "gzip": true]
         case .headerFlood:

@@ -107,7 +107,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
     /// curl's `no_proxy` matching for host names: `*`, an exact name, or a domain suffix (with or
     /// without its leading dot). IP ranges (CIDR) are not read here: such an entry never excludes a host,
     /// so the safe rules above still decide.
-    static func excluded(_ host: String, by list: String) -> Bool {
+    package static func excluded(_ host: String, by list: String) -> Bool {
         let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         for rawEntry in list.split(separator: ",") {
             var entry = rawEntry.trimmingWhitespace().lowercased()
