@@ -39,6 +39,7 @@ struct vpk_curl_api {
     struct vpk_curl_version_info *(*version_info)(int age);
     vpk_curl_easy *(*easy_init)(void);
     void (*easy_cleanup)(vpk_curl_easy *);
+    void (*easy_reset)(vpk_curl_easy *);
     int (*easy_setopt)(vpk_curl_easy *, int, ...);
     int (*easy_getinfo)(vpk_curl_easy *, int, ...);
     int (*easy_pause)(vpk_curl_easy *, int);
@@ -86,6 +87,7 @@ static int resolve(void *library, struct vpk_curl_api *out, char *reason, size_t
     VPK_RESOLVE(version_info, "curl_version_info");
     VPK_RESOLVE(easy_init, "curl_easy_init");
     VPK_RESOLVE(easy_cleanup, "curl_easy_cleanup");
+    VPK_RESOLVE(easy_reset, "curl_easy_reset");
     VPK_RESOLVE(easy_setopt, "curl_easy_setopt");
     VPK_RESOLVE(easy_getinfo, "curl_easy_getinfo");
     VPK_RESOLVE(easy_pause, "curl_easy_pause");
@@ -159,6 +161,7 @@ int vpk_curl_has_http2(void) { return version_info && (version_info->features & 
 
 vpk_curl_easy *vpk_curl_easy_init(void) { return api.easy_init(); }
 void vpk_curl_easy_cleanup(vpk_curl_easy *easy) { api.easy_cleanup(easy); }
+void vpk_curl_easy_reset(vpk_curl_easy *easy) { api.easy_reset(easy); }
 int vpk_curl_easy_setopt_long(vpk_curl_easy *easy, int option, long value) {
     return api.easy_setopt(easy, option, value);
 }

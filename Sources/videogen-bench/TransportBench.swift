@@ -16,8 +16,8 @@ import VideoProviderKit
 /// loopback peer, in one run. Every Swift measurement is a fresh child process of this executable; curl's
 /// CPU comes from `getrusage(RUSAGE_CHILDREN)` around it.
 ///
-/// - wait: one GET to a server that answers after ``waitSeconds`` s: CPU used while waiting, as a share
-///   of one core (the client's process CPU over the request's wall time).
+/// - wait: one GET, on a new connection, to a server that answers after ``waitSeconds`` s: CPU used while
+///   waiting, as a share of one core (the client's process CPU over the request's wall time).
 /// - download: 200 MB to a file in the same directory as the destination, then moved into place (curl:
 ///   `-o`), ``downloadRounds`` alternating rounds: MB/s, CPU seconds, peak RSS growth.
 /// - polls: ``polls`` small JSON GETs at once (curl: `--parallel --parallel-max 6`, the connection limit
@@ -79,8 +79,11 @@ enum TransportBench {
         defer { peer.stop() }
         let curl = which("curl")
         let slowURL = peer.api.appendingPathComponent("slow")
-        let bytesURL = URL(string: peer.cdn.absoluteString + "/bytes?n=\(downloadBytes)&seed=bench")!
+        let bytesURL = URL(string: peer.cdn.absoluteString + "/zeros?n=\(downloadBytes)")!
         let pollURL = peer.api.appendingPathComponent("echo")
+        // The waiting request gets a connection of its own, as a submission always does: the warm-up goes
+        // to the other host.
+        let warmUp = peer.cdn.appendingPathComponent("echo/warm-up")
         let wait: [String: Any] = ["status": 200, "body": "{}", "delayMs": waitSeconds * 1000]
 
         var rows = Variant.allCases.map { Row(label: $0.label) }
@@ -89,7 +92,8 @@ enum TransportBench {
         for (index, variant) in Variant.allCases.enumerated() {
             try await peer.script("/slow", [wait])
             rows[index].wait = try Child.run(
-                "transport", ["wait", variant.rawValue, slowURL.absoluteString], as: ChildResult.self)
+                "transport", ["wait", variant.rawValue, slowURL.absoluteString, warmUp.absoluteString],
+                as: ChildResult.self)
         }
         if let curl {
             try await peer.script("/slow", [wait])
@@ -290,11 +294,13 @@ enum TransportBench {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let client = try Client(variant)
-        // Warm up: libraries loaded, one connection made, as an app's first request would have done.
+        // Warm up: libraries loaded and one connection made, as an app's first request would have done
+        // (to another host when a fourth argument names it, so the measured request connects afresh).
         var warm = URLComponents(url: url, resolvingAgainstBaseURL: false)!
         warm.path = "/echo/warm-up"
         warm.query = nil
-        _ = try await client.get(warm.url!)
+        let warmUp = arguments[0] == "wait" && arguments.count > 3 ? URL(string: arguments[3]) : warm.url
+        _ = try await client.get(warmUp ?? warm.url!)
 
         let result: ChildResult
         switch arguments[0] {

@@ -24,6 +24,8 @@ Behaviours (any host; `path` below is the URL path, query parameters after `?`):
   GET  /bytes?n=N&seed=S&type=T     N bytes of a deterministic pattern (1 MiB blocks of SHA-256 counter
                                     output keyed by S, each block starting with its 8-byte index),
                                     streamed with a Content-Length; `T` is the Content-Type.
+  GET  /zeros?n=N                   N zero bytes with a Content-Length, sent from one cached block
+                                    without copying (the fastest this peer serves, for benchmarks).
   GET  /videos/<name>               `videoBytes` (see /__config) of the pattern with seed "video",
                                     as video/mp4.
   GET  /redirect?to=URL&status=302  a redirect to URL (relative or absolute, any scheme).
@@ -143,6 +145,7 @@ class State:
 
 
 STATE = State()
+ZEROS = bytes(4 << 20)
 
 
 def pattern_pieces(n, seed):
@@ -184,6 +187,12 @@ def gzip_bomb(inflated):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "LoopbackPeer/1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm holds the second
+        # until the client's delayed ACK, and every small answer takes tens of milliseconds.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format, *args):
         if VERBOSE:
@@ -314,6 +323,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/bytes" and self.command == "GET":
             return self.pattern(int(query.get("n", "0")), query.get("seed", "bytes"),
                                 query.get("type", "application/octet-stream"), entry)
+        if path == "/zeros" and self.command == "GET":
+            return self.zeros(int(query.get("n", "0")), entry)
         if path.startswith("/videos/") and self.command == "GET":
             with STATE.lock:
                 size = STATE.config["videoBytes"]
@@ -337,6 +348,22 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         for piece in pattern_pieces(size, seed):
             self.wfile.write(piece)
+        self.outcome(entry, "answered 200 (%d bytes)" % size)
+
+    def zeros(self, size, entry):
+        """`size` zero bytes from one cached block, sent without copying: as fast as python can put bytes
+        on a socket, so a benchmark measures the client rather than this peer."""
+        view = memoryview(ZEROS)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        self.wfile.flush()
+        sent = 0
+        while sent < size:
+            take = min(len(ZEROS), size - sent)
+            self.connection.sendall(view[:take])
+            sent += take
         self.outcome(entry, "answered 200 (%d bytes)" % size)
 
     def scripted(self, action, entry):

@@ -141,3 +141,41 @@ struct CurlTransportTests {
         }
     }
 }
+
+extension CurlTransportTests {
+    /// Requests beyond the per-host connection limit wait their turn in order; one cancelled while it waits
+    /// fails at once, was never sent, and the others still get their answers.
+    @Test func requestsBeyondTheConnectionLimitWaitTheirTurn() async throws {
+        try await LoopbackPeer.run { peer in
+            var configuration = CurlTransport.Configuration()
+            configuration.maximumConnectionsPerHost = 2
+            configuration.proxies = .none
+            let transport = try CurlTransport(configuration: configuration)
+            try await peer.script(
+                "/slow",
+                [.answer(status: 200, body: "{}", delay: .milliseconds(600))] + [
+                    .answer(status: 200, body: "{}", delay: .milliseconds(600))
+                ])
+            let slow = (0..<2).map { _ in
+                Task { try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/slow"))).status }
+            }
+            while try await peer.log().requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            let waiting = Task {
+                try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/echo/waiting")))
+            }
+            let after = Task {
+                try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/echo/after"))).status
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            waiting.cancel()
+
+            let error = try await #require(throws: HTTPTransportError.self) { try await waiting.value }
+            #expect(error.kind == .cancelled)
+            #expect(error.requestMayHaveBeenSent == false)
+            for task in slow { #expect(try await task.value == 200) }
+            #expect(try await after.value == 200)
+            let paths = try await peer.log().requests.map(\.path)
+            #expect(paths == ["/slow", "/slow", "/echo/after"])
+        }
+    }
+}

@@ -41,6 +41,8 @@ int vpk_curl_has_http2(void);
 
 vpk_curl_easy *vpk_curl_easy_init(void);
 void vpk_curl_easy_cleanup(vpk_curl_easy *easy);
+/// `curl_easy_reset`: every option back to its default, the handle's buffers kept for the next transfer.
+void vpk_curl_easy_reset(vpk_curl_easy *easy);
 int vpk_curl_easy_setopt_long(vpk_curl_easy *easy, int option, long value);
 int vpk_curl_easy_setopt_pointer(vpk_curl_easy *easy, int option, const void *value);
 int vpk_curl_easy_setopt_offset(vpk_curl_easy *easy, int option, int64_t value);

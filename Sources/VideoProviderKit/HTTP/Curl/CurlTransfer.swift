@@ -43,6 +43,24 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var lastActivity: UInt64 = 0
     /// Paused because the file writer is behind: the idle clock stops.
     var paused = false
+    /// The origin whose turn the current hop holds in the event loop, while it holds one.
+    var admittedOrigin: String?
+    /// Where the transfer is in the event loop's hands.
+    var phase = Phase.new
+
+    enum Phase {
+        /// Not yet seen by the loop.
+        case new
+        /// Queued behind other transfers to its origin.
+        case waiting
+        /// A hop is in the multi handle (or being set up).
+        case active
+        /// Completed, or completing: nothing may touch its file any more.
+        case done
+    }
+
+    /// Restarts the idle clock (a resume after a pause).
+    func markActive() { lastActivity = monotonicNanoseconds() }
 
     private let lock = NSLock()
     // Guarded by `lock`:
@@ -96,11 +114,11 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: Loop thread: setting up a hop
 
-    /// A new easy handle for the current hop, configured and ready to add to the multi handle; or the
-    /// error that prevents it (nothing was sent).
-    func prepareHop() -> HTTPTransportError? {
+    /// An easy handle (`recycled`, reset, or a new one) for the current hop, configured and ready to add to
+    /// the multi handle; or the error that prevents it (nothing was sent).
+    func prepareHop(recycled: OpaquePointer?) -> HTTPTransportError? {
         resetResponse()
-        guard let easy = vpk_curl_easy_init() else {
+        guard let easy = recycled ?? vpk_curl_easy_init() else {
             return HTTPTransportError(.other, requestMayHaveBeenSent: false, message: "curl_easy_init failed")
         }
         self.easy = easy
@@ -141,7 +159,12 @@ final class CurlTransfer: @unchecked Sendable {
             set(VPK_CURLOPT_PROTOCOLS, Int(VPK_CURLPROTO_HTTP | VPK_CURLPROTO_HTTPS))
         }
         set(VPK_CURLOPT_HTTP_VERSION, Int(VPK_CURL_HTTP_VERSION_2TLS))
-        set(VPK_CURLOPT_PIPEWAIT, 1)
+        if request.url.scheme?.lowercased() == "https" {
+            // Wait for a connection being set up to say (through TLS's ALPN) whether it multiplexes
+            // rather than open another. Plain http learns that only from a whole answer, so there a
+            // second request would wait for the first to finish.
+            set(VPK_CURLOPT_PIPEWAIT, 1)
+        }
         set(VPK_CURLOPT_TCP_KEEPALIVE, 1)
         set(VPK_CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.resourceTimeout))
         set(VPK_CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.idleTimeout))
@@ -247,13 +270,15 @@ final class CurlTransfer: @unchecked Sendable {
         paused = false
     }
 
-    /// Frees the current hop's handle and header list. The handle must be out of the multi handle.
-    func releaseHop() {
-        if let easy { vpk_curl_easy_cleanup(easy) }
+    /// Frees the current hop's header list and hands its easy handle back for reuse or cleanup. The
+    /// handle must be out of the multi handle.
+    func releaseHop() -> OpaquePointer? {
+        let released = easy
         easy = nil
         if let headerList { vpk_curl_slist_free_all(headerList) }
         headerList = nil
         bodyReader = nil
+        return released
     }
 
     /// Whether the current hop's request may have reached the server: libcurl counts the request bytes
