@@ -143,21 +143,18 @@ struct CurlTransportTests {
 }
 
 extension CurlTransportTests {
-    /// Requests beyond the per-host connection limit wait their turn in order; one cancelled while it waits
-    /// fails at once, was never sent, and the others still get their answers.
+    /// Requests beyond the per-host connection limit wait their turn in order: with both connections held
+    /// by stalled requests, a third waits, and cancelled while it waits it fails at once, never sent; a
+    /// fourth gets its turn as soon as a stalled one is cancelled.
     @Test func requestsBeyondTheConnectionLimitWaitTheirTurn() async throws {
         try await LoopbackPeer.run { peer in
             var configuration = CurlTransport.Configuration()
             configuration.maximumConnectionsPerHost = 2
             configuration.proxies = .none
             let transport = try CurlTransport(configuration: configuration)
-            try await peer.script(
-                "/slow",
-                [.answer(status: 200, body: "{}", delay: .milliseconds(600))] + [
-                    .answer(status: 200, body: "{}", delay: .milliseconds(600))
-                ])
-            let slow = (0..<2).map { _ in
-                Task { try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/slow"))).status }
+            try await peer.script("/stall", [.fault("stall"), .fault("stall")])
+            let stalled = (0..<2).map { _ in
+                Task { try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/stall"))) }
             }
             while try await peer.log().requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
             let waiting = Task {
@@ -166,16 +163,22 @@ extension CurlTransportTests {
             let after = Task {
                 try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/echo/after"))).status
             }
-            try await Task.sleep(for: .milliseconds(50))
-            waiting.cancel()
+            try await Task.sleep(for: .milliseconds(100))
 
+            waiting.cancel()
             let error = try await #require(throws: HTTPTransportError.self) { try await waiting.value }
             #expect(error.kind == .cancelled)
             #expect(error.requestMayHaveBeenSent == false)
-            for task in slow { #expect(try await task.value == 200) }
+            #expect(try await peer.log().requests.map(\.path) == ["/stall", "/stall"])
+
+            stalled[0].cancel()
             #expect(try await after.value == 200)
-            let paths = try await peer.log().requests.map(\.path)
-            #expect(paths == ["/slow", "/slow", "/echo/after"])
+            stalled[1].cancel()
+            for task in stalled {
+                let stopped = try await #require(throws: HTTPTransportError.self) { try await task.value }
+                #expect(stopped.kind == .cancelled)
+            }
+            #expect(try await peer.log().requests.map(\.path) == ["/stall", "/stall", "/echo/after"])
         }
     }
 }

@@ -62,8 +62,8 @@ struct VideoGen {
         return url
     }
 
-    /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME and TMPDIR)
-    /// set.
+    /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME, TMPDIR and
+    /// `VIDEOPROVIDERKIT_TRANSPORT` when the tests have it) set.
     ///
     /// - Parameter speedup: the simulated clock's speed-up (`VIDEOGEN_SIMULATION_SPEEDUP`); tests use a
     ///   high one so simulated tasks take a fraction of a second. `nil` keeps the tool's default.
@@ -82,6 +82,10 @@ struct VideoGen {
             "TMPDIR": FileManager.default.temporaryDirectory.path,
         ]
         if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
+        // CI's second pass runs the suite on the other transport (`.ci/run`): the tool follows it too.
+        if let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable] {
+            env[DefaultHTTPTransport.environmentVariable] = transport
+        }
         env.merge(environment) { _, new in new }
         process.environment = env
         // Files, not pipes: large outputs cannot fill a pipe buffer and stall the child.
