@@ -82,10 +82,10 @@ public enum FailureAction: Sendable, Hashable {
     /// | 503 with a `Retry-After` ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
     /// | connection refused / DNS / TLS, a timeout before sending (nothing sent) | retry, then fall back |
     /// | HTTP 408 (the server did not get the whole request) | retry, then fall back |
-    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 502, 503 without a short `Retry-After`, 504, other 5xx with a body, a refused redirect, a task the vendor failed at once | fall back |
+    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 502, 503 without a short `Retry-After`, 504, other 5xx with a body, a refused redirect, a redirect answering the submission without a task in its body, a task the vendor failed at once | fall back |
     /// | 400-class validation from the vendor (400, 409, 413, 422, …), a refused local file | stop, with the vendor's message |
     /// | content-policy refusal, whatever the HTTP status (a 200 whose body is an error too) | stop |
-    /// | 500 with an empty body; timeout or reset after sending; a 2xx we cannot read | ambiguous |
+    /// | 500 with an empty body; timeout or reset after sending; a 2xx we cannot read; an answer over the size limit; a redirect whose body is a task, or a 303 | ambiguous |
     public static func forSubmission(_ error: VideoProviderError, retry: RetryPolicy) -> FailureAction {
         let kind = error.kind
         if kind == .ambiguousSubmission { return .ambiguous }
