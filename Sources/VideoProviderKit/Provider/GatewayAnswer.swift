@@ -171,6 +171,11 @@ public struct GatewayAnswer: Sendable, Hashable {
             return (innerCode ?? code, message)
         }
         let ended = status == .failed || status == .cancelled || status == .expired
+        // new-api's generic view puts a failed task's reason where the URL would be (`metadata.url` is
+        // `GetResultURL()`, which falls back to the failure reason).
+        if ended, let text = text(object["metadata"]?["url"]), VendorResponse.url(.string(text)) == nil {
+            return (code, text)
+        }
         guard ended || (!hasID && !hasStatus) else { return (nil, nil) }
         let details = VendorResponse.extractError(from: object)
         let detailCode = details.code.flatMap { successCodes.contains($0.lowercased()) ? nil : $0 }
