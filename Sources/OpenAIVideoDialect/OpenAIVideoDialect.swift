@@ -45,6 +45,23 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     /// The provider whose name appears in errors and snapshots.
     public let providerID: ProviderID
 
+    /// How JSON submit bodies are written.
+    public enum JSONStyle: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The OpenAI-format page's body: `seconds` as a string, `resolution` upper case (`480P`), `image` /
+        /// `images` as data-URI strings.
+        case openAI
+        /// xAI's native body, for a new-api gateway whose model goes to an xAI channel: its `/v1/videos`
+        /// route passes the body to xAI unchanged (docs/real-gateways.md), so it must be what xAI reads:
+        /// `duration` as an integer, `resolution` lower case (`480p`), `image: {"url": …}` for one image and
+        /// `reference_images: [{"url": …}, …]` for several.
+        case xAINative = "xai-native"
+
+        public var description: String { rawValue }
+    }
+
+    /// How this dialect writes JSON submit bodies (``JSONStyle/openAI`` unless the gateway needs otherwise).
+    public let jsonStyle: JSONStyle
+
     /// The submit path; the status and content paths hang off it.
     public static let submitPath = "/v1/videos"
 
@@ -55,8 +72,9 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     public static let multipartImageLayout = ImageFieldLayout.repeatedPart(field: "input_reference")
 
     /// A dialect that speaks for `providerID`: errors and snapshots name that provider.
-    public init(providerID: ProviderID) {
+    public init(providerID: ProviderID, jsonStyle: JSONStyle = .openAI) {
         self.providerID = providerID
+        self.jsonStyle = jsonStyle
     }
 
     /// The status path for a task, with the id percent-encoded as a single path segment (ids are vendor
@@ -108,6 +126,7 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     /// `aspect_ratio`, `resolution` (`480P`), then `image` (one data URI) or `images` (several), then
     /// vendor options sorted by key.
     public func jsonSubmitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        if jsonStyle == .xAINative { return try xAINativeSubmitBody(for: request) }
         var body = JSONBody()
         body["model"] = .string(request.model)
         body["prompt"] = .string(request.prompt)
@@ -132,6 +151,34 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
         }
         // Sorted, so the same request always produces the same bytes.
         for key in request.vendorOptions.keys.sorted() {
+            if let value = request.vendorOptions[key] { body[key] = .json(value) }
+        }
+        return body
+    }
+
+    /// The ``JSONStyle/xAINative`` body: `model`, `prompt`, `duration` (an integer), `aspect_ratio`,
+    /// `resolution` (`480p`), then `image: {"url": …}` (one data URI) or `reference_images: [{"url": …}]`
+    /// (several), then vendor options sorted by key.
+    public func xAINativeSubmitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        var body = JSONBody()
+        body["model"] = .string(request.model)
+        body["prompt"] = .string(request.prompt)
+        if request.sendsDuration { body["duration"] = .int(request.seconds) }
+        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
+        if let resolution = request.resolution { body["resolution"] = .string(resolution.rawValue) }
+        var images: [JSONBody.Value] = []
+        for (index, image) in request.images.enumerated() {
+            let (payload, format) = try imageBytes(image, index: index, model: request.model, encoding: .json)
+            var object = JSONBody()
+            object["url"] = .dataURI(payload, format)
+            images.append(.object(object))
+        }
+        if images.count == 1 {
+            body["image"] = images[0]
+        } else if images.count > 1 {
+            body["reference_images"] = .array(images)
+        }
+        for key in request.vendorOptions.keys.sorted() where body[key] == nil {
             if let value = request.vendorOptions[key] { body[key] = .json(value) }
         }
         return body
