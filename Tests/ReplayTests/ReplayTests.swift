@@ -20,7 +20,13 @@ import VideoProviderTesting
                 .appendingPathComponent("docs/real-gateways.md"), encoding: .utf8)
         let documented = Set(
             document.components(separatedBy: "`rule:").dropFirst().compactMap { $0.split(separator: "`").first }
-                .map(String.init))
+                .map(String.init)
+                .filter {
+                    !$0.isEmpty
+                        && $0.unicodeScalars.allSatisfy {
+                            "abcdefghijklmnopqrstuvwxyz0123456789-".unicodeScalars.contains($0)
+                        }
+                })
         #expect(documented.count >= 12)
         #expect(ReplayCase.all.count >= 20)
         for replay in ReplayCase.all {
