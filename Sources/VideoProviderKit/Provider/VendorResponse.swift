@@ -210,10 +210,12 @@ public enum VendorResponse {
         return value.doubleValue.flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
     }
 
-    /// An absolute http(s) URL from a string field; empty strings and other schemes give `nil`.
+    /// An absolute http(s) URL with a host from a string field; empty strings, other schemes and host-less
+    /// text such as `https:/-/cdn…` give `nil` (fuzz: `gateway-answer`).
     public static func url(_ value: JSONValue?) -> URL? {
         guard let text = value?.stringValue?.trimmingWhitespaceAndNewlines(), !text.isEmpty,
-            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false
         else { return nil }
         return url
     }
