@@ -92,3 +92,30 @@ import VideoProviderKit
         #expect(completed?["status"] == .string("completed"))
     }
 }
+
+/// `status` and `download` follow a flavoured simulated job when given the same `--simulate-flavor`.
+@Suite struct SimulateFlavorJobTests {
+    @Test func statusAndDownloadFollowAFlavouredJob() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        let generate = try VideoGen.run(
+            [
+                "generate", "--simulate", "--simulate-flavor", "new-api-sora", "--model",
+                "openai-compatible:grok-imagine-video", "--prompt", "A cat", "--job-file", "job.json",
+            ], in: directory)
+        #expect(generate.exitCode == 0)
+        let status = try VideoGen.run(
+            ["status", "job.json", "--simulate-flavor", "new-api-sora", "--json"], in: directory)
+        #expect(status.exitCode == 0)
+        let answer = try status.json()
+        #expect(answer["status"] == .string("completed"))
+        #expect(answer["taskID"]?.stringValue?.hasPrefix("task_") == true)
+        let download = try VideoGen.run(
+            ["download", "job.json", "--output", "cat.mp4", "--simulate-flavor", "new-api-sora"], in: directory)
+        #expect(download.exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("cat.mp4").path))
+        // Without the flavour, the documented gateway does not know new-api's task ids.
+        let documented = try VideoGen.run(["status", "job.json", "--json"], in: directory)
+        #expect(documented.exitCode == 1)
+        #expect(try documented.events().last?["kind"] == .string("not-found"))
+    }
+}
