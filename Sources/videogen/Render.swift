@@ -350,6 +350,12 @@ enum Render {
         return json
     }
 
+    /// Whole seconds as `5`, fractions as `2.5`.
+    static func plainSeconds(_ duration: Duration) -> String {
+        let seconds = duration.seconds
+        return seconds.rounded() == seconds ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+
     static func violationJSON(_ violation: Violation) -> JSONLine {
         var json = JSONLine(["parameter": violation.parameter, "value": violation.value, "allowed": violation.allowed])
         json["reason"] = violation.reason ?? NSNull()

@@ -268,17 +268,74 @@ private let video3Providers: [ProviderID] = ["aizfw", "xingchaoyiqing", "octopus
         }
     }
 
-    /// The README's sample in README.md is the one tested above.
-    @Test func theReadmeShowsTheTestedSample() throws {
-        let readme = try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(
-            readme.contains(
-                "for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }")
-        )
-        #expect(readme.contains("let video = try await client.download(job, to: URL(fileURLWithPath: \"cat.mp4\"))"))
-        #expect(readme.contains("} catch let error as VideoProviderError {"))
+    /// The samples in README.md and the DocC articles are the ones tested here: the same lines.
+    @Test func theDocumentsShowTheTestedSamples() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let docc = root.appendingPathComponent("Sources/VideoProviderKit/VideoProviderKit.docc")
+        for document in [
+            root.appendingPathComponent("README.md"), docc.appendingPathComponent("FollowingAndDownloading.md"),
+        ] {
+            let text = try String(contentsOf: document, encoding: .utf8)
+            #expect(
+                text.contains(
+                    "    for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }"
+                ), "\(document.lastPathComponent)")
+            #expect(
+                text.contains("    let video = try await client.download(job, to: URL(fileURLWithPath: \"cat.mp4\"))"))
+            #expect(text.contains("} catch let error as VideoProviderError {"))
+        }
+        let started = try String(contentsOf: docc.appendingPathComponent("GettingStarted.md"), encoding: .utf8)
+        #expect(started.contains(Self.gettingStartedLines))
+    }
+
+    /// GettingStarted.md's sample, from `do {` to its `catch`, as printed there.
+    static let gettingStartedLines = #"""
+        do {
+            for try await snapshot in client.updates(for: job) {
+                print(snapshot.status, snapshot.progress.map { "\($0)%" } ?? "")
+            }
+            let video = try await client.download(job, to: URL(fileURLWithPath: "lighthouse.mp4"))
+            print("saved", video.fileURL.path)
+        } catch let error as VideoProviderError {
+        """#
+
+    /// GettingStarted.md's sample, compiled and run (printing replaced by values): `nil` when the video was
+    /// saved, else the message.
+    static func gettingStartedSample(_ client: VideoClient, _ request: VideoRequest, _ jobFile: URL, _ output: URL)
+        async throws -> String?
+    {
+        let job = try await client.submit(request)
+        try job.encoded().write(to: jobFile)
+        do {
+            for try await snapshot in client.updates(for: job) {
+                _ = (snapshot.status, snapshot.progress.map { "\($0)%" } ?? "")
+            }
+            let video = try await client.download(job, to: output)
+            _ = ("saved", video.fileURL.path)
+        } catch let error as VideoProviderError {
+            return error.message
+        }
+        return nil
+    }
+
+    @Test func theGettingStartedSampleIsRightForEveryOutcome() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let moderated = try Harness(["xai"])
+        moderated.simulator.scriptNextTasks(TaskScript(outcome: .moderated, queued: .zero, processing: .seconds(10)))
+        let message = try await Self.gettingStartedSample(
+            moderated.client, Sim.imagine(), folder.appendingPathComponent("job.json"),
+            folder.appendingPathComponent("lighthouse.mp4"))
+        #expect(message?.contains(" ended failed") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("lighthouse.mp4").path))
+        let saved = try Harness(["xai"])
+        let none = try await Self.gettingStartedSample(
+            saved.client, Sim.imagine(), folder.appendingPathComponent("job2.json"),
+            folder.appendingPathComponent("lighthouse.mp4"))
+        #expect(none == nil)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("lighthouse.mp4").path))
     }
 
     @Test func downloadingARunningTaskSaysItIsStillRunning() async throws {

@@ -9,16 +9,22 @@ import Foundation
 /// let client = VideoClient(registry: registry)
 ///
 /// let job = try await client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat dancing in the rain", seconds: 8))
-/// for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }
-/// let video = try await client.download(job, to: URL(fileURLWithPath: "cat.mp4"))
+/// do {
+///     for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }
+///     let video = try await client.download(job, to: URL(fileURLWithPath: "cat.mp4"))
+/// } catch let error as VideoProviderError {
+///     print(error.message)  // a failed, moderated or expired task ends the loop with the vendor's reason
+/// }
 /// ```
 ///
 /// The client owns everything providers do not: sending, retries with backoff, fallback to the next
 /// provider, cooldowns, polling and downloads. It is `Sendable` and meant to be shared.
 ///
-/// Money is at stake on every submission, so one rule overrides the rest: a submission that may have
-/// created a task (it was sent and no usable answer came back) is never sent again unless the caller
-/// opted in with ``AmbiguousSubmissionPolicy/resubmit``.
+/// Money is at stake on every submission, so one rule overrides the rest: a submission whose answer does
+/// not prove that nothing was created (it was sent, and then a timeout, a reset, a 5xx other than 501 and
+/// 503, or an unreadable 2xx) is never sent again, to any provider, unless the caller opted in with
+/// ``AmbiguousSubmissionPolicy/resubmit`` (and then within a bound). The decisions live in a value that
+/// does no I/O (`SubmissionMachine`); the loop in ``submit(_:options:)`` only drives it.
 public final class VideoClient: Sendable {
     /// How one client retries, cools providers down, polls and validates. Every default is the safe one.
     public struct Configuration: Sendable {

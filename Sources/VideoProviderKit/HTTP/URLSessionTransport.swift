@@ -87,6 +87,10 @@ public final class URLSessionTransport: HTTPTransport {
                 }
             }
         }
+        // Cancelled before anything left: say so, rather than start a request the cancellation may miss.
+        guard !Task.isCancelled else {
+            throw HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled before sending")
+        }
         // A submission never shares a connection (see the type's documentation).
         let (session, delegate) = request.createsTask ? Self.makeSession(configuration) : (session, delegate)
         defer { if request.createsTask { session.finishTasksAndInvalidate() } }
