@@ -177,7 +177,8 @@ enum GenerateCommand {
             output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
                 let error = exploration.plan.noCandidateError()
-                output["error"] = Render.errorJSON(error, exitCode: ExitCode(for: error))
+                output["error"] = Render.errorJSON(
+                    error, exitCode: ExitCode(for: error), hints: VideoGen.hints(for: error))
             }
             console.out(output.rendered)
         } else if !plan.eligible.isEmpty {

@@ -237,10 +237,7 @@ struct VideoGen {
         console.err("error: " + shown.description)
         for hint in hints { console.err("hint: " + hint) }
         if json {
-            var line = Render.errorJSON(error, exitCode: code)
-            line["hints"] = hints
-            line["followCommand"] = followCommand ?? NSNull()
-            console.event(line)
+            console.event(Render.errorJSON(error, exitCode: code, hints: hints, followCommand: followCommand))
         }
         return code
     }
