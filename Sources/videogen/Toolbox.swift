@@ -12,6 +12,8 @@ struct Toolbox {
     let environment: [String: String]
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
+    /// The `--simulate-flavor` values as given, repeated in the `videogen follow …` command.
+    let flavorArguments: [String]
     let script: SimulatedGateways.Script
 
     /// - Parameter forceSimulation: a job file written in `--simulate` mode is followed in the simulator.
@@ -74,10 +76,17 @@ struct Toolbox {
             }
             script.faults.append((id, fault))
         }
+        for entry in arguments.all("simulate-flavor") {
+            script.flavors.append(try SimulatedGateways.flavorSpec(entry))
+        }
         if !simulate && (arguments.value("simulate-outcome") != nil || !arguments.all("simulate-fault").isEmpty) {
             throw Arguments.UsageError(description: "--simulate-outcome and --simulate-fault need --simulate")
         }
+        if !simulate && !arguments.all("simulate-flavor").isEmpty {
+            throw Arguments.UsageError(description: "--simulate-flavor needs --simulate")
+        }
         self.script = script
+        flavorArguments = arguments.all("simulate-flavor")
     }
 
     static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
@@ -96,7 +105,7 @@ struct Toolbox {
     func baseURL(for provider: any VideoProvider) -> URL? {
         let id = provider.descriptor.id
         if let override = baseURLs[id] { return override }
-        if provider.descriptor.defaultBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
+        if provider.descriptor.documentedBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
         return nil
     }
 
@@ -127,11 +136,20 @@ struct Toolbox {
         return (registry, missing)
     }
 
-    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
-    func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
-        guard simulate else { return (UserAgentTransport(base: Self.networkTransport), SystemClock()) }
+    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP through the library's
+    /// default transport, with large request bodies staged in `temporaryDirectory` (the command's own
+    /// private folder, removed when it ends) when that transport is `URLSessionTransport`.
+    func transportAndClock(registry: ProviderRegistry, temporaryDirectory: URL? = nil) -> (
+        any HTTPTransport, any VideoClock
+    ) {
+        guard simulate else {
+            return (
+                UserAgentTransport(base: Self.networkTransport(temporaryDirectory: temporaryDirectory)), SystemClock()
+            )
+        }
+        // A speed-up outside 0.001…100,000 (`1e300`) is ignored: the clock's arithmetic would overflow.
         let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
-            $0.isFinite && $0 > 0 ? $0 : nil
+            $0.isFinite && $0 >= 0.001 && $0 <= 100_000 ? $0 : nil
         }
         let clock = AcceleratedClock(factor: factor ?? Self.simulationSpeedup)
         return (SimulatedGateways.make(registry: registry, clock: clock, script: script), clock)
@@ -139,15 +157,31 @@ struct Toolbox {
 }
 
 extension Toolbox {
-    /// The library's default transport (`CurlTransport` on Linux), made once per process. When libcurl
-    /// cannot be loaded and `URLSessionTransport` stands in, a note on stderr says so, once.
-    static let networkTransport: any HTTPTransport = {
-        let choice = DefaultHTTPTransport.make()
-        if let reason = choice.fallbackReason {
+    /// The library's default transport (`CurlTransport` on Linux). When libcurl cannot be loaded and
+    /// `URLSessionTransport` stands in, a note on stderr says so, once per process.
+    static func networkTransport(temporaryDirectory: URL?) -> any HTTPTransport {
+        var urlSession = URLSessionTransport.Configuration()
+        if let temporaryDirectory { urlSession.temporaryDirectory = temporaryDirectory }
+        let choice = DefaultHTTPTransport.make(curl: CurlTransport.Configuration(), urlSession: urlSession)
+        if let reason = choice.fallbackReason, FallbackNote.shared.firstTime() {
             FileHandle.standardError.write(Data("videogen: note: \(reason)\n".utf8))
         }
         return choice.transport
-    }()
+    }
+}
+
+/// Whether the transport fallback has been reported in this process.
+final class FallbackNote: @unchecked Sendable {
+    static let shared = FallbackNote()
+    private let lock = NSLock()
+    private var said = false  // guarded by `lock`
+
+    func firstTime() -> Bool {
+        lock.withLock {
+            defer { said = true }
+            return !said
+        }
+    }
 }
 
 /// Gives every real request videogen's own `User-Agent` (``VideoGen/userAgent``) unless the provider set
