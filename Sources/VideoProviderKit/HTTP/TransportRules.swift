@@ -11,11 +11,10 @@ package enum RedirectRules {
     /// transport cannot tell apart from a secret.
     package static let crossOriginHeaders: Set<String> = ["accept", "accept-language", "user-agent"]
 
-    /// Same scheme, host and port (default ports filled in).
+    /// Same scheme, host and port (default ports filled in): the same ``Origin``.
     package static func sameOrigin(_ lhs: URL, _ rhs: URL) -> Bool {
-        func port(_ url: URL) -> Int? { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80) }
-        return lhs.scheme?.lowercased() == rhs.scheme?.lowercased() && lhs.host?.lowercased() == rhs.host?.lowercased()
-            && port(lhs) == port(rhs)
+        guard let left = Origin(lhs), let right = Origin(rhs) else { return false }
+        return left == right
     }
 
     package static func isHTTP(_ url: URL?) -> Bool {

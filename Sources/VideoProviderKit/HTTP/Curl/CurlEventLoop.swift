@@ -163,9 +163,7 @@ final class CurlEventLoop: @unchecked Sendable {
         }
     }
 
-    static func origin(of url: URL) -> String {
-        "\(url.scheme?.lowercased() ?? "")://\(url.host?.lowercased() ?? ""):\(url.port ?? -1)"
-    }
+    static func origin(of url: URL) -> String { Origin(url)?.description ?? url.absoluteString }
 
     /// Sets up the transfer's current hop and adds it to the multi handle, or queues it behind the
     /// transfers already running to the same origin.
