@@ -115,9 +115,14 @@ public final class VideoClient: Sendable {
 
     /// A client over `registry`. Tests pass `GatewaySimulator` as the transport and a virtual clock.
     ///
-    /// - Parameter transport: `nil` for ``DefaultHTTPTransport`` (``CurlTransport`` on Linux,
-    ///   ``URLSessionTransport`` on Apple platforms); when it has to fall back, `observer` hears
-    ///   ``VideoClientEvent/transportFallback(reason:)`` once, here.
+    /// - Parameters:
+    ///   - registry: the providers to route to.
+    ///   - transport: `nil` for ``DefaultHTTPTransport`` (``CurlTransport`` on Linux,
+    ///     ``URLSessionTransport`` on Apple platforms); when it has to fall back, `observer` hears
+    ///     ``VideoClientEvent/transportFallback(reason:)`` once, here.
+    ///   - clock: the time source for backoff, polling and cooldowns.
+    ///   - configuration: retries, cooldowns, polling and validation.
+    ///   - observer: receives every ``VideoClientEvent``.
     public init(
         registry: ProviderRegistry,
         transport: (any HTTPTransport)? = nil,

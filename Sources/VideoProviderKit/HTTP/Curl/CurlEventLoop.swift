@@ -57,6 +57,8 @@ final class CurlEventLoop: @unchecked Sendable {
     /// Queues `command` and wakes the loop (starting its thread on first use).
     func send(_ command: Command) {
         let (startThread, wake) = lock.withLock { () -> (Bool, Bool) in
+            // After shutdown the multi handle is gone (or going): nothing may reach it.
+            guard !stopping else { return (false, false) }
             commands.append(command)
             guard threadStarted else {
                 threadStarted = true
@@ -69,6 +71,8 @@ final class CurlEventLoop: @unchecked Sendable {
             thread.name = "VideoProviderKit.CurlTransport"
             thread.start()
         } else if wake {
+            // Outside the lock: `stopping` was false, and only shutdown (from the transport's deinit, after
+            // its last send) sets it, so the multi handle outlives this call.
             _ = vpk_curl_multi_wakeup(multi)
         }
     }
@@ -77,13 +81,11 @@ final class CurlEventLoop: @unchecked Sendable {
     func shutdown() {
         let started = lock.withLock { () -> Bool in
             stopping = true
+            // Woken under the lock: the loop sees `stopping` (and cleans the multi handle up) only after.
+            if threadStarted { _ = vpk_curl_multi_wakeup(multi) }
             return threadStarted
         }
-        if started {
-            _ = vpk_curl_multi_wakeup(multi)
-        } else {
-            _ = vpk_curl_multi_cleanup(multi)
-        }
+        if !started { _ = vpk_curl_multi_cleanup(multi) }
     }
 
     // MARK: The loop thread
