@@ -504,7 +504,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 let scratch = try ScratchDirectory()
                 defer { scratch.remove() }
-                try await peer.script("/endless", [.stream(bytes: nil, framing: "chunked")])
+                try await peer.script("/endless", [.stream(bytes: 256 << 20, framing: "chunked")])
                 let transport = try kind.make()
                 let task = Task {
                     try await transport.send(
@@ -526,7 +526,7 @@ extension HeavyLoopback {
         @Test(arguments: kinds)
         func declaredLengthOverTheLimitIsRefused(kind: TransportKind) async throws {
             try await LoopbackPeer.run { peer in
-                try await peer.script("/huge", [.stream(bytes: nil, framing: "length", declaredLength: 1 << 30)])
+                try await peer.script("/huge", [.stream(bytes: 256 << 20, framing: "length", declaredLength: 1 << 30)])
 
                 let error = try await #require(throws: HTTPTransportError.self) {
                     try await kind.make().send(
@@ -627,7 +627,8 @@ extension HeavyLoopback {
                 let scratch = try ScratchDirectory()
                 defer { scratch.remove() }
                 try await peer.script("/endless", [.stream(bytes: 128 << 20, framing: "chunked")])
-                try await peer.script("/declared", [.stream(bytes: nil, framing: "length", declaredLength: 64 << 20)])
+                try await peer.script(
+                    "/declared", [.stream(bytes: 64 << 20, framing: "length", declaredLength: 64 << 20)])
                 let transport = try kind.make()
                 func download(_ path: String) async throws -> HTTPResponse {
                     try await transport.send(
