@@ -258,13 +258,13 @@ enum GenerateCommand {
                 }
             } else {
                 console.out(
-                    "Completed: \(result.job.providerID) · \(result.job.model) · task \(result.job.taskID) in \(Render.elapsed(elapsed))"
+                    "Completed: \(result.job.providerID) · \(result.job.model) · task \(Render.oneLine(result.job.taskID)) in \(Render.elapsed(elapsed))"
                         + (toolbox.simulate ? " (simulated time)" : "")
                 )
                 if let video = result.video {
                     console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
                 } else if let url = result.snapshot.videoURL {
-                    console.out("Video: \(url.absoluteString)")
+                    console.out("Video: \(Render.oneLine(url.absoluteString))")
                 }
             }
             return .success
@@ -336,7 +336,7 @@ enum GenerateCommand {
                 }
             } else {
                 // Logs get one line per status change instead of a redrawn bar.
-                let status = snapshot.rawStatus ?? snapshot.status.rawValue
+                let status = Render.oneLine(snapshot.rawStatus ?? snapshot.status.rawValue)
                 let changed = lock.withLock {
                     defer { lastStatus = status }
                     return lastStatus != status
@@ -373,14 +373,16 @@ enum GenerateCommand {
                         "delay": Render.seconds(delay), "reason": reason,
                     ]))
             } else {
-                console.err("note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(reason)")
+                console.err(
+                    "note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(Render.oneLine(reason))"
+                )
             }
         case .fallback(let provider, let model, let reason):
             if json {
                 console.event(
                     JSONLine(["event": "fallback", "from": provider.rawValue, "model": model, "reason": reason]))
             } else {
-                console.err("note: \(provider) failed, trying the next provider: \(reason)")
+                console.err("note: \(provider) failed, trying the next provider: \(Render.oneLine(reason))")
             }
         case .skipped(let skipped):
             if json {
@@ -412,7 +414,7 @@ enum GenerateCommand {
                 console.event(event)
             } else {
                 console.err(
-                    "Submitted to \(job.providerID) · \(job.model): task \(job.taskID) (billable: \(job.request.billing))"
+                    "Submitted to \(job.providerID) · \(job.model): task \(Render.oneLine(job.taskID)) (billable: \(job.request.billing))"
                 )
                 for warning in job.request.warnings { console.err("warning: \(warning.message)") }
                 if let saved { console.err("Job saved to \(saved) (check it with `videogen status \(saved)`)") }
@@ -426,7 +428,8 @@ enum GenerateCommand {
                     ]))
             } else {
                 console.err(
-                    "note: task \(previous.taskID) on \(previous.providerID) failed; resubmitting elsewhere: \(reason)")
+                    "note: task \(Render.oneLine(previous.taskID)) on \(previous.providerID) failed; resubmitting elsewhere: \(Render.oneLine(reason))"
+                )
             }
         default:
             break

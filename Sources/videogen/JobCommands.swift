@@ -90,14 +90,15 @@ enum JobCommands {
                 line["errorMessage"] = snapshot.errorMessage ?? NSNull()
                 console.out(line.rendered)
             } else {
-                console.out("\(job.providerID) · \(job.model) · task \(job.taskID)")
+                console.out("\(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID))")
                 console.out(
                     "  status:   \(snapshot.status)"
-                        + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\($0))" } ?? ""))
+                        + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\(Render.oneLine($0)))" }
+                            ?? ""))
                 if let progress = snapshot.progress { console.out("  progress: \(progress)%") }
-                if let url = snapshot.videoURL { console.out("  video:    \(url.absoluteString)") }
+                if let url = snapshot.videoURL { console.out("  video:    \(Render.oneLine(url.absoluteString))") }
                 if let duration = snapshot.actualDuration { console.out("  duration: \(duration) s") }
-                if let message = snapshot.errorMessage { console.out("  error:    \(message)") }
+                if let message = snapshot.errorMessage { console.out("  error:    \(Render.oneLine(message))") }
             }
             switch snapshot.status {
             case .failed, .cancelled, .expired: return .failure

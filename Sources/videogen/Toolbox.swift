@@ -88,9 +88,16 @@ struct Toolbox {
         URL(string: "https://\(id.rawValue).simulator.invalid")!
     }
 
+    /// The key every provider gets under `--simulate` when its variable is unset. Random-looking on purpose:
+    /// keys are scrubbed from vendor text by any run of 8 of their characters, so a key spelled from words
+    /// ("simulated", a provider's id) would scrub those words from every message.
+    static let simulatedKey = "sk-vgsim-7c41e9b2d85f036a"
+    /// The key `plan` and `--dry-run` give providers without one (never sent; see ``exploringRegistry()``).
+    static let placeholderKey = "sk-vgplan-5e8b1f3a96c04d27"
+
     func apiKey(for id: ProviderID) -> String? {
         if let key = environment[id.apiKeyEnvironmentVariable], !key.isEmpty { return key }
-        return simulate ? "sk-simulated-\(id.rawValue)" : nil
+        return simulate ? Self.simulatedKey : nil
     }
 
     func baseURL(for provider: any VideoProvider) -> URL? {
@@ -119,7 +126,7 @@ struct Toolbox {
             let id = provider.descriptor.id
             var key = apiKey(for: id)
             if key == nil {
-                key = "videogen-placeholder-key"
+                key = Self.placeholderKey
                 missing.insert(id)
             }
             try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))
