@@ -219,6 +219,12 @@ enum PeerAction: Sendable {
     /// a kyyReactApiServer submission creates its task first. `reset-body` promises `declaredLength` bytes
     /// and sends `sendBytes`.
     case fault(String, createTask: Bool = false, declaredLength: Int? = nil, sendBytes: Int? = nil)
+    /// An answer with any bytes as its body.
+    case bytes(status: Int, contentType: String, headers: [String: String] = [:], body: Data)
+    /// A hostile answer that quotes the request back: `{{key}}` in `body` becomes the bearer token the
+    /// request carried. With `createTask`, a kyyReactApiServer submission creates its task first and
+    /// `{{task}}` becomes its id.
+    case echoingKey(status: Int, contentType: String = "application/json", body: String, createTask: Bool = false)
 
     var json: [String: Any] {
         switch self {
@@ -226,6 +232,15 @@ enum PeerAction: Sendable {
             return [
                 "status": status, "contentType": contentType, "headers": headers, "body": body,
                 "delayMs": Int(delay.seconds * 1000),
+            ]
+        case .bytes(let status, let contentType, let headers, let body):
+            return [
+                "status": status, "contentType": contentType, "headers": headers,
+                "bodyBase64": body.base64EncodedString(),
+            ]
+        case .echoingKey(let status, let contentType, let body, let createTask):
+            return [
+                "status": status, "contentType": contentType, "body": body, "echoKey": true, "createTask": createTask,
             ]
         case .fault(let name, let createTask, let declaredLength, let sendBytes):
             var action: [String: Any] = ["fault": name, "createTask": createTask]

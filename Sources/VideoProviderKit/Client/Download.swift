@@ -119,6 +119,13 @@ extension VideoClient {
         case .success(let value): response = value
         case .failure(var error):
             if error.kind != .cancelled { error.kind = .download }
+            // A local write failure (disk full, read-only, no permission) is about the destination, not the
+            // server: say so, with the file the user asked for.
+            if let cause = error.underlying, cause.hasPrefix(HTTPTransportError.Kind.localWrite.rawValue + ":") {
+                let detail = cause.dropFirst(HTTPTransportError.Kind.localWrite.rawValue.count + 1).trimmingWhitespace()
+                error.message =
+                    "Could not save the video to \(destination.path) (\(detail)); any earlier file there is untouched."
+            }
             throw error
         }
         guard let file = response.bodyFile else {

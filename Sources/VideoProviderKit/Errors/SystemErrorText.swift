@@ -22,23 +22,36 @@ package enum SystemErrorText {
         return "\(reason) (\(name))"
     }
 
-    /// The POSIX reason inside `error` when it holds one (directly or as its underlying error), else its
-    /// localized description.
+    /// The POSIX reason inside `error` when it holds one (directly, as its underlying error, or as the Cocoa
+    /// code that stands for it), else its localized description.
     package static func describe(_ error: any Error) -> String {
         if let code = posixCode(of: error) { return describe(errno: code) }
-        return (error as NSError).localizedDescription
+        var text = (error as NSError).localizedDescription
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     /// The POSIX error code of `error` or of the error it wraps.
     package static func posixCode(of error: any Error) -> Int32? {
         var current: NSError? = error as NSError
+        var cocoa: Int32?
         for _ in 0..<4 {
-            guard let nsError = current else { return nil }
+            guard let nsError = current else { break }
             if nsError.domain == NSPOSIXErrorDomain { return Int32(truncatingIfNeeded: nsError.code) }
+            if nsError.domain == NSCocoaErrorDomain, cocoa == nil { cocoa = cocoaCodes[nsError.code] }
             current = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
         }
-        return nil
+        return cocoa
     }
+
+    /// Cocoa file error codes Foundation reports without the POSIX error underneath (creating a folder on a
+    /// read-only volume, for one), and the POSIX codes they stand for.
+    private static let cocoaCodes: [Int: Int32] = [
+        CocoaError.fileWriteOutOfSpace.rawValue: ENOSPC, CocoaError.fileWriteVolumeReadOnly.rawValue: EROFS,
+        CocoaError.fileWriteNoPermission.rawValue: EACCES, CocoaError.fileReadNoPermission.rawValue: EACCES,
+        CocoaError.fileNoSuchFile.rawValue: ENOENT, CocoaError.fileReadNoSuchFile.rawValue: ENOENT,
+        CocoaError.fileWriteFileExists.rawValue: EEXIST, CocoaError.fileReadTooLarge.rawValue: EFBIG,
+    ]
 
     private static let names: [Int32: String] = [
         ENOSPC: "ENOSPC", EDQUOT: "EDQUOT", EACCES: "EACCES", EPERM: "EPERM", EROFS: "EROFS", EFBIG: "EFBIG",
