@@ -148,6 +148,74 @@ import VideoProviderTesting
     }
 }
 
+/// A content endpoint that answers 200 with something other than a video, through the simulator's
+/// OpenAI-format gateway (whose downloads go to `/v1/videos/{id}/content`, with the key).
+@Suite struct ContentEndpointRefusalTests {
+    static func downloadError(_ fault: GatewaySimulator.Fault) async throws -> (VideoProviderError, Data, [String]) {
+        let harness = try Harness(["openai-compatible"])
+        let job = try await harness.client.submit(Sim.imagine())
+        let final = try await harness.client.result(for: job)
+        harness.simulator.inject(fault, on: .content, times: nil)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vpk-content-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let destination = folder.appendingPathComponent("cat.mp4")
+        try Data("an older video".utf8).write(to: destination)
+        let error = try #require(
+            await captureError { try await harness.client.download(job, to: destination, snapshot: final) })
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        return (error, try Data(contentsOf: destination), left)
+    }
+
+    /// Both sources answer with the error (the content endpoint, then the video URL as its second chance);
+    /// the error is the last one's.
+    @Test func aJSONErrorIsNeverSavedAsTheVideo() async throws {
+        let body = Data(#"{"error":{"message":"Video not ready","type":"invalid_request_error"}}"#.utf8)
+        let (error, kept, left) = try await Self.downloadError(
+            .response(status: 200, headers: ["Content-Type": "application/json"], body: body))
+        #expect(error.kind == .download)
+        #expect(error.vendorMessage == "Video not ready")
+        #expect(error.vendorCode == "invalid_request_error")
+        #expect(
+            error.message
+                == #"cdn.simulator.invalid answered HTTP 200 with JSON, Content-Type application/json, not a video; nothing was saved. It starts: "{"error":{"message":"Video not ready","type":"invalid_request_error"}}""#
+        )
+        #expect(kept == Data("an older video".utf8))
+        #expect(left == ["cat.mp4"])
+    }
+
+    @Test func anEmptyBodyIsNeverSavedAsTheVideo() async throws {
+        let (error, kept, left) = try await Self.downloadError(.emptyBody)
+        #expect(error.kind == .download)
+        #expect(
+            error.message.hasSuffix(
+                "answered HTTP 200 with an empty body, Content-Type video/mp4, not a video; nothing was saved."))
+        #expect(kept == Data("an older video".utf8))
+        #expect(left == ["cat.mp4"])
+    }
+
+    /// The other local failure: an image file that cannot be read when the body is built. Nothing was sent,
+    /// and the message says so, with the system's reason.
+    @Test func anUnreadableRequestBodySaysNothingWasSent() async throws {
+        let simulator = GatewaySimulator(clock: VirtualClock())
+        let transport = FailingSubmitTransport(
+            [
+                HTTPTransportError(
+                    .localIO, requestMayHaveBeenSent: false,
+                    message: "/photos/ref.png: No such file or directory (ENOENT)")
+            ], inner: simulator)
+        let client = VideoClient(
+            registry: try Sim.registry(["openai-compatible"]), transport: transport, clock: VirtualClock(),
+            configuration: Sim.configuration())
+        let error = try #require(await captureError { try await client.submit(Sim.imagine()) })
+        #expect(error.kind == .invalidRequest)
+        #expect(
+            error.message
+                == "Could not prepare the request body for openai-compatible (nothing was sent): /photos/ref.png: No such file or directory (ENOENT)."
+        )
+    }
+}
+
 /// Lets everything through to the simulator but fails every download to a file the way a full disk does.
 final class FailingWriteTransport: HTTPTransport, @unchecked Sendable {
     let inner: GatewaySimulator

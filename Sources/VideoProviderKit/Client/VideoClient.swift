@@ -427,7 +427,9 @@ public final class VideoClient: Sendable {
             return cancelled(mayHaveBeenSent: transportError.requestMayHaveBeenSent)
         case .localIO:
             kind = .invalidRequest
-            message = "Could not read the request body for \(provider): \(transportError.message)."
+            // Reading an image file, or staging the body in the temporary folder: nothing was sent.
+            message =
+                "Could not prepare the request body for \(provider) (nothing was sent): \(transportError.message)."
         case .localWrite:
             // Only a body streamed to a file is written: a download. A submission may still have arrived.
             kind = request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .download
