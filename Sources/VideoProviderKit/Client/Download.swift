@@ -136,15 +136,16 @@ extension VideoClient {
         defer { if !keep { try? FileManager.default.removeItem(at: file) } }
 
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
-        // The start of the body, with the key scrubbed before anything is cut from it.
         let head =
-            ((try? FileHandle(forReadingFrom: file)).flatMap { handle in
+            (try? FileHandle(forReadingFrom: file)).flatMap { handle in
                 defer { try? handle.close() }
                 return try? handle.read(upToCount: 2048)
-            } ?? Data()).redactingSecretPrefixes(secret)
+            } ?? Data()
         guard response.isSuccess else {
+            // The key is scrubbed before anything is cut from the body.
             let vendor = VendorResponse.error(
-                for: HTTPResponse(status: response.status, headers: response.headers, body: head),
+                for: HTTPResponse(
+                    status: response.status, headers: response.headers, body: head.redactingSecretPrefixes(secret)),
                 provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
             var error = failure(
                 "Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).",
@@ -180,8 +181,8 @@ extension VideoClient {
                 providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
         }
         try Self.requireVideo(
-            head: response.body.prefix(2048).redactingSecretPrefixes(secret), size: Int64(response.body.count),
-            response: response, host: host, job: job, secret: secret)
+            head: response.body.prefix(2048), size: Int64(response.body.count), response: response, host: host,
+            job: job, secret: secret)
         do {
             try response.body.write(to: destination, options: .atomic)
         } catch {
@@ -196,12 +197,16 @@ extension VideoClient {
 
     /// Throws unless the body is a video (see ``VideoSignature``): the error says what came instead, with the
     /// vendor's code and message when it is a JSON error, and quotes the body's start.
+    ///
+    /// - Parameter raw: the body's first bytes as received (the sniffer judges them; the key is scrubbed from
+    ///   them before anything is quoted).
     private static func requireVideo(
-        head: Data, size: Int64, response: HTTPResponse, host: String?, job: VideoJob, secret: String?
+        head raw: Data, size: Int64, response: HTTPResponse, host: String?, job: VideoJob, secret: String?
     ) throws(VideoProviderError) {
         let verdict = VideoSignature.judge(
-            head: head.prefix(VideoSignature.headLength), totalSize: size, contentType: response.mediaType)
+            head: raw.prefix(VideoSignature.headLength), totalSize: size, contentType: response.mediaType)
         guard case .notVideo(let what) = verdict else { return }
+        let head = raw.redactingSecretPrefixes(secret)
         let label = response.headers["Content-Type"].map { ", Content-Type \($0.escapingControlCharacters())" } ?? ""
         var message =
             "\(host ?? "The server") answered HTTP \(response.status) with \(what)\(label), not a video; nothing was saved."

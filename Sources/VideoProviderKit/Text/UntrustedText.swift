@@ -27,14 +27,12 @@ extension String {
     /// byte match is what leaks. `self` when there is nothing to scrub.
     package func redactingSecret(_ secret: String?) -> String {
         guard let secret, secret.utf8.count >= SecretRedaction.minimumKeyLength else { return self }
-        let key = Array(secret.utf8)
-        guard key.count >= SecretRedaction.minimumFragment else {
+        guard secret.utf8.count >= SecretRedaction.minimumFragment else {
             return replacingBytes(of: secret, with: SecretRedaction.placeholder)
         }
+        // Every status poll scrubs a few short texts: no copies of the key or the text unless something is found.
         guard utf8.count >= SecretRedaction.minimumFragment else { return self }
-        let scrubbed =
-            utf8.withContiguousStorageIfAvailable { Self.scrubFragments(of: key, in: $0) }
-            ?? Array(utf8).withUnsafeBufferPointer { Self.scrubFragments(of: key, in: $0) }
+        let scrubbed = withBytes(of: secret) { key in withBytes(of: self) { Self.scrubFragments(of: key, in: $0) } }
         return scrubbed.map { String(decoding: $0, as: UTF8.self) } ?? self
     }
 
@@ -44,7 +42,9 @@ extension String {
     /// Short texts (a status word, a message) compare every position with every key byte; long ones (a hostile
     /// 16 MiB message) look each 8-byte window up in the set of the key's windows first, so the cost stays
     /// linear in the text.
-    private static func scrubFragments(of key: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    private static func scrubFragments(of key: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>)
+        -> [UInt8]?
+    {
         let minimum = SecretRedaction.minimumFragment
         let windows: Set<UInt64>? = text.count * key.count > 1 << 16 ? Self.windows(of: key) : nil
         var output: [UInt8] = []
@@ -55,7 +55,7 @@ extension String {
                 index += 1
                 continue
             }
-            let length = key.withUnsafeBufferPointer { Self.longestRun(in: text, at: index, within: $0) }
+            let length = Self.longestRun(in: text, at: index, within: key)
             if length >= minimum {
                 if output.isEmpty { output.reserveCapacity(text.count) }
                 output.append(contentsOf: text[copied..<index])
@@ -96,11 +96,14 @@ extension String {
         return value
     }
 
-    private static func windows(of key: [UInt8]) -> Set<UInt64> {
-        key.withUnsafeBufferPointer { buffer in
-            Set((0...(buffer.count - SecretRedaction.minimumFragment)).map { window(buffer, at: $0) })
-        }
+    private static func windows(of key: UnsafeBufferPointer<UInt8>) -> Set<UInt64> {
+        Set((0...(key.count - SecretRedaction.minimumFragment)).map { window(key, at: $0) })
     }
+}
+
+/// Runs `body` on a string's UTF-8 bytes, in place when the string is stored contiguously (native strings are).
+private func withBytes<T>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
 }
 
 extension Data {
@@ -112,10 +115,13 @@ extension Data {
     /// bytes are left for the text-level scrub: replacing them in raw JSON could change its structure.
     package func redactingSecretPrefixes(_ secret: String?) -> Data {
         guard let secret, secret.utf8.count >= SecretRedaction.minimumKeyLength else { return self }
-        let key = Array(secret.utf8)
         // Keys shorter than a fragment are scrubbed only whole.
-        let minimum = Swift.min(key.count, SecretRedaction.minimumFragment)
+        let minimum = Swift.min(secret.utf8.count, SecretRedaction.minimumFragment)
         guard count >= minimum else { return self }
+        return withBytes(of: secret) { key in scrubPrefixes(of: key, minimum: minimum) }
+    }
+
+    private func scrubPrefixes(of key: UnsafeBufferPointer<UInt8>, minimum: Int) -> Data {
         let safe = !key.prefix(minimum).contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
         guard safe else { return self }
         return withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in
