@@ -90,6 +90,7 @@ import PackagePlugin
         var name = ""
         var id = ""
         var baseURL = ""
+        var baseURLSource = ""
         var editPackage = true
 
         init(_ arguments: [String]) throws {
@@ -99,11 +100,12 @@ import PackagePlugin
                 case "--name": name = iterator.next() ?? ""
                 case "--id": id = iterator.next() ?? ""
                 case "--base-url": baseURL = iterator.next() ?? ""
+                case "--base-url-source": baseURLSource = iterator.next() ?? ""
                 case "--no-package-edit": editPackage = false
                 default:
                     throw Failure(
                         description:
-                            "unknown argument '\(argument)'; usage: new-provider --name Acme [--id acme] [--base-url URL] [--no-package-edit]"
+                            "unknown argument '\(argument)'; usage: new-provider --name Acme [--id acme] [--base-url URL --base-url-source TEXT] [--no-package-edit]"
                     )
                 }
             }
@@ -117,11 +119,25 @@ import PackagePlugin
             guard id.allSatisfy(idLetters.contains), id.first?.isLetter == true else {
                 throw Failure(description: "--id must be lower-case letters, digits and '-', not '\(id)'")
             }
+            if !baseURL.isEmpty && baseURLSource.isEmpty {
+                throw Failure(
+                    description:
+                        "--base-url needs --base-url-source: the page of the vendor's documentation that names the host (an API key goes there without the app naming it)"
+                )
+            }
             if baseURL.isEmpty { baseURL = "https://api.\(id).example" }
             guard baseURL.hasPrefix("https://"), URL(string: baseURL)?.host != nil else {
                 throw Failure(description: "--base-url must be an https URL, not '\(baseURL)'")
             }
             while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        }
+
+        /// `nil`, or the source as a Swift string literal.
+        var baseURLSourceLiteral: String {
+            guard !baseURLSource.isEmpty else { return "nil" }
+            let escaped = baseURLSource.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
         }
 
         var environmentVariable: String { id.uppercased().replacingOccurrences(of: "-", with: "_") + "_API_KEY" }
@@ -138,6 +154,7 @@ import PackagePlugin
                 .replacingOccurrences(of: "{{Name}}", with: name)
                 .replacingOccurrences(of: "{{id}}", with: id)
                 .replacingOccurrences(of: "{{ENV}}", with: environmentVariable)
+                .replacingOccurrences(of: "{{baseURLSource}}", with: baseURLSourceLiteral)
                 .replacingOccurrences(of: "{{baseURL}}", with: baseURL) + "\n"
         }
     }
@@ -162,13 +179,17 @@ import PackagePlugin
             /// `{{id}}`: the provider's stable identifier (and `{{ENV}}` for `videogen`).
             public static let id: ProviderID = "{{id}}"
 
-            /// Where {{Name}} serves its API. TODO: the vendor's documented base URL.
+            /// Where {{Name}} serves its API.
             public static let defaultBaseURL = URL(string: "{{baseURL}}")!
+            /// The page of {{Name}}'s documentation that names ``defaultBaseURL``. While it is `nil` the default is
+            /// not used and apps must configure a base URL: a key must only go to a host the vendor documented.
+            public static let baseURLSource: String? = {{baseURLSource}}
 
             private static let standardDescriptor = ProviderDescriptor(
                 id: id,
                 name: "{{Name}}",
                 defaultBaseURL: defaultBaseURL,
+                baseURLSource: baseURLSource,
                 models: [
                     // TODO: the models {{Name}} documents. This is the OpenAI-format `grok-imagine-video` table.
                     ModelCapabilities(
@@ -249,7 +270,7 @@ import PackagePlugin
 
             static func client(_ simulator: GatewaySimulator) throws -> VideoClient {
                 var registry = ProviderRegistry()
-                try registry.register({{Name}}Provider(), apiKey: key)
+                try registry.register({{Name}}Provider(), apiKey: key, baseURL: {{Name}}Provider.defaultBaseURL)
                 return VideoClient(registry: registry, transport: simulator, clock: simulator.clock)
             }
 

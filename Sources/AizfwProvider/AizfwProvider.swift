@@ -34,6 +34,10 @@ public struct AizfwProvider: VideoProvider {
         id: id,
         name: "aizfw (kyyReactApiServer)",
         defaultBaseURL: URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer"),
+        baseURLSource:
+            "aizfw's \"Grok Create Video Task\" page (seed 000): its request example posts to "
+            + "https://zcbservice.aizfw.cn/kyyReactApiServer/v1/grok/videos; the same backend's page "
+            + "https://docs.globalaiopc.com/en/api-reference/video/grok/grok-create (\"Base URL\") names the prefix.",
         models: [
             ModelCapabilities(
                 model: "grok_video3",

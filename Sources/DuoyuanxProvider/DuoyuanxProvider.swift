@@ -124,6 +124,9 @@ public struct DuoyuanxProvider: VideoProvider {
         id: id,
         name: "Duoyuanx",
         defaultBaseURL: URL(string: "https://duoyuanx.com"),
+        baseURLSource:
+            "Duoyuanx's \"Grok Imagine Video\" page (seed 004): \"POST https://duoyuanx.com /v1/videos\" and its "
+            + "curl example.",
         models: [
             imagineVideo,
             rangedFamilyModel("grok-video-1.5"),

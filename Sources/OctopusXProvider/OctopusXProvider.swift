@@ -64,6 +64,9 @@ public struct OctopusXProvider: VideoProvider {
         id: id,
         name: "OctopusX",
         defaultBaseURL: URL(string: "https://octopusx.ai"),
+        baseURLSource:
+            "OctopusX's \"Grok Video Generation\" page (seed 003): \"POST https://octopusx.ai /v1/videos\" and its "
+            + "curl example.",
         models: [
             ModelCapabilities(
                 model: "grok-video-3",

@@ -83,6 +83,9 @@ public struct XAIProvider: VideoProvider {
         id: id,
         name: "xAI",
         defaultBaseURL: URL(string: "https://api.x.ai"),
+        baseURLSource:
+            "xAI's REST API reference, https://docs.x.ai/developers/rest-api-reference/inference/videos "
+            + "(\"POST https://api.x.ai/v1/videos/generations\").",
         documentationURL: URL(string: "https://docs.x.ai/developers/model-capabilities/video/generation"),
         models: [
             model("grok-imagine-video"),

@@ -49,6 +49,9 @@ public struct XingchaoyiqingProvider: VideoProvider {
         id: id,
         name: "Xingchaoyiqing",
         defaultBaseURL: URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer"),
+        baseURLSource:
+            "https://docs.xingchaoyiqing.com/api-reference/video/grok-create (\"Base URL\": "
+            + "https://zcbservice.aizfw.cn/kyyReactApiServer); the seed copy of that page (001) lost the value.",
         documentationURL: URL(string: "https://docs.xingchaoyiqing.com/api-reference/video/grok-create"),
         models: [
             ModelCapabilities(

@@ -273,7 +273,7 @@ enum EncodeBench {
         for provider in BuiltInProviders.all where ["openai-compatible", "octopusx"].contains(provider.id) {
             try registry.register(
                 provider, apiKey: "sk-bench",
-                baseURL: provider.descriptor.defaultBaseURL == nil
+                baseURL: provider.descriptor.documentedBaseURL == nil
                     ? URL(string: "https://gateway.bench.invalid") : nil)
         }
         return registry

@@ -167,7 +167,7 @@ enum JobsBench {
         var registry = ProviderRegistry()
         for provider in BuiltInProviders.all where provider.id != "xingchaoyiqing" {
             let base =
-                provider.descriptor.defaultBaseURL == nil
+                provider.descriptor.documentedBaseURL == nil
                 ? GatewaySimulator.Gateway.openAICompatibleBaseURL : nil
             try registry.register(provider, apiKey: "sk-bench-\(provider.id.rawValue)", baseURL: base)
         }

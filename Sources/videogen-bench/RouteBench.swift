@@ -38,7 +38,8 @@ enum RouteBench {
         for provider in BuiltInProviders.all {
             try registry.register(
                 provider, apiKey: "sk-bench-\(provider.id.rawValue)",
-                baseURL: provider.descriptor.defaultBaseURL == nil ? URL(string: "https://gateway.bench.invalid") : nil)
+                baseURL: provider.descriptor.documentedBaseURL == nil
+                    ? URL(string: "https://gateway.bench.invalid") : nil)
         }
         var results: [(name: String, candidates: Int, eligible: Int, route: Sample, baseline: Sample)] = []
         for item in cases() {

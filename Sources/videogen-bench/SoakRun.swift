@@ -226,7 +226,7 @@ enum SoakRun {
         var registry = ProviderRegistry()
         for provider in BuiltInProviders.all {
             let base =
-                provider.descriptor.defaultBaseURL == nil ? GatewaySimulator.Gateway.openAICompatibleBaseURL : nil
+                provider.descriptor.documentedBaseURL == nil ? GatewaySimulator.Gateway.openAICompatibleBaseURL : nil
             try registry.register(provider, apiKey: key(provider.id), baseURL: base)
         }
         return registry

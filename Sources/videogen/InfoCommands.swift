@@ -15,6 +15,7 @@ enum InfoCommands {
                 json["id"] = entry.id.rawValue
                 json["name"] = entry.descriptor.name
                 json["baseURL"] = entry.baseURL?.absoluteString ?? NSNull()
+                json["baseURLSource"] = Render.baseURLSource(of: entry)
                 json["apiKeyEnvironmentVariable"] = entry.id.apiKeyEnvironmentVariable
                 json["apiKeyConfigured"] = entry.configuration.apiKey != nil
                 json["ready"] = entry.unavailableReason == nil
@@ -28,6 +29,11 @@ enum InfoCommands {
             let key = entry.configuration.apiKey == nil ? "not set" : "set"
             console.out("\(entry.id)  \(entry.descriptor.name)")
             console.out("  base URL: \(entry.baseURL?.absoluteString ?? "none (use --base-url \(entry.id)=URL)")")
+            if entry.configuration.baseURL != nil {
+                console.out("            (set with --base-url)")
+            } else if let source = entry.descriptor.baseURLSource, entry.baseURL != nil {
+                console.out("            (documented: \(source))")
+            }
             console.out("  API key:  \(entry.id.apiKeyEnvironmentVariable) (\(key))")
             console.out("  models:   " + entry.descriptor.models.map(\.model).joined(separator: ", "))
         }

@@ -13,11 +13,21 @@ enum Render {
             provider["id"] = entry.id.rawValue
             provider["name"] = entry.descriptor.name
             provider["baseURL"] = entry.baseURL?.absoluteString ?? NSNull()
+            provider["baseURLSource"] = baseURLSource(of: entry)
             provider["apiKeyEnvironmentVariable"] = entry.id.apiKeyEnvironmentVariable
             provider["models"] = models(of: entry, matching: model).map(modelJSON)
             list.append(provider)
         }
         return JSONLine(["providers": list])
+    }
+
+    /// Where a vendor document names the provider's default base URL, or `null` when it has no documented
+    /// default (the value does not change when `--base-url` overrides the default).
+    static func baseURLSource(of entry: RegisteredProvider) -> Any {
+        guard entry.descriptor.documentedBaseURL != nil, let source = entry.descriptor.baseURLSource else {
+            return NSNull()
+        }
+        return source
     }
 
     static func models(of entry: RegisteredProvider, matching model: String?) -> [ModelCapabilities] {
@@ -145,10 +155,11 @@ enum Render {
             guard !models.isEmpty else { continue }
             lines.append("## \(entry.descriptor.name) (`\(entry.id)`)")
             lines.append("")
-            lines.append(
-                "- Base URL: "
-                    + (entry.descriptor.defaultBaseURL.map { "`\($0.absoluteString)`" } ?? "none (the app must set one)")
-            )
+            if let url = entry.descriptor.documentedBaseURL, let source = entry.descriptor.baseURLSource {
+                lines.append("- Base URL: `\(url.absoluteString)` (source: \(source))")
+            } else {
+                lines.append("- Base URL: none (the app must set one)")
+            }
             lines.append("- API key: `\(entry.id.apiKeyEnvironmentVariable)`")
             if let polling = entry.descriptor.polling {
                 lines.append(

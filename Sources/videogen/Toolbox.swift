@@ -103,7 +103,7 @@ struct Toolbox {
     func baseURL(for provider: any VideoProvider) -> URL? {
         let id = provider.descriptor.id
         if let override = baseURLs[id] { return override }
-        if provider.descriptor.defaultBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
+        if provider.descriptor.documentedBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
         return nil
     }
 

@@ -31,6 +31,25 @@ import VideoProviderKit
                 == .array(["grok-video-3", "grok-video-3-pro", "grok-video-3-max"].map(JSONValue.string)))
     }
 
+    /// Each documented default names its page, in `providers --json` and `capabilities --json`.
+    @Test(arguments: ["providers", "capabilities"])
+    func baseURLSourcesAreShown(command: String) throws {
+        let result = try VideoGen.run([command, "--json"])
+        #expect(result.exitCode == 0)
+        let providers = try result.json()["providers"]?.array ?? []
+        #expect(providers.count == Self.ids.count)
+        let sources = providers.map { $0["baseURLSource"] }
+        #expect(sources[2] == .null)
+        #expect(
+            sources[1]?.stringValue?.hasPrefix(
+                "https://docs.xingchaoyiqing.com/api-reference/video/grok-create (\"Base URL\": "
+                    + "https://zcbservice.aizfw.cn/kyyReactApiServer)") == true)
+        for (provider, source) in zip(providers, sources) where provider["baseURL"] != .null {
+            let host = try #require(URL(string: provider["baseURL"]?.stringValue ?? "")?.host)
+            #expect(source?.stringValue?.contains(host) == true, "\(provider["id"] ?? .null)")
+        }
+    }
+
     @Test func providersTextNamesEachProviderAndKeyState() throws {
         let result = try VideoGen.run(["providers"], environment: ["XAI_API_KEY": VideoGen.canary])
         #expect(result.exitCode == 0)
@@ -38,6 +57,7 @@ import VideoProviderKit
         #expect(result.stdout.contains("XAI_API_KEY (set)"))
         #expect(result.stdout.contains("AIZFW_API_KEY (not set)"))
         #expect(result.stdout.contains("none (use --base-url openai-compatible=URL)"))
+        #expect(result.stdout.contains("(documented: xAI's REST API reference, https://docs.x.ai/"))
     }
 
     @Test func baseURLOverrideShowsInProviders() throws {

@@ -76,7 +76,14 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
     /// A display name, such as `OctopusX`.
     public var name: String
     /// Where the gateway lives, or `nil` when every deployment has its own host and the app must say.
+    ///
+    /// A default is honoured only with a ``baseURLSource``: an API key set for a provider goes to this host
+    /// without the app naming it, so the host must be one the vendor's own document names. A default without
+    /// a source is ignored and the provider needs a configured base URL, like one without a default.
     public var defaultBaseURL: URL?
+    /// Where a vendor document names ``defaultBaseURL``: the page and the part of it that gives the host
+    /// (`https://docs.x.ai/… ("Base URL")`). Shown by `videogen providers` and `capabilities --json`.
+    public var baseURLSource: String?
     /// The vendor's documentation page, for error messages and docs.
     public var documentationURL: URL?
     public var models: [ModelCapabilities]
@@ -89,6 +96,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         id: ProviderID,
         name: String,
         defaultBaseURL: URL?,
+        baseURLSource: String? = nil,
         documentationURL: URL? = nil,
         models: [ModelCapabilities],
         polling: PollingRecommendation? = nil,
@@ -97,6 +105,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         self.id = id
         self.name = name
         self.defaultBaseURL = defaultBaseURL
+        self.baseURLSource = baseURLSource
         self.documentationURL = documentationURL
         self.models = models
         self.polling = polling
@@ -105,7 +114,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
 
     /// The model with this exact native name, or the one that is an alias of it.
     private enum CodingKeys: String, CodingKey {
-        case id, name, defaultBaseURL, documentationURL, models, polling, resultRetentionSeconds
+        case id, name, defaultBaseURL, baseURLSource, documentationURL, models, polling, resultRetentionSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +122,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         id = try container.decode(ProviderID.self, forKey: .id)
         name = try container.decode(String.self, forKey: .name)
         defaultBaseURL = try container.decodeIfPresent(URL.self, forKey: .defaultBaseURL)
+        baseURLSource = try container.decodeIfPresent(String.self, forKey: .baseURLSource)
         documentationURL = try container.decodeIfPresent(URL.self, forKey: .documentationURL)
         models = try container.decode([ModelCapabilities].self, forKey: .models)
         polling = try container.decodeIfPresent(PollingRecommendation.self, forKey: .polling)
@@ -126,10 +136,17 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         try container.encode(id, forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(defaultBaseURL, forKey: .defaultBaseURL)
+        try container.encodeIfPresent(baseURLSource, forKey: .baseURLSource)
         try container.encodeIfPresent(documentationURL, forKey: .documentationURL)
         try container.encode(models, forKey: .models)
         try container.encodeIfPresent(polling, forKey: .polling)
         try container.encodeIfPresent(resultRetention?.seconds, forKey: .resultRetentionSeconds)
+    }
+
+    /// The default base URL when a vendor document backs it (``baseURLSource`` is set), else `nil`.
+    public var documentedBaseURL: URL? {
+        guard let defaultBaseURL, let source = baseURLSource, !source.trimmingWhitespace().isEmpty else { return nil }
+        return defaultBaseURL
     }
 
     public func capabilities(for model: String) -> ModelCapabilities? {

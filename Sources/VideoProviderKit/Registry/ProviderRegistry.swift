@@ -60,12 +60,17 @@ public struct RegisteredProvider: Sendable {
 
     public var id: ProviderID { descriptor.id }
     public var provider: any VideoProvider { configuration.provider }
-    /// The base URL requests go to, or `nil` when neither the app nor the vendor gave one.
-    public var baseURL: URL? { configuration.baseURL ?? descriptor.defaultBaseURL }
+    /// The base URL requests go to, or `nil` when neither the app nor a vendor document gave one.
+    public var baseURL: URL? { configuration.baseURL ?? descriptor.documentedBaseURL }
 
     /// Why this provider cannot send anything at all, or `nil` when it is ready.
     public var unavailableReason: String? {
-        if baseURL == nil { return "no base URL configured (this gateway has no default; set one)" }
+        if baseURL == nil {
+            if descriptor.defaultBaseURL != nil {
+                return "no base URL configured (the provider's default is not backed by a vendor document; set one)"
+            }
+            return "no base URL configured (this gateway has no default; set one)"
+        }
         if configuration.apiKey == nil { return "no API key configured (\(id.apiKeyEnvironmentVariable))" }
         return nil
     }
