@@ -57,7 +57,8 @@ let package = Package(
         .plugin(
             name: "CapabilityMatrixPlugin",
             capability: .command(
-                intent: .custom(verb: "capability-matrix", description: "Regenerate docs/capabilities.md from the provider tables"),
+                intent: .custom(
+                    verb: "capability-matrix", description: "Regenerate docs/capabilities.md from the provider tables"),
                 permissions: [.writeToPackageDirectory(reason: "Writes docs/capabilities.md")]
             ),
             dependencies: ["videogen"]
@@ -66,7 +67,9 @@ let package = Package(
             name: "NewProviderPlugin",
             capability: .command(
                 intent: .custom(verb: "new-provider", description: "Scaffold a vendor target and its tests"),
-                permissions: [.writeToPackageDirectory(reason: "Creates Sources/<Name>Provider and Tests/<Name>ProviderTests")]
+                permissions: [
+                    .writeToPackageDirectory(reason: "Creates Sources/<Name>Provider and Tests/<Name>ProviderTests")
+                ]
             )
         ),
         .testTarget(
@@ -77,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "VideoProviderTestingTests",
             dependencies: ["VideoProviderKit", "VideoProviderTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["VideoProviderKit", "VideoProviderTesting", "BuiltInProviders", "videogen"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -107,43 +107,18 @@ public struct KyyReactDialect: Sendable, Hashable {
         return values
     }
 
-    /// Reads the submit answer `{id, object, created, model, status, error}`.
+    /// Reads the submit answer `{id, object, created, model, status, error}` by the shared rules of
+    /// ``GatewayAnswer`` (docs/real-gateways.md).
     ///
-    /// A non-2xx answer, or a 2xx answer that carries an error and no task id, becomes the typed error
-    /// `VendorResponse.error(for:provider:model:taskID:operation:)` builds. A 2xx answer with an id but
-    /// no status is taken as `queued`: the vendor documents that a successful submission is always
-    /// queued, and the id proves the task exists.
+    /// A non-2xx answer is the vendor's typed error. A 2xx answer without a task id that carries an error
+    /// (`{"code","msg"}`, `{"error": "…"}`) is a refusal with that message: nothing was created, so it is
+    /// never ambiguous. A 2xx answer with an id but no status is taken as `queued`: the vendor documents
+    /// that a successful submission is always queued, and the id proves the task exists.
     public func parseSubmitResponse(
         _ response: HTTPResponse, for request: ResolvedVideoRequest
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "video submission"
-        guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: providerID, model: request.model, operation: operation)
-        }
-        let json = try VendorResponse.jsonObject(
-            response, provider: providerID, model: request.model, operation: operation)
-        let error = Self.errorDetails(json)
-        guard let taskID = Self.taskID(json) else {
-            if error.code != nil || error.message != nil {
-                throw VendorResponse.error(
-                    for: response, provider: providerID, model: request.model, operation: operation)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(providerID) answered the \(operation) without 'id'.",
-                providerID: providerID, model: request.model, httpStatus: response.status)
-        }
-        let rawStatus = Self.rawStatus(json)
-        return TaskSnapshot(
-            taskID: taskID,
-            status: rawStatus.map(TaskStatus.init(vendorStatus:)) ?? .queued,
-            rawStatus: rawStatus,
-            progress: VendorResponse.progress(json["progress"]),
-            videoURL: VendorResponse.url(json["video_url"]),
-            errorMessage: error.message,
-            errorCode: error.code,
-            actualDuration: Self.actualDuration(json),
-            model: json["model"]?.stringValue ?? request.model,
-            pollAfter: VendorResponse.pollAfter(response.headers))
+        try VendorResponse.submitSnapshot(
+            response, provider: providerID, model: request.model, documentedIDField: "id")
     }
 
     // MARK: - Status
@@ -160,70 +135,17 @@ public struct KyyReactDialect: Sendable, Hashable {
             method: .get, url: context.url(Self.resultPath(taskID: taskID)), headers: context.standardHeaders())
     }
 
-    /// Reads the status answer `{id, status, video_url, actualDuration, error, …}`.
+    /// Reads the status answer `{id, status, video_url, actualDuration, error, …}` by the shared rules of
+    /// ``GatewayAnswer``.
     ///
-    /// `queued`, `processing`, `completed` and `failed` map to their `TaskStatus`; any other word is
-    /// `TaskStatus.unknown` with the word kept in `rawStatus`. A `completed` answer without `video_url`
-    /// is still reported as completed, with no URL: whether that is an error is the client's decision.
-    /// The snapshot carries the id that was asked about, because that is the id the caller tracks.
+    /// The status words of ``TaskStatus/vendorWords`` map to their `TaskStatus`; any other word is
+    /// `TaskStatus.unknown` with the word kept in `rawStatus`, or `failed` when the answer carries an
+    /// error. A `completed` answer without a video URL is still reported as completed, with no URL: whether
+    /// that is an error is the client's decision. The snapshot carries the id that was asked about,
+    /// because that is the id the caller tracks.
     public func parseStatusResponse(
         _ response: HTTPResponse, taskID: String
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "status query"
-        guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: providerID, taskID: taskID, operation: operation)
-        }
-        let json = try VendorResponse.jsonObject(response, provider: providerID, taskID: taskID, operation: operation)
-        let error = Self.errorDetails(json)
-        guard let rawStatus = Self.rawStatus(json) else {
-            // Without a status the answer says nothing about the task; with an error it is an error envelope.
-            if error.code != nil || error.message != nil {
-                throw VendorResponse.error(for: response, provider: providerID, taskID: taskID, operation: operation)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(providerID) answered the \(operation) without 'status'.",
-                providerID: providerID, taskID: taskID, httpStatus: response.status)
-        }
-        return TaskSnapshot(
-            taskID: taskID,
-            status: TaskStatus(vendorStatus: rawStatus),
-            rawStatus: rawStatus,
-            progress: VendorResponse.progress(json["progress"]),
-            videoURL: VendorResponse.url(json["video_url"]),
-            errorMessage: error.message,
-            errorCode: error.code,
-            actualDuration: Self.actualDuration(json),
-            model: json["model"]?.stringValue,
-            pollAfter: VendorResponse.pollAfter(response.headers))
-    }
-
-    // MARK: - Field readers
-
-    /// A non-empty task id, as a string or an integer.
-    private static func taskID(_ json: JSONValue) -> String? {
-        if let text = json["id"]?.stringValue?.trimmingWhitespaceAndNewlines(), !text.isEmpty {
-            return text
-        }
-        if case .int(let number)? = json["id"] { return String(number) }
-        return nil
-    }
-
-    private static func rawStatus(_ json: JSONValue) -> String? {
-        guard let text = json["status"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
-            return nil
-        }
-        return text
-    }
-
-    /// The error the body reports, if any. `"error": null` (every healthy answer) reports none.
-    private static func errorDetails(_ json: JSONValue) -> (code: String?, message: String?) {
-        guard let error = json["error"], !error.isNull else { return (nil, nil) }
-        return VendorResponse.extractError(from: json)
-    }
-
-    /// `actualDuration` in seconds; only finite, non-negative numbers count.
-    private static func actualDuration(_ json: JSONValue) -> Double? {
-        guard let seconds = json["actualDuration"]?.doubleValue, seconds.isFinite, seconds >= 0 else { return nil }
-        return seconds
+        try VendorResponse.statusSnapshot(response, provider: providerID, taskID: taskID, operation: "status query")
     }
 }

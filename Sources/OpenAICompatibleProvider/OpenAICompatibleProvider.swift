@@ -66,13 +66,51 @@ public struct OpenAICompatibleProvider: VideoProvider {
                 ])
         ])
 
-    private let dialect = OpenAIVideoDialect(providerID: Self.id)
+    /// What the gateway does with a `/v1/videos` body.
+    public enum Upstream: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The OpenAI-format page's body (`seconds` as a string, `480P`, `image`/`images` as data URIs).
+        case openAIFormat = "openai-format"
+        /// A new-api gateway whose `grok-imagine-video` goes to an xAI channel: its `/v1/videos` route passes
+        /// the body to xAI unchanged, so the body is xAI's (`duration`, `480p`, `image: {url}`,
+        /// `reference_images`) and the ratios are xAI's seven (docs/providers/openai-compatible.md). Pointing
+        /// the provider at the gateway's `…/openai` base with ``openAIFormat`` works too.
+        case xAIChannel = "xai-channel"
+
+        public var description: String { rawValue }
+    }
+
+    /// The same model behind new-api's xAI channel: xAI's seven ratios, no custom ones, and xAI's image
+    /// fields.
+    private static let xAIChannelDescriptor: ProviderDescriptor = {
+        var descriptor = standardDescriptor
+        descriptor.models = descriptor.models.map { model in
+            var model = model
+            model.aspectRatios = AspectRatioRule(
+                values: ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"], default: "16:9", custom: false)
+            model.images.layout = .singleOrArray(single: "image", multiple: "reference_images")
+            model.assumptions.append(
+                "Behind new-api's xAI channel /v1/videos passes the body to xAI unchanged: xAI's seven aspect "
+                    + "ratios, `duration`, lower-case `resolution`, `image: {url}` / `reference_images`.")
+            return model
+        }
+        return descriptor
+    }()
+
+    /// What the gateway does with the body.
+    public let upstream: Upstream
+    private let dialect: OpenAIVideoDialect
 
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
-    public init() {}
+    public init(upstream: Upstream = .openAIFormat) {
+        self.upstream = upstream
+        dialect = OpenAIVideoDialect(
+            providerID: Self.id, jsonStyle: upstream == .xAIChannel ? .xAINative : .openAI)
+    }
 
     /// Identity, the (absent) default base URL and the capability table.
-    public var descriptor: ProviderDescriptor { Self.standardDescriptor }
+    public var descriptor: ProviderDescriptor {
+        upstream == .xAIChannel ? Self.xAIChannelDescriptor : Self.standardDescriptor
+    }
 
     public func submitRequest(
         for request: ResolvedVideoRequest, context: ProviderContext

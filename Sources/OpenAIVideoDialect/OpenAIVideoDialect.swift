@@ -45,6 +45,23 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     /// The provider whose name appears in errors and snapshots.
     public let providerID: ProviderID
 
+    /// How JSON submit bodies are written.
+    public enum JSONStyle: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The OpenAI-format page's body: `seconds` as a string, `resolution` upper case (`480P`), `image` /
+        /// `images` as data-URI strings.
+        case openAI
+        /// xAI's native body, for a new-api gateway whose model goes to an xAI channel: its `/v1/videos`
+        /// route passes the body to xAI unchanged (docs/real-gateways.md), so it must be what xAI reads:
+        /// `duration` as an integer, `resolution` lower case (`480p`), `image: {"url": …}` for one image and
+        /// `reference_images: [{"url": …}, …]` for several.
+        case xAINative = "xai-native"
+
+        public var description: String { rawValue }
+    }
+
+    /// How this dialect writes JSON submit bodies (``JSONStyle/openAI`` unless the gateway needs otherwise).
+    public let jsonStyle: JSONStyle
+
     /// The submit path; the status and content paths hang off it.
     public static let submitPath = "/v1/videos"
 
@@ -55,8 +72,9 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     public static let multipartImageLayout = ImageFieldLayout.repeatedPart(field: "input_reference")
 
     /// A dialect that speaks for `providerID`: errors and snapshots name that provider.
-    public init(providerID: ProviderID) {
+    public init(providerID: ProviderID, jsonStyle: JSONStyle = .openAI) {
         self.providerID = providerID
+        self.jsonStyle = jsonStyle
     }
 
     /// The status path for a task, with the id percent-encoded as a single path segment (ids are vendor
@@ -108,6 +126,7 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     /// `aspect_ratio`, `resolution` (`480P`), then `image` (one data URI) or `images` (several), then
     /// vendor options sorted by key.
     public func jsonSubmitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        if jsonStyle == .xAINative { return try xAINativeSubmitBody(for: request) }
         var body = JSONBody()
         body["model"] = .string(request.model)
         body["prompt"] = .string(request.prompt)
@@ -132,6 +151,34 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
         }
         // Sorted, so the same request always produces the same bytes.
         for key in request.vendorOptions.keys.sorted() {
+            if let value = request.vendorOptions[key] { body[key] = .json(value) }
+        }
+        return body
+    }
+
+    /// The ``JSONStyle/xAINative`` body: `model`, `prompt`, `duration` (an integer), `aspect_ratio`,
+    /// `resolution` (`480p`), then `image: {"url": …}` (one data URI) or `reference_images: [{"url": …}]`
+    /// (several), then vendor options sorted by key.
+    public func xAINativeSubmitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        var body = JSONBody()
+        body["model"] = .string(request.model)
+        body["prompt"] = .string(request.prompt)
+        if request.sendsDuration { body["duration"] = .int(request.seconds) }
+        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
+        if let resolution = request.resolution { body["resolution"] = .string(resolution.rawValue) }
+        var images: [JSONBody.Value] = []
+        for (index, image) in request.images.enumerated() {
+            let (payload, format) = try imageBytes(image, index: index, model: request.model, encoding: .json)
+            var object = JSONBody()
+            object["url"] = .dataURI(payload, format)
+            images.append(.object(object))
+        }
+        if images.count == 1 {
+            body["image"] = images[0]
+        } else if images.count > 1 {
+            body["reference_images"] = .array(images)
+        }
+        for key in request.vendorOptions.keys.sorted() where body[key] == nil {
             if let value = request.vendorOptions[key] { body[key] = .json(value) }
         }
         return body
@@ -200,31 +247,18 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
     }
 
     /// Reads the submit answer, an OpenAI-style video object such as `{"id":"video_abc123",
-    /// "object":"video","status":"queued","progress":0,…}`.
+    /// "object":"video","status":"queued","progress":0,…}`, by the shared rules of ``GatewayAnswer``.
     ///
-    /// A non-2xx answer, or a 2xx answer that carries an error and no task id, becomes the typed error
-    /// `VendorResponse.error(for:provider:model:taskID:operation:)` builds. A 2xx answer with an id but no
-    /// status is taken as `queued`: the id proves the task exists, and a new task waits in the queue.
+    /// The task id may be `id`, `task_id` or `request_id` (new-api's xAI channel answers `request_id` on
+    /// `/v1/videos`), also inside new-api's `{"code":"success","data":{…}}` envelope. A non-2xx answer is
+    /// the vendor's typed error; a 2xx answer without a task id that carries an error is a refusal with
+    /// that message (nothing was created, so never ambiguous). A 2xx answer with an id but no status is
+    /// taken as `queued`: the id proves the task exists, and a new task waits in the queue.
     public func parseSubmitResponse(
         _ response: HTTPResponse, for request: ResolvedVideoRequest
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "video submission"
-        guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: providerID, model: request.model, operation: operation)
-        }
-        let video = VideoObject(
-            json: try VendorResponse.jsonObject(
-                response, provider: providerID, model: request.model, operation: operation))
-        guard let taskID = video.id else {
-            if video.errorCode != nil || video.errorMessage != nil {
-                throw VendorResponse.error(
-                    for: response, provider: providerID, model: request.model, operation: operation)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(providerID) answered the \(operation) without 'id'.",
-                providerID: providerID, model: request.model, httpStatus: response.status)
-        }
-        return snapshot(of: video, taskID: taskID, defaultStatus: .queued, model: request.model, response: response)
+        try VendorResponse.submitSnapshot(
+            response, provider: providerID, model: request.model, documentedIDField: "id")
     }
 
     // MARK: - Status
@@ -236,31 +270,18 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
             method: .get, url: context.url(Self.statusPath(taskID: taskID)), headers: context.standardHeaders())
     }
 
-    /// Reads the status answer.
+    /// Reads the status answer by the shared rules of ``GatewayAnswer``.
     ///
-    /// `queued`, `processing`, `in_progress`, `completed`, `failed` and `cancelled` map to their
-    /// `TaskStatus`; any other word is `TaskStatus.unknown` with the word kept in `rawStatus`. A
-    /// `completed` answer without `video_url` is still completed: the content endpoint serves the video.
-    /// The snapshot carries the id that was asked about, because that is the id the caller tracks.
+    /// The status words of ``TaskStatus/vendorWords`` map to their `TaskStatus`; any other word is
+    /// `TaskStatus.unknown` with the word kept in `rawStatus`, or `failed` when the answer carries an
+    /// error. The video URL is read from `video_url`, `url`, `result_url`, `video.url` or `metadata.url`
+    /// (new-api's generic view), a path resolved against the gateway. A `completed` answer without one is
+    /// still completed: the content endpoint serves the video. The snapshot carries the id that was asked
+    /// about, because that is the id the caller tracks.
     public func parseStatusResponse(
         _ response: HTTPResponse, taskID: String
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "status query"
-        guard response.isSuccess else {
-            throw VendorResponse.error(for: response, provider: providerID, taskID: taskID, operation: operation)
-        }
-        let video = VideoObject(
-            json: try VendorResponse.jsonObject(response, provider: providerID, taskID: taskID, operation: operation))
-        guard video.status != nil else {
-            // Without a status the answer says nothing about the task; with an error it is an error envelope.
-            if video.errorCode != nil || video.errorMessage != nil {
-                throw VendorResponse.error(for: response, provider: providerID, taskID: taskID, operation: operation)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(providerID) answered the \(operation) without 'status'.",
-                providerID: providerID, taskID: taskID, httpStatus: response.status)
-        }
-        return snapshot(of: video, taskID: taskID, defaultStatus: .unknown, model: nil, response: response)
+        try VendorResponse.statusSnapshot(response, provider: providerID, taskID: taskID, operation: "status query")
     }
 
     // MARK: - Content
@@ -285,22 +306,6 @@ public struct OpenAIVideoDialect: Sendable, Hashable {
                 providerID: providerID,
                 violations: [Violation(parameter: "task-id", value: "\"\(taskID)\"", allowed: "a non-empty task id")])
         }
-    }
-
-    private func snapshot(
-        of video: VideoObject, taskID: String, defaultStatus: TaskStatus, model: String?, response: HTTPResponse
-    ) -> TaskSnapshot {
-        TaskSnapshot(
-            taskID: taskID,
-            status: video.status.map(TaskStatus.init(vendorStatus:)) ?? defaultStatus,
-            rawStatus: video.status,
-            progress: video.progress,
-            videoURL: video.videoURL,
-            errorMessage: video.errorMessage,
-            errorCode: video.errorCode,
-            actualDuration: video.seconds,
-            model: video.model ?? model,
-            pollAfter: VendorResponse.pollAfter(response.headers))
     }
 }
 
@@ -336,29 +341,25 @@ extension OpenAIVideoDialect {
         /// The error message from `error.message`, a string `error`, or a top-level `message`.
         public var errorMessage: String?
 
-        /// Reads `json`; never fails (a non-object gives an object with every field `nil`).
-        public init(json: JSONValue) {
-            var body = json
-            if json["id"] == nil, json["status"] == nil, let data = json["data"], case .object = data,
-                data["id"] != nil || data["status"] != nil
-            {
-                body = data
-            }
-            id = Self.text(body["id"])
+        /// Reads `json` by the shared rules of ``GatewayAnswer``; never fails (a non-object gives an object
+        /// with every field `nil`). `base` resolves a video URL given as a path.
+        public init(json: JSONValue, relativeTo base: URL? = nil) {
+            let answer = GatewayAnswer(json: json, relativeTo: base)
+            let body = answer.object
+            id = answer.taskID
             object = body["object"]?.stringValue
-            model = body["model"]?.stringValue
+            model = answer.model
             // Kept as sent (not trimmed): it is the vendor's word, shown to users as is.
-            status = body["status"]?.stringValue.flatMap {
-                $0.trimmingWhitespaceAndNewlines().isEmpty ? nil : $0
-            }
-            progress = VendorResponse.progress(body["progress"])
+            status = answer.rawStatus
+            progress = answer.progress
             createdAt = body["created_at"]?.doubleValue.flatMap {
                 $0.isFinite && $0 >= 0 ? Date(timeIntervalSince1970: $0) : nil
             }
             seconds = body["seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
             size = Self.text(body["size"])
-            videoURL = VendorResponse.url(body["video_url"])
-            (errorCode, errorMessage) = Self.errorDetails(body, status: status, hasID: id != nil)
+            videoURL = answer.isModerated ? nil : answer.videoURL
+            errorCode = answer.errorCode
+            errorMessage = answer.errorMessage
         }
 
         /// The size echo as a resolution tier: `720P` and `720` read as 720p, `1280x720` as its shorter
@@ -383,22 +384,6 @@ extension OpenAIVideoDialect {
             default:
                 return nil
             }
-        }
-
-        /// The error the body reports, if any.
-        ///
-        /// `"error": null` (every healthy answer) reports none. Without an `error` member, a top-level
-        /// `code`/`message` is read only where it can only be an error: a body with neither id nor status
-        /// (an error envelope), or a failed or cancelled task (new-api's `fail_reason` included).
-        private static func errorDetails(
-            _ body: JSONValue, status: String?, hasID: Bool
-        ) -> (code: String?, message: String?) {
-            if let error = body["error"], !error.isNull {
-                return VendorResponse.extractError(from: body)
-            }
-            let ended = status.map { TaskStatus(vendorStatus: $0) }.map { $0 == .failed || $0 == .cancelled }
-            guard ended ?? !hasID else { return (nil, nil) }
-            return VendorResponse.extractError(from: body)
         }
     }
 }

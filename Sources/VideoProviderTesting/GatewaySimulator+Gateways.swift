@@ -26,6 +26,54 @@ extension GatewaySimulator {
         public var description: String { rawValue }
     }
 
+    /// How a deployed gateway answers beyond its documents: the same dialect, as a real deployment of it
+    /// behaves. Each flavour is written from the deployment's own code or from public clients of it, with
+    /// the source named in `docs/real-gateways.md`; ``documented`` is the vendor page as written.
+    ///
+    /// ```swift
+    /// let gateway = GatewaySimulator.Gateway.newAPIXAI(baseURL: URL(string: "https://gw.example.com")!)
+    /// let simulator = GatewaySimulator(clock: clock, gateways: [gateway])
+    /// ```
+    public enum Flavor: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The vendor page, as written (the default).
+        case documented
+        /// new-api's sora (OpenAI video) channel: ids `task_…` in `id` and `task_id`, statuses `queued`,
+        /// `in_progress`, `completed`, `failed`, no `video_url` (the gateway's content proxy serves the video),
+        /// a failure's reason in `error.message`, task errors `{"code","message","data":null}` (an unknown
+        /// task is HTTP 400 `task_not_exist`), a quota refusal HTTP 403 `insufficient_user_quota`.
+        case newAPISora = "new-api-sora"
+        /// new-api's xAI channel: `/v1/videos` and `/v1/videos/generations` pass an xAI-native body through
+        /// (`duration`, `image: {url}`, lower-case `resolution`) and answer `{"request_id"}` with no `id`; status
+        /// there is xAI's own view (`done`, `video.url`, a moderated video keeping the gateway's proxy URL
+        /// beside `respect_moderation: false`); `/openai/v1/videos` takes the OpenAI JSON body and answers with
+        /// `id` and OpenAI's view (`completed`, `video_url`).
+        case newAPIXAI = "new-api-xai"
+        /// new-api's generic task view (`Task.ToOpenAIVideo`): the video URL in `metadata.url` (a failed
+        /// task's reason there too), no `video_url`, no `error`.
+        case newAPIGeneric = "new-api-generic"
+        /// A kyyReactApiServer deployment: the first status call of every task is refused with HTTP 401
+        /// (`AuthenticationError`) and the next one answers; refusals come as HTTP 200 `{"code","msg"}`.
+        case kyyDeployment = "kyy-deployment"
+        /// An xAI mirror: status answers without `status` (only `request_id` while pending, only `video` when
+        /// done), and a moderated video that keeps its URL beside `respect_moderation: false`.
+        case xAIMirror = "xai-mirror"
+
+        /// The dialect a gateway of this flavour speaks (``documented`` fits every dialect).
+        public var dialect: Dialect? {
+            switch self {
+            case .documented: return nil
+            case .newAPISora, .newAPIXAI, .newAPIGeneric: return .openAIFormat
+            case .kyyDeployment: return .kyyReact
+            case .xAIMirror: return .xAI
+            }
+        }
+
+        /// Whether this flavour is a new-api deployment (task errors, `task_…` ids, the content proxy).
+        public var isNewAPI: Bool { self == .newAPISora || self == .newAPIXAI || self == .newAPIGeneric }
+
+        public var description: String { rawValue }
+    }
+
     /// How a model's submit body is encoded. Only the OpenAI-format dialect has both; kyy and xAI are JSON.
     public enum BodyEncoding: String, Sendable, Hashable, CustomStringConvertible {
         case json
@@ -223,10 +271,12 @@ extension GatewaySimulator {
         public var pollHint: PollHint?
         /// Overrides the simulator's ``Timing`` for this gateway's tasks.
         public var timing: Timing?
+        /// How the gateway answers beyond its documents (``Flavor/documented`` by default).
+        public var flavor: Flavor
 
         public init(
             name: String, baseURL: URL, dialect: Dialect, models: [ModelRules], expectedAPIKey: APIKey? = nil,
-            pollHint: PollHint? = nil, timing: Timing? = nil
+            pollHint: PollHint? = nil, timing: Timing? = nil, flavor: Flavor = .documented
         ) {
             self.name = name
             self.baseURL = baseURL
@@ -235,6 +285,7 @@ extension GatewaySimulator {
             self.expectedAPIKey = expectedAPIKey
             self.pollHint = pollHint
             self.timing = timing
+            self.flavor = flavor
         }
 
         /// The rules for `model`, if this gateway runs it.
@@ -285,6 +336,47 @@ extension GatewaySimulator {
             Gateway(
                 name: "OpenAI-compatible", baseURL: baseURL, dialect: .openAIFormat,
                 models: [ModelRules.grokImagineVideo])
+        }
+
+        /// new-api's sora channel running `grok-imagine-video` (see ``Flavor/newAPISora``).
+        public static func newAPISora(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
+            Gateway(
+                name: "new-api (sora channel)", baseURL: baseURL, dialect: .openAIFormat,
+                models: [ModelRules.grokImagineVideo], flavor: .newAPISora)
+        }
+
+        /// new-api whose `grok-imagine-video` goes to an xAI channel (see ``Flavor/newAPIXAI``).
+        public static func newAPIXAI(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
+            Gateway(
+                name: "new-api (xAI channel)", baseURL: baseURL, dialect: .openAIFormat,
+                models: [ModelRules.grokImagineVideo], flavor: .newAPIXAI)
+        }
+
+        /// new-api answering in its generic task view (see ``Flavor/newAPIGeneric``).
+        public static func newAPIGeneric(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
+            Gateway(
+                name: "new-api (generic view)", baseURL: baseURL, dialect: .openAIFormat,
+                models: [ModelRules.grokImagineVideo], flavor: .newAPIGeneric)
+        }
+
+        /// A kyyReactApiServer deployment with transient 401s and HTTP 200 refusals (see
+        /// ``Flavor/kyyDeployment``).
+        public static func kyyDeployment(baseURL: URL = kyyReactApiServerBaseURL) -> Gateway {
+            Gateway(
+                name: "kyyReactApiServer (deployed)", baseURL: baseURL, dialect: .kyyReact,
+                models: ModelRules.kyyReactApiServer, flavor: .kyyDeployment)
+        }
+
+        /// An xAI mirror with status-less answers and URL-carrying moderation (see ``Flavor/xAIMirror``).
+        public static func xAIMirror(baseURL: URL = xAIBaseURL) -> Gateway {
+            Gateway(name: "xAI mirror", baseURL: baseURL, dialect: .xAI, models: ModelRules.xAI, flavor: .xAIMirror)
+        }
+
+        /// This gateway answering as `flavor` (its name, dialect, base URL and models kept).
+        public func flavored(_ flavor: Flavor) -> Gateway {
+            var copy = self
+            copy.flavor = flavor
+            return copy
         }
 
         /// Every documented gateway: kyyReactApiServer, OctopusX, Duoyuanx, xAI and the generic

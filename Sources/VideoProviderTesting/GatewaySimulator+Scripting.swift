@@ -21,7 +21,7 @@ extension GatewaySimulator {
     ///
     /// Faults fall in three groups, and which group decides whether a submit creates a task:
     /// - **Before the server** (nothing processed, no task): ``refuseConnection``, ``httpError(status:message:code:headers:)``,
-    ///   ``htmlErrorPage(status:)``, ``response(status:headers:body:)``.
+    ///   ``htmlErrorPage(status:)``, ``response(status:headers:body:)``, ``quotaExhausted``.
     /// - **After the server** (processed normally, then the answer is damaged; a submit's task exists):
     ///   ``truncatedJSON``, ``emptyBody``, ``wrongContentType(_:)``, ``extraHeaders(_:)``, and
     ///   ``dropResponse(_:)``, the dangerous ambiguous case where the client never learns the task id.
@@ -38,6 +38,11 @@ extension GatewaySimulator {
         case htmlErrorPage(status: Int = 502)
         /// Any answer at all. The request is not processed.
         case response(status: Int, headers: HTTPHeaders = [:], body: Data = Data())
+        /// The account's quota or balance is used up, answered as the gateway's flavour does: new-api HTTP 403
+        /// `{"code":"insufficient_user_quota","message":"用户额度不足, …","data":null}`, a kyy deployment HTTP 200
+        /// `{"code","msg":"余额不足"}`, the documented dialects their own error shape with HTTP 402. The
+        /// request is not processed.
+        case quotaExhausted
         /// The real answer cut in half: truncated, malformed JSON. The request is processed.
         case truncatedJSON
         /// The real status and headers with an empty body. The request is processed.
@@ -58,7 +63,7 @@ extension GatewaySimulator {
         /// Whether the server processes the request before the fault acts.
         public var processesRequest: Bool {
             switch self {
-            case .refuseConnection, .httpError, .htmlErrorPage, .response: return false
+            case .refuseConnection, .httpError, .htmlErrorPage, .response, .quotaExhausted: return false
             case .truncatedJSON, .emptyBody, .wrongContentType, .extraHeaders, .delay, .dropResponse: return true
             }
         }
@@ -69,6 +74,7 @@ extension GatewaySimulator {
             case .httpError(let status, _, let code, _): return "http-error(\(status)\(code.map { ", \($0)" } ?? ""))"
             case .htmlErrorPage(let status): return "html-error-page(\(status))"
             case .response(let status, _, let body): return "response(\(status), \(body.count) bytes)"
+            case .quotaExhausted: return "quota-exhausted"
             case .truncatedJSON: return "truncated-json"
             case .emptyBody: return "empty-body"
             case .wrongContentType(let type): return "wrong-content-type(\(type))"

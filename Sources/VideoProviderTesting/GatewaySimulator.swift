@@ -462,7 +462,9 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         case .cdn(let file):
             return (.ready(cdn(file: file, method: request.method, now: now)), nil)
         case .gateway(let gateway, let action):
-            let responses = Responses(dialect: gateway.dialect)
+            let responses = Responses(
+                dialect: gateway.dialect, flavor: gateway.flavor,
+                nativeRoute: !request.url.path(percentEncoded: true).contains("/openai/v1/"))
             switch action {
             case .unknownPath:
                 return (
@@ -504,12 +506,33 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     ) -> (HTTPResponse, String?) {
         let accepted: AcceptedSubmission
         do {
-            accepted = try SubmitValidator.validate(headers: request.headers, body: body, gateway: gateway)
+            if gateway.flavor == .newAPIXAI, responses.nativeRoute {
+                // The native route passes the body through to xAI, which judges it by its own rules.
+                var upstream = Gateway.xAI(baseURL: gateway.baseURL)
+                upstream.models += gateway.models.filter { upstream.rules(for: $0.name) == nil }
+                do {
+                    accepted = try SubmitValidator.validate(headers: request.headers, body: body, gateway: upstream)
+                } catch {
+                    // relay_task.go: a non-200 upstream answer becomes {"code":"fail_to_fetch_task","message":<its body>}.
+                    let upstreamBody = Responses(dialect: .xAI).error(error.status, error.message, code: error.code)
+                    return (
+                        Responses.json(
+                            error.status,
+                            [
+                                "code": "fail_to_fetch_task",
+                                "message": String(decoding: upstreamBody.body, as: UTF8.self),
+                                "data": NSNull(),
+                            ]), nil
+                    )
+                }
+            } else {
+                accepted = try SubmitValidator.validate(headers: request.headers, body: body, gateway: gateway)
+            }
         } catch {
             return (responses.error(error.status, error.message, code: error.code), nil)
         }
         let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
-        let id = TaskRecord.newID(gateway.dialect)
+        let id = TaskRecord.newID(gateway.dialect, flavor: gateway.flavor)
         var record = TaskRecord(
             id: id, gatewayName: gateway.name, gatewayBaseURL: gateway.baseURL, dialect: gateway.dialect,
             submission: accepted, createdAt: now, createdWall: wall, script: script,
@@ -530,7 +553,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// With ``UnknownTasks/completed``, records a well-formed id nobody created as a task that has just
     /// completed at `gateway`. Called with the lock held.
     private func adoptUnknownTask(_ id: String, gateway: Gateway, now: Duration) {
-        guard unknownTasks == .completed, state.tasks[id] == nil, TaskRecord.isWellFormedID(id, gateway.dialect)
+        guard unknownTasks == .completed, state.tasks[id] == nil,
+            TaskRecord.isWellFormedID(id, gateway.dialect, flavor: gateway.flavor)
         else { return }
         let rules = gateway.models.first
         let seconds = rules?.seconds.defaultSeconds ?? 0
@@ -550,9 +574,14 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         adoptUnknownTask(id, gateway: gateway, now: now)
         guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
         else {
-            return .ready(responses.error(404, "Task '\(id)' not found.", code: "task_not_found"))
+            return .ready(responses.taskNotFound(id))
         }
         record.statusQueries += 1
+        if gateway.flavor == .kyyDeployment, record.statusQueries == 1 {
+            // A deployed kyy backend refuses a status call now and then; the next one answers.
+            state.tasks[id] = record
+            return .ready(Responses.kyyTransientAuth())
+        }
         let (phase, progress) = record.phase(at: now)
         var view = StatusView(record: record, phase: phase, progress: progress, revealsVideoURL: true)
         if let word = record.script.unknownStatus, record.statusQueries <= record.script.unknownStatusPolls {
@@ -571,10 +600,23 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         adoptUnknownTask(id, gateway: gateway, now: now)
         guard var record = state.tasks[id], Endpoint.baseKey(record.gatewayBaseURL) == Endpoint.baseKey(gateway.baseURL)
         else {
+            if gateway.flavor.isNewAPI {
+                return Responses.contentProxyError(404, "Task not found", type: "invalid_request_error")
+            }
             return responses.error(404, "Task '\(id)' not found.", code: "task_not_found")
         }
         let (phase, _) = record.phase(at: now)
+        if gateway.flavor == .newAPIXAI, phase.isTerminal, record.script.outcome == .moderated {
+            // controller/video_proxy.go: the proxy fetches the stored URL; for a withheld video it is the
+            // proxy's own, and the fetch fails.
+            return Responses.contentProxyError(502, "Failed to fetch video content", type: "server_error")
+        }
         guard phase == .completed, record.script.outcome == .success else {
+            if gateway.flavor.isNewAPI {
+                let status = phase == .processing ? "IN_PROGRESS" : phase == .queued ? "QUEUED" : "FAILURE"
+                return Responses.contentProxyError(
+                    400, "Task is not completed yet, current status: \(status)", type: "invalid_request_error")
+            }
             return responses.error(
                 404, "The video of task '\(id)' is not available (status: \(phase)).", code: "video_not_ready")
         }
@@ -621,6 +663,11 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             return Responses.html(status)
         case .response(let status, let headers, let body):
             return HTTPResponse(status: status, headers: headers, body: body)
+        case .quotaExhausted:
+            if case .gateway(let gateway, _) = endpoint.target {
+                return Responses(dialect: gateway.dialect, flavor: gateway.flavor).quotaExhausted()
+            }
+            return Responses.plain(402, "Payment Required")
         default:
             return Responses.plain(500, "unexpected fault")
         }
@@ -841,8 +888,13 @@ extension GatewaySimulator {
             }
         }
 
-        /// Whether `id` has the shape ``newID(_:)`` gives ids of `dialect`.
-        static func isWellFormedID(_ id: String, _ dialect: Dialect) -> Bool {
+        /// Whether `id` has the shape ``newID(_:flavor:)`` gives ids of `dialect` and `flavor`.
+        static func isWellFormedID(_ id: String, _ dialect: Dialect, flavor: Flavor = .documented) -> Bool {
+            if flavor.isNewAPI {
+                guard id.hasPrefix("task_") else { return false }
+                let rest = id.dropFirst("task_".count)
+                return rest.count == 32 && rest.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) }
+            }
             switch dialect {
             case .kyyReact, .openAIFormat:
                 guard id.hasPrefix("video_") else { return false }
@@ -854,9 +906,10 @@ extension GatewaySimulator {
             }
         }
 
-        /// A new id in the dialect's format.
-        static func newID(_ dialect: Dialect) -> String {
+        /// A new id in the dialect's format (new-api's public `task_` + 32 characters for its flavours).
+        static func newID(_ dialect: Dialect, flavor: Flavor = .documented) -> String {
             let uuid = UUID().uuidString.lowercased()
+            if flavor.isNewAPI { return "task_" + uuid.replacingBytes(of: "-", with: "") }
             switch dialect {
             case .kyyReact: return "video_\(uuid)"
             case .openAIFormat: return "video_\(uuid.replacingBytes(of: "-", with: ""))"

@@ -10,9 +10,13 @@ struct StatusView {
     var overrideStatus: String?
 }
 
-/// Answers in each dialect's documented shape.
+/// Answers in each dialect's documented shape, or as a deployed flavour of it answers
+/// (SimulatorFlavors.swift).
 struct Responses {
     let dialect: GatewaySimulator.Dialect
+    var flavor: GatewaySimulator.Flavor = .documented
+    /// Whether the request used one of new-api's xAI-native routes (`/v1/videos…`, not `/openai/v1/videos…`).
+    var nativeRoute = false
 
     // MARK: Errors
 
@@ -23,6 +27,7 @@ struct Responses {
     /// spells its codes as gRPC-style phrases, so there a machine code is replaced by the phrase for the
     /// status unless `vendorCode` says the caller (a scripted fault) chose the exact spelling.
     func error(_ status: Int, _ message: String, code: String?, vendorCode: Bool = false) -> HTTPResponse {
+        if let flavored = flavoredError(status, message, code: code) { return flavored }
         switch dialect {
         case .kyyReact:
             var object: [String: Any] = ["error": message]
@@ -74,6 +79,7 @@ struct Responses {
     /// The submit answer: kyy `{id, object, created, model, status, error}`, OpenAI format the video object,
     /// xAI `{request_id}`.
     func submitted(_ record: GatewaySimulator.TaskRecord) -> HTTPResponse {
+        if let flavored = flavoredSubmitted(record) { return flavored }
         let created = Int(record.createdWall.timeIntervalSince1970)
         switch dialect {
         case .kyyReact:
@@ -97,6 +103,7 @@ struct Responses {
     }
 
     func status(_ view: StatusView) -> HTTPResponse {
+        if let flavored = flavoredStatus(view) { return Self.json(200, flavored) }
         switch dialect {
         case .kyyReact: return Self.json(200, kyyStatus(view))
         case .openAIFormat: return Self.json(200, openAIStatus(view))
@@ -104,7 +111,7 @@ struct Responses {
         }
     }
 
-    private static let moderationMessage = "The request was rejected by the content policy (moderation)."
+    static let moderationMessage = "The request was rejected by the content policy (moderation)."
 
     /// `{id, object, created, model, status, video_url, actualDuration, error}`; no progress field.
     private func kyyStatus(_ view: StatusView) -> [String: Any] {

@@ -115,12 +115,30 @@ struct Endpoint {
             return Endpoint(target: .cdn(file: file), baseURL: best.base)
         }
         return Endpoint(
-            target: .gateway(gateway, action(segments, method: method, dialect: gateway.dialect)), baseURL: best.base)
+            target: .gateway(
+                gateway, action(segments, method: method, dialect: gateway.dialect, flavor: gateway.flavor)),
+            baseURL: best.base)
     }
 
-    private static func action(_ segments: [String], method: HTTPMethod, dialect: GatewaySimulator.Dialect) -> Action {
+    private static func action(
+        _ segments: [String], method: HTTPMethod, dialect: GatewaySimulator.Dialect, flavor: GatewaySimulator.Flavor
+    ) -> Action {
         func expect(_ allowed: HTTPMethod, _ action: Action) -> Action {
             method == allowed ? action : .wrongMethod(allowed: allowed.rawValue)
+        }
+        if flavor == .newAPIXAI {
+            // new-api's video router: xAI-native `/v1/videos` and `/v1/videos/generations`, the OpenAI-compatible
+            // `/openai/v1/videos`, and the content proxy under both.
+            var rest = segments
+            if rest.first == "openai" { rest.removeFirst() }
+            if rest == ["v1", "videos"] || (segments == ["v1", "videos", "generations"] && method == .post) {
+                return expect(.post, .submit)
+            }
+            if rest.count == 3, rest[0] == "v1", rest[1] == "videos" { return expect(.get, .status(rest[2])) }
+            if rest.count == 4, rest[0] == "v1", rest[1] == "videos", rest[3] == "content" {
+                return expect(.get, .content(rest[2]))
+            }
+            return .unknownPath
         }
         switch dialect {
         case .kyyReact:

@@ -169,30 +169,17 @@ public struct XAIProvider: VideoProvider {
         return .object(object)
     }
 
-    /// Reads the submit answer `{"request_id": "…"}`.
+    /// Reads the submit answer `{"request_id": "…"}` by the shared rules of ``GatewayAnswer`` (a gateway
+    /// in front of xAI may answer `id` or `task_id` instead, or wrap the answer in new-api's envelope).
     ///
     /// The answer carries only the id, so the task is reported as `queued` with no vendor status word. A
-    /// non-2xx answer, or a 2xx answer that carries an error and no id, becomes the vendor's typed error.
+    /// non-2xx answer is the vendor's typed error; a 2xx answer that carries an error and no id is a
+    /// refusal with that error (nothing was created).
     public func parseSubmitResponse(
         _ response: HTTPResponse, for request: ResolvedVideoRequest
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "video submission"
-        guard response.isSuccess else {
-            throw Self.error(for: response, model: request.model, operation: operation)
-        }
-        let json = try VendorResponse.jsonObject(
-            response, provider: Self.id, model: request.model, operation: operation)
-        guard let requestID = Self.requestID(json) else {
-            if Self.reportsError(json) {
-                throw Self.error(for: response, model: request.model, operation: operation)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(Self.id) answered the \(operation) without 'request_id'.",
-                providerID: Self.id, model: request.model, httpStatus: response.status)
-        }
-        return TaskSnapshot(
-            taskID: requestID, status: .queued, model: request.model,
-            pollAfter: VendorResponse.pollAfter(response.headers))
+        try VendorResponse.submitSnapshot(
+            response, provider: Self.id, model: request.model, documentedIDField: "request_id", vendorName: "xAI")
     }
 
     // MARK: - Status
@@ -213,72 +200,33 @@ public struct XAIProvider: VideoProvider {
             method: .get, url: context.url(Self.statusPath(requestID: taskID)), headers: context.standardHeaders())
     }
 
-    /// Reads the status answer.
+    /// Reads the status answer by the shared rules of ``GatewayAnswer``, with xAI's own conventions:
     ///
     /// - `pending` is `queued` until xAI reports progress, then `processing`; `done` is `completed`;
-    ///   `expired`, `failed`, `queued` and `processing` map to their ``TaskStatus``; any other word is
-    ///   ``TaskStatus/unknown`` with the word kept in ``TaskSnapshot/rawStatus``.
-    /// - A `done` answer whose video was withheld by moderation (`respect_moderation: false`, no URL) is a
-    ///   failed task: there is nothing to download.
+    ///   the other words of ``TaskStatus/vendorWords`` map as everywhere; any other word is
+    ///   ``TaskStatus/unknown`` with the word kept in ``TaskSnapshot/rawStatus``, or `failed` when the
+    ///   answer carries an error.
+    /// - `respect_moderation: false` makes the task failed (a content-policy failure) whatever the status
+    ///   and even when a URL is present: the Vercel AI SDK treats it so, and xAI withholds the video.
     /// - An answer without `status` is `completed` when it carries `video.url`, and `queued` when it only
-    ///   echoes `request_id`; an HTTP 202 with an empty body (xAI's deferred-result convention) is `queued`.
+    ///   echoes the request id; an HTTP 202 with an empty body (xAI's deferred-result convention) is `queued`.
     /// - The snapshot carries the id that was asked about, because that is the id the caller tracks.
     public func parseStatusResponse(
         _ response: HTTPResponse, taskID: String
     ) throws(VideoProviderError) -> TaskSnapshot {
-        let operation = "status request"
-        guard response.isSuccess else {
-            throw Self.error(for: response, taskID: taskID, operation: operation)
-        }
-        let pollAfter = VendorResponse.pollAfter(response.headers)
         if response.status == 202, response.body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
-            return TaskSnapshot(taskID: taskID, status: .queued, pollAfter: pollAfter)
+            return TaskSnapshot(taskID: taskID, status: .queued, pollAfter: VendorResponse.pollAfter(response.headers))
         }
-        let json = try VendorResponse.jsonObject(response, provider: Self.id, taskID: taskID, operation: operation)
-        let video = json["video"]
-        let videoURL = VendorResponse.url(video?["url"])
-        let duration = video?["duration"]?.doubleValue.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
-        let model = json["model"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let progress = VendorResponse.progress(json["progress"])
-
-        guard let raw = Self.rawStatus(json) else {
-            if videoURL != nil {
-                return TaskSnapshot(
-                    taskID: taskID, status: .completed, progress: 100, videoURL: videoURL, actualDuration: duration,
-                    model: model, pollAfter: pollAfter)
-            }
-            if Self.reportsError(json) {
-                throw Self.error(for: response, taskID: taskID, operation: operation)
-            }
-            if Self.requestID(json) != nil {
-                return TaskSnapshot(
-                    taskID: taskID, status: .queued, progress: progress, model: model, pollAfter: pollAfter)
-            }
-            throw VideoProviderError(
-                .invalidResponse, "\(Self.id) answered the \(operation) without 'status'.",
-                providerID: Self.id, taskID: taskID, httpStatus: response.status)
+        var snapshot = try VendorResponse.statusSnapshot(
+            response, provider: Self.id, taskID: taskID, operation: "status request",
+            statusless: [.videoURLMeansCompleted, .echoedIDMeansQueued], vendorName: "xAI")
+        if snapshot.status == .queued, snapshot.rawStatus?.trimmingWhitespace().lowercased() == "pending",
+            (snapshot.progress ?? 0) > 0
+        {
+            snapshot.status = .processing
         }
-
-        var status: TaskStatus
-        switch raw.trimmingWhitespace().lowercased() {
-        case "pending": status = (progress ?? 0) > 0 ? .processing : .queued
-        case "done": status = .completed
-        default: status = TaskStatus(vendorStatus: raw)
-        }
-        var (errorCode, errorMessage) = Self.taskError(json["error"])
-        if status == .completed, videoURL == nil, video?["respect_moderation"] == .bool(false) {
-            status = .failed
-            errorMessage =
-                errorMessage ?? "The video did not pass xAI's moderation (respect_moderation: false); xAI withholds it."
-        }
-        if status == .completed || status == .queued || status == .processing {
-            // A healthy answer's `error` (usually null) is not a reason for anything.
-            (errorCode, errorMessage) = (nil, nil)
-        }
-        return TaskSnapshot(
-            taskID: taskID, status: status, rawStatus: raw, progress: status == .completed ? 100 : progress,
-            videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: duration,
-            model: model, pollAfter: pollAfter)
+        if snapshot.status == .completed { snapshot.progress = 100 }
+        return snapshot
     }
 
     // MARK: - Content
@@ -286,61 +234,5 @@ public struct XAIProvider: VideoProvider {
     /// A plain `GET` of `video.url` on xAI's CDN, without the API key; `nil` when there is no URL.
     public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
         videoURLRequest(for: snapshot)
-    }
-
-    // MARK: - Field readers
-
-    /// A non-empty request id, as a string or an integer.
-    private static func requestID(_ json: JSONValue) -> String? {
-        if let text = json["request_id"]?.stringValue?.trimmingWhitespaceAndNewlines(),
-            !text.isEmpty
-        {
-            return text
-        }
-        if case .int(let number)? = json["request_id"] { return String(number) }
-        return nil
-    }
-
-    private static func rawStatus(_ json: JSONValue) -> String? {
-        guard let text = json["status"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
-            return nil
-        }
-        return text
-    }
-
-    /// Whether the body reports an error (`{"code","error"}`, `{"error":{…}}`); `"error": null` does not.
-    private static func reportsError(_ json: JSONValue) -> Bool {
-        guard let error = json["error"], !error.isNull else { return false }
-        let (code, message) = VendorResponse.extractError(from: json)
-        return code != nil || message != nil
-    }
-
-    /// A task's `error: {code, message}` (or a bare string).
-    private static func taskError(_ value: JSONValue?) -> (code: String?, message: String?) {
-        func text(_ value: JSONValue?) -> String? {
-            switch value {
-            case .string(let string)? where !string.isEmpty: return string
-            case .int(let number)?: return String(number)
-            default: return nil
-            }
-        }
-        guard let value else { return (nil, nil) }
-        if case .string = value { return (nil, text(value)) }
-        return (text(value["code"]), text(value["message"]))
-    }
-
-    /// The typed error for a refused request. xAI answers a bad key with HTTP 400 ("Incorrect API key
-    /// provided"); that is an authentication failure, so the client falls back instead of stopping.
-    private static func error(
-        for response: HTTPResponse, model: String? = nil, taskID: String? = nil, operation: String
-    ) -> VideoProviderError {
-        var error = VendorResponse.error(
-            for: response, provider: id, model: model, taskID: taskID, operation: operation)
-        if response.status == 400, error.kind == .vendorRejected,
-            (error.vendorMessage ?? "").range(of: "incorrect api key", options: .caseInsensitive) != nil
-        {
-            error.kind = .authentication
-        }
-        return error
     }
 }

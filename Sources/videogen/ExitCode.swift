@@ -16,6 +16,9 @@ enum ExitCode: Int32 {
             self = .usage
         case .connectionFailed, .timeout, .ambiguousSubmission:
             self = .network
+        case .quotaExceeded:
+            // The gateway answered: the account's quota or balance there is used up.
+            self = .failure
         default:
             self = .failure
         }

@@ -8,6 +8,51 @@ enum SimulatedGateways {
     struct Script {
         var outcome: GatewaySimulator.Outcome = .success
         var faults: [(provider: ProviderID, fault: GatewaySimulator.Fault)] = []
+        /// `--simulate-flavor`: how deployed gateways answer; `provider` nil applies to every provider whose
+        /// gateway speaks the flavour's dialect.
+        var flavors: [(provider: ProviderID?, flavor: GatewaySimulator.Flavor)] = []
+    }
+
+    /// `--simulate-flavor` values, in the order `videogen help` lists them.
+    static let flavorNames = GatewaySimulator.Flavor.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Parses `FLAVOR` or `ID=FLAVOR`; a flavour named for a provider must fit that provider's dialect.
+    static func flavorSpec(_ entry: String) throws(Arguments.UsageError) -> (
+        provider: ProviderID?, flavor: GatewaySimulator.Flavor
+    ) {
+        var provider: ProviderID?
+        var name = entry
+        if let equals = entry.firstIndex(of: "=") {
+            provider = ProviderID(String(entry[..<equals]))
+            name = String(entry[entry.index(after: equals)...])
+        }
+        guard let flavor = GatewaySimulator.Flavor(rawValue: name.lowercased()) else {
+            throw Arguments.UsageError(
+                description: "--simulate-flavor takes FLAVOR or ID=FLAVOR (FLAVOR: \(flavorNames)), not '\(entry)'")
+        }
+        if let provider {
+            guard let dialect = dialect(of: provider) else {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-flavor names an unknown provider '\(provider)'; known: \(Toolbox.providerList)")
+            }
+            if let fits = flavor.dialect, fits != dialect {
+                throw Arguments.UsageError(
+                    description:
+                        "--simulate-flavor \(flavor) is a flavour of \(fits) gateways; \(provider) speaks \(dialect)")
+            }
+        }
+        return (provider, flavor)
+    }
+
+    /// The dialect the simulator plays a built-in provider in, or `nil` for an unknown id.
+    static func dialect(of provider: ProviderID) -> GatewaySimulator.Dialect? {
+        guard Toolbox.providerIDs.contains(provider) else { return nil }
+        switch provider.rawValue {
+        case "aizfw", "xingchaoyiqing": return .kyyReact
+        case "xai": return .xAI
+        default: return .openAIFormat
+        }
     }
 
     /// `--simulate-outcome` values.
@@ -26,19 +71,24 @@ enum SimulatedGateways {
         case "html": return .htmlErrorPage(status: 502)
         case "drop": return .dropResponse(.connectionLost)
         case "timeout": return .dropResponse(.timedOut)
+        case "quota": return .quotaExhausted
         default:
             guard let status = Int(kind), (400..<600).contains(status) else { return nil }
             return .httpError(status: status, message: "Simulated HTTP \(status).", code: "simulated_\(status)")
         }
     }
 
-    static let faultKinds = "refuse, html, drop, timeout or an HTTP status 400–599"
+    static let faultKinds = "refuse, html, drop, timeout, quota or an HTTP status 400–599"
 
     static func make(registry: ProviderRegistry, clock: any VideoClock, script: Script) -> GatewaySimulator {
         var gateways: [GatewaySimulator.Gateway] = []
         for entry in registry.providers {
             guard let baseURL = entry.baseURL else { continue }
-            let gateway = gateway(for: entry, at: baseURL)
+            var gateway = gateway(for: entry, at: baseURL)
+            for (provider, flavor) in script.flavors
+            where provider.map({ $0 == entry.id }) ?? (flavor.dialect.map { $0 == gateway.dialect } ?? true) {
+                gateway = gateway.flavored(flavor)
+            }
             // aizfw and Xingchaoyiqing share one backend: serve it once.
             if !gateways.contains(where: { $0.baseURL == gateway.baseURL }) { gateways.append(gateway) }
         }

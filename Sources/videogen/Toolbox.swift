@@ -74,8 +74,14 @@ struct Toolbox {
             }
             script.faults.append((id, fault))
         }
+        for entry in arguments.all("simulate-flavor") {
+            script.flavors.append(try SimulatedGateways.flavorSpec(entry))
+        }
         if !simulate && (arguments.value("simulate-outcome") != nil || !arguments.all("simulate-fault").isEmpty) {
             throw Arguments.UsageError(description: "--simulate-outcome and --simulate-fault need --simulate")
+        }
+        if !simulate && !arguments.all("simulate-flavor").isEmpty {
+            throw Arguments.UsageError(description: "--simulate-flavor needs --simulate")
         }
         self.script = script
     }

@@ -21,18 +21,20 @@ struct VideoGen {
                             [--base-url ID=URL]...        override a provider's base URL (http only for loopback)
                             [--simulate]                  every provider answered by the in-process simulator
                             [--simulate-outcome success|failure|moderated|expired|cancelled]
-                            [--simulate-fault ID=refuse|html|drop|timeout|STATUS]...
+                            [--simulate-fault ID=refuse|html|drop|timeout|quota|STATUS]...
+                            [--simulate-flavor [ID=]FLAVOR]...  answer as a deployed gateway does (see below)
                             [--dry-run] [--curl]          print the resolved request and exact HTTP request; send nothing
                             [--adjust]                    snap unsupported values to the nearest allowed one
                             [--resubmit-ambiguous]        allow resending a submission that may have created a task
                             [--resubmit-failed]           resubmit a failed task to the next provider
                             [--json] [--timeout SECONDS] [--poll-interval SECONDS]
-          videogen status JOB [--json] [--simulate] [--base-url ID=URL]...
-          videogen download JOB --output FILE [--json] [--simulate] [--base-url ID=URL]...
+          videogen status JOB [--json] [--simulate] [--simulate-flavor [ID=]FLAVOR]... [--base-url ID=URL]...
+          videogen download JOB --output FILE [--json] [--simulate] [--simulate-flavor [ID=]FLAVOR]... [--base-url ID=URL]...
           videogen help
           videogen --version
 
         JOB is a job file written by `generate`, or its JSON text.
+        FLAVOR (with --simulate): documented, new-api-sora, new-api-xai, new-api-generic, kyy-deployment, xai-mirror.
         API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY); they are never printed.
         Exit codes: 0 success; 1 the vendor or task failed; 2 invalid input or usage (nothing was sent);
         3 network failure or timeout.
@@ -59,10 +61,12 @@ struct VideoGen {
 
     static let generateOptions: Set<String> = [
         "model", "prompt", "provider", "seconds", "aspect-ratio", "resolution", "image", "output", "job-file",
-        "base-url", "timeout", "poll-interval", "simulate-outcome", "simulate-fault",
+        "base-url", "timeout", "poll-interval", "simulate-outcome", "simulate-fault", "simulate-flavor",
     ]
     /// The options marked `...` in the usage; every other option takes one value.
-    static let repeatableGenerateOptions: Set<String> = ["provider", "image", "base-url", "simulate-fault"]
+    static let repeatableGenerateOptions: Set<String> = [
+        "provider", "image", "base-url", "simulate-fault", "simulate-flavor",
+    ]
     static let generateFlags: Set<String> = [
         "simulate", "dry-run", "curl", "json", "adjust", "resubmit-ambiguous", "resubmit-failed",
     ]
@@ -107,13 +111,14 @@ struct VideoGen {
                 return try await GenerateCommand.generate(args, console: console)
             case "status":
                 let args = try Arguments(
-                    rest, options: ["base-url"], repeatable: ["base-url"], flags: ["json", "simulate"],
-                    positionals: 1, command: command)
+                    rest, options: ["base-url", "simulate-flavor"], repeatable: ["base-url", "simulate-flavor"],
+                    flags: ["json", "simulate"], positionals: 1, command: command)
                 return try await JobCommands.status(args, console: console)
             case "download":
                 let args = try Arguments(
-                    rest, options: ["output", "base-url"], repeatable: ["base-url"], flags: ["json", "simulate"],
-                    positionals: 1, command: command)
+                    rest, options: ["output", "base-url", "simulate-flavor"],
+                    repeatable: ["base-url", "simulate-flavor"], flags: ["json", "simulate"], positionals: 1,
+                    command: command)
                 return try await JobCommands.download(args, console: console)
             default:
                 console.err("error: unknown command '\(command)'. Run `videogen help` for usage.")

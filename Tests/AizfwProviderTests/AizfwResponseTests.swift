@@ -42,7 +42,8 @@ import VideoProviderKit
     @Test func submitAnswerWithAnErrorAndNoID() throws {
         let error = try #require(
             submitError(200, #"{"id":null,"object":"video","status":"failed","error":"insufficient balance"}"#))
-        #expect(error.kind == .vendorRejected)
+        // A balance refusal is an exhausted quota (docs/real-gateways.md): it falls back to the next provider.
+        #expect(error.kind == .quotaExceeded)
         #expect(error.httpStatus == 200)
         #expect(error.vendorMessage == "insufficient balance")
         #expect(error.providerID == "aizfw")
@@ -209,7 +210,9 @@ import VideoProviderKit
 
     @Test func statusErrorEnvelopeWithSuccessCode() throws {
         let error = try #require(statusError(200, #"{"error":{"message":"task not found","code":"not_found"}}"#))
-        #expect(error.kind == .vendorRejected)
+        // "task not found" is recognised at any HTTP status (docs/real-gateways.md), so polling stops after
+        // three strikes instead of eight.
+        #expect(error.kind == .notFound)
         #expect(error.vendorCode == "not_found")
         #expect(error.vendorMessage == "task not found")
     }

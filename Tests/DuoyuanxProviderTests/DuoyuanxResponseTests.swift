@@ -103,7 +103,8 @@ import VideoProviderKit
 
     @Test func codeMessageDataShape() throws {
         let error = try #require(submitError(200, #"{"code":"quota_exceeded","message":"余额不足","data":null}"#))
-        #expect(error.kind == .vendorRejected)
+        // An exhausted balance is its own kind (docs/real-gateways.md): it falls back, never "authentication".
+        #expect(error.kind == .quotaExceeded)
         #expect(error.vendorCode == "quota_exceeded")
         #expect(error.vendorMessage == "余额不足")
     }

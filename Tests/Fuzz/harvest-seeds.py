@@ -42,6 +42,30 @@ def literals(*directories):
     return seen
 
 
+REPLAY_VENDORS = {
+    "aizfw": "kyy", "xingchaoyiqing": "kyy", "openai-compatible": "new-api", "octopusx": "new-api",
+    "duoyuanx": "new-api", "xai": "xai",
+}
+
+
+def replay_bodies(source=None):
+    """Answer bodies of the replay corpus (Tests/Replay/<source>/*.json), placeholders filled in."""
+    import json
+    bodies = []
+    for path in sorted((ROOT / "Tests/Replay").glob("*/*.json")):
+        if source is not None and path.parent.name != source:
+            continue
+        for rule in json.loads(path.read_text())["script"]:
+            for answer in rule["responses"]:
+                if "body" not in answer:
+                    continue
+                body = json.dumps(answer["body"], ensure_ascii=False, separators=(",", ":"))
+                body = body.replace("{{cdn}}", "https://cdn.example").replace("{{api}}", "https://gw.fuzz.invalid")
+                if body.encode() not in bodies:
+                    bodies.append(body.encode())
+    return bodies
+
+
 def write(target, seeds):
     directory = CORPUS / target
     shutil.rmtree(directory, ignore_errors=True)
@@ -66,13 +90,15 @@ def main():
     # ResponseFuzzer's layout: status byte (0 is 200, 4 is 400, 2 is 202), selector byte, body.
     for target, tests in VENDORS.items():
         bodies = literals(tests)
-        seeds = [b"\x00\x00" + body for body in bodies[:16]]
+        seeds = [b"\x00\x00" + body for body in bodies[:10]]
+        seeds += [b"\x00\x00" + body for body in replay_bodies(REPLAY_VENDORS[target])[:6]]
         seeds += [b"\x04\x00" + body for body in bodies[-3:]]
         seeds.append(b"\x00\x08Retry-After: 5\nopenai-poll-after-ms: 1500\n\n" + (bodies[0] if bodies else b"{}"))
         seeds.append(b"\x02\x04")
         seeds.append(b"\x0c\x02<html><head><title>502 Bad Gateway</title></head></html>")
         write(f"{target}-responses", seeds)
 
+    write("gateway-answer", replay_bodies() + literals("VideoProviderKitTests")[:8])
     write("json", literals(*VENDORS.values(), "VideoProviderKitTests") + [b'[1,-0,2.5e3,"\\u00e9\\ud83d\\ude00",null]'])
     write("simulator-json", literals("VideoProviderTestingTests"))
 

@@ -190,15 +190,26 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         #expect(harness.statusTimes == [.seconds(5), .seconds(17)])
     }
 
-    @Test func anAuthenticationFailureStopsFollowingAtOnce() async throws {
+    /// A refused status call ends the follow on the fourth in a row: the task exists, and kyy gateways
+    /// refuse a status call now and then (their clients tolerate three; docs/real-gateways.md).
+    @Test func anAuthenticationFailureStopsFollowingOnTheFourthInARow() async throws {
         let harness = try Harness(["openai-compatible"])
-        harness.simulator.inject(.httpError(status: 401, message: "key revoked"), on: .status)
+        harness.simulator.inject(.httpError(status: 401, message: "key revoked"), on: .status, times: nil)
         let job = try await harness.client.submit(Sim.imagine())
         let error = await captureError { try await harness.client.result(for: job) }
         #expect(error?.kind == .authentication)
         #expect(error?.taskID == job.taskID)
         #expect(error?.attempts == job.attempts)
-        #expect(harness.simulator.count(.status) == 1)
+        #expect(harness.simulator.count(.status) == 4)
+    }
+
+    @Test func threeRefusedStatusCallsInARowAreTolerated() async throws {
+        let harness = try Harness(["openai-compatible"])
+        harness.simulator.inject(.httpError(status: 401, message: "key revoked"), on: .status, times: 3)
+        let job = try await harness.client.submit(Sim.imagine())
+        let final = try await harness.client.result(for: job)
+        #expect(final.status == .completed)
+        #expect(harness.simulator.requests(.status).map(\.responseStatus).prefix(3) == [401, 401, 401])
     }
 
     @Test func repeatedFailuresGiveUpWithTheJobsContext() async throws {

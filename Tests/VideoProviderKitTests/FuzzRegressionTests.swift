@@ -22,6 +22,17 @@ import VideoProviderKit
         #expect(error.retryAfter! > RetryPolicy().maximumRetryAfter)
     }
 
+    /// `gateway-answer`: `https:/-/cdn.example/result.mp4` parses as an https URL without a host, and was
+    /// read as a video URL. A video URL needs a host now.
+    @Test(arguments: ["https:/-/cdn.example/result.mp4", "https:///v.mp4", "http:v.mp4"])
+    func aHostlessURLIsNoVideoURL(text: String) throws {
+        #expect(VendorResponse.url(.string(text)) == nil)
+        let answer = GatewayAnswer(
+            json: try JSONValue.parse(Data(#"{"status":"completed","result_url":"\#(text)"}"#.utf8)))
+        #expect(answer.videoURL == nil)
+        #expect(answer.status == .completed)
+    }
+
     /// `octopusx-responses`: a `Retry-After` of non-ASCII bytes made `DateFormatter` leak an internal
     /// character set. HTTP dates are parsed by hand now; this input is simply not a date.
     @Test func nonASCIIRetryAfterIsNotADate() {

@@ -33,7 +33,7 @@ import XAIProvider
 
     @Test(arguments: [
         #"{}"#, #"{"request_id":""}"#, #"{"request_id":"   "}"#, #"{"request_id":null}"#,
-        #"{"request_id":{"id":"x"}}"#, #"{"id":"video_1"}"#,
+        #"{"request_id":{"id":"x"}}"#,
     ])
     func submitAnswerWithoutUsableRequestID(body: String) throws {
         let error = try #require(submitError(200, body))
@@ -287,11 +287,30 @@ import XAIProvider
 
     @Test(arguments: ["paused", "DELETED", "succeeded-ish"])
     func unknownStatusKeepsTheVendorWord(word: String) throws {
-        let snapshot = try status(200, #"{"status":"\#(word)","error":{"code":"x","message":"kept"}}"#)
+        let snapshot = try status(200, #"{"status":"\#(word)","error":null}"#)
         #expect(snapshot.status == .unknown)
         #expect(snapshot.rawStatus == word)
         #expect(snapshot.status.isTerminal == false)
+    }
+
+    /// An unrecognised word beside an error is a failure (docs/real-gateways.md): relays pass words through
+    /// that no table knows, and an error object says how the task ended.
+    @Test(arguments: ["paused", "DELETED", "succeeded-ish"])
+    func unknownStatusWithAnErrorIsFailed(word: String) throws {
+        let snapshot = try status(200, #"{"status":"\#(word)","error":{"code":"x","message":"kept"}}"#)
+        #expect(snapshot.status == .failed)
+        #expect(snapshot.rawStatus == word)
         #expect(snapshot.errorMessage == "kept")
+        #expect(snapshot.errorCode == "x")
+    }
+
+    /// A gateway in front of xAI may answer with `id` (new-api's `/openai/v1/videos`) or `task_id`.
+    @Test(arguments: [#"{"id":"video_1"}"#, #"{"task_id":"video_1"}"#, #"{"code":"success","data":{"id":"video_1"}}"#])
+    func submitAnswerWithAnotherIDFieldIsAccepted(body: String) throws {
+        let snapshot = try provider.parseSubmitResponse(
+            Fixture.response(200, body), for: try Fixture.documentedRequest())
+        #expect(snapshot.taskID == "video_1")
+        #expect(snapshot.status == .queued)
     }
 
     @Test func answerThatOnlyEchoesTheRequestIDIsQueued() throws {
@@ -341,7 +360,8 @@ import XAIProvider
     @Test func statusErrorEnvelopeWithSuccessCode() throws {
         let error = try #require(
             statusError(200, #"{"code":"Some requested entity was not found","error":"Unknown request id"}"#))
-        #expect(error.kind == .vendorRejected)
+        // xAI's not-found code is recognised at any HTTP status (docs/real-gateways.md).
+        #expect(error.kind == .notFound)
         #expect(error.vendorCode == "Some requested entity was not found")
         #expect(error.vendorMessage == "Unknown request id")
     }

@@ -127,12 +127,13 @@ struct HostileServerTests {
         let json = try VideoGen.run(
             ["status", job.path, "--json"] + base, environment: Self.environment, in: directory)
 
-        #expect(text.exitCode == 0, "\(text.stderr)")
+        // An unknown word beside an error reads as failed (docs/real-gateways.md): exit 1.
+        #expect(text.exitCode == 1, "\(text.stderr)")
         #expect(Self.terminalControls(in: text.stdout + text.stderr + json.stdout + json.stderr) == [])
         #expect(
             text.stdoutLines == [
                 "aizfw · grok_video3 · task video_ok1",
-                #"  status:   unknown (\u001b[5mrunning\u001b[0m)"#,
+                #"  status:   failed (\u001b[5mrunning\u001b[0m)"#,
                 "  progress: 42%",
                 #"  error:    \u001b]2;owned\u0007\nerror: fake"#,
             ])

@@ -70,7 +70,9 @@ extension VideoClient {
         for source in sources {
             do {
                 let video = try await fetch(
-                    Self.sanitized(source, providerBase: base, additional: entry.configuration.additionalHeaders),
+                    Self.sanitized(
+                        Self.authorizedOnSameOrigin(source, providerBase: base, context: context),
+                        providerBase: base, additional: entry.configuration.additionalHeaders),
                     job: job, to: destination, secret: key)
                 observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
                 return video
@@ -80,6 +82,21 @@ extension VideoClient {
             }
         }
         throw lastError!
+    }
+
+    /// A video URL on the provider's own origin (new-api's `/v1/videos/{id}/content` proxy, a path the
+    /// gateway gave relative to itself) needs the key like any request to the gateway; any other origin
+    /// never gets it (``sanitized(_:providerBase:additional:)`` strips it).
+    static func authorizedOnSameOrigin(_ request: HTTPRequest, providerBase: URL, context: ProviderContext)
+        -> HTTPRequest
+    {
+        guard VendorResponse.isSameOrigin(request.url, providerBase), !request.headers.contains("Authorization")
+        else { return request }
+        var copy = request
+        for field in context.standardHeaders(accept: "video/*, */*") where !copy.headers.contains(field.name) {
+            copy.headers[field.name] = field.value
+        }
+        return copy
     }
 
     /// Removes credentials from a request whose host is not the provider's own, and refuses schemes

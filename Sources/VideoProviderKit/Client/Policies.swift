@@ -131,16 +131,12 @@ public enum FailureAction: Sendable, Hashable {
         return text.contains("model")
     }
 
-    /// Whether the failure is the account's on that gateway: HTTP 402, or a refusal that says the quota,
-    /// balance or credit is used up (OpenAI's `insufficient_quota` is a 429 that no retry can heal).
+    /// Whether the failure is the account's on that gateway: ``VideoProviderError/Kind/quotaExceeded``,
+    /// HTTP 402, or a refusal that says the quota, balance or credit is used up (OpenAI's
+    /// `insufficient_quota` is a 429 that no retry can heal).
     public static func isAccountProblem(_ error: VideoProviderError) -> Bool {
-        if error.httpStatus == 402 { return true }
+        if error.kind == .quotaExceeded || error.httpStatus == 402 { return true }
         guard let status = error.httpStatus, (400..<500).contains(status) else { return false }
-        let text = [error.vendorCode, error.vendorMessage].compactMap { $0?.lowercased() }.joined(separator: " ")
-        return [
-            "insufficient_quota", "insufficient quota", "quota exceeded", "exceeded your current quota",
-            "insufficient balance", "insufficient_balance", "insufficient credit", "out of credit",
-            "余额不足", "额度不足",
-        ].contains { text.contains($0) }
+        return VendorResponse.isQuotaExhausted(code: error.vendorCode, message: error.vendorMessage)
     }
 }

@@ -31,7 +31,8 @@
 /// where the video is gets asked again after ``minimumInterval``, up to three times; a failed status call
 /// is retried after the ``RetryPolicy`` backoff (or its `Retry-After`), never sooner than
 /// ``minimumInterval`` or the vendor's recommended minimum, and following gives up after
-/// ``maximumConsecutiveErrors`` failures in a row (three for "not found"; at once for authentication);
+/// ``maximumConsecutiveErrors`` failures in a row (three for "not found", recognised by the vendor's code at
+/// any HTTP status; the fourth refused call in a row for authentication or an exhausted quota);
 /// ``timeout`` counts from when following began; `unknown` statuses keep the schedule going; cancelling
 /// the task that follows stops it at once.
 public struct PollingStrategy: Sendable, Hashable {

@@ -475,7 +475,7 @@ public final class VideoClient: Sendable {
     ///
     /// The sequence finishes after a terminal snapshot (completed, failed, cancelled or expired) and throws
     /// a ``VideoProviderError`` on timeout, cancellation, or a status call failure that will not heal
-    /// (authentication, repeated errors). `unknown` statuses are yielded (the vendor's word is in
+    /// (repeated errors; a fourth refused call in a row for authentication or an exhausted quota). `unknown` statuses are yielded (the vendor's word is in
     /// ``TaskSnapshot/rawStatus``) and polling goes on. Cancelling the task that consumes the sequence, or
     /// abandoning the iteration, stops polling at once: no further status call is sent.
     public func updates(for job: VideoJob, polling: PollingStrategy? = nil) -> AsyncThrowingStream<
@@ -670,6 +670,7 @@ public final class VideoClient: Sendable {
         var state = PollingStrategy.State()
         var delay: Duration
         var consecutiveErrors = 0
+        var consecutiveAccountRefusals = 0
         var completedWithoutVideo = 0
 
         @inline(never)
@@ -715,6 +716,7 @@ public final class VideoClient: Sendable {
         switch outcome {
         case .success(let snapshot):
             following.consecutiveErrors = 0
+            following.consecutiveAccountRefusals = 0
             following.last = snapshot
             onSnapshot(snapshot)
             if snapshot.status == .completed, following.completedWithoutVideo < 3,
@@ -731,10 +733,17 @@ public final class VideoClient: Sendable {
                 recommendation: following.recommendation)
             return nil
         case .failure(let error):
-            let permanent: Set<VideoProviderError.Kind> = [
-                .authentication, .cancelled, .configuration, .invalidRequest,
-            ]
+            let permanent: Set<VideoProviderError.Kind> = [.cancelled, .configuration, .invalidRequest]
             if permanent.contains(error.kind) { throw error }
+            // The task exists and was accepted with this key: kyy gateways refuse a status call now and then
+            // (HTTP 401) and answer the next; clients of that backend tolerate three in a row
+            // (docs/real-gateways.md). The fourth ends the follow.
+            if error.kind == .authentication || error.kind == .quotaExceeded {
+                following.consecutiveAccountRefusals += 1
+                if following.consecutiveAccountRefusals > Self.toleratedAccountRefusals { throw error }
+            } else {
+                following.consecutiveAccountRefusals = 0
+            }
             following.consecutiveErrors += 1
             let consecutiveErrors = following.consecutiveErrors
             if consecutiveErrors >= strategy.maximumConsecutiveErrors
@@ -754,6 +763,10 @@ public final class VideoClient: Sendable {
             return nil
         }
     }
+
+    /// Refused status calls (authentication, exhausted quota) tolerated in a row while following a task that
+    /// exists; the next one ends the follow.
+    static let toleratedAccountRefusals = 3
 
     /// Whether the provider has a way to fetch the video of this completed snapshot.
     private func canFetchVideo(_ snapshot: TaskSnapshot, entry: RegisteredProvider) -> Bool {

@@ -26,6 +26,10 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         public static let configuration = Kind("configuration")
         /// The vendor refused the credentials (HTTP 401/403).
         public static let authentication = Kind("authentication")
+        /// The account's quota, balance or credit on that gateway is used up (HTTP 402, new-api's
+        /// `insufficient_user_quota`, 余额不足, …). Another provider may still serve the request, so it falls
+        /// back like any account problem; it is never an authentication failure.
+        public static let quotaExceeded = Kind("quota-exceeded")
         /// The vendor asked us to slow down (HTTP 429).
         public static let rateLimited = Kind("rate-limited")
         /// The vendor does not know the model or task (HTTP 404).

@@ -17,18 +17,10 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, Custo
 
     public var description: String { rawValue }
 
-    /// Maps the status words gateways use (`pending`, `in_progress`, `succeeded`, `done`, `error`, …),
-    /// case-insensitively; anything else is ``unknown``.
+    /// Maps the status words gateways use (``vendorWords``: `pending`, `in_progress`, `Success`, `fail`,
+    /// `done`, …), case-insensitively; anything else is ``unknown``.
     public init(vendorStatus: String) {
-        switch vendorStatus.trimmingWhitespaceAndNewlines().lowercased() {
-        case "queued", "pending", "submitted", "waiting", "not_start", "created": self = .queued
-        case "processing", "in_progress", "running", "generating", "started": self = .processing
-        case "completed", "succeeded", "success", "done", "finished", "complete": self = .completed
-        case "failed", "failure", "error": self = .failed
-        case "cancelled", "canceled": self = .cancelled
-        case "expired": self = .expired
-        default: self = .unknown
-        }
+        self = Self.vendorWords[vendorStatus.trimmingWhitespaceAndNewlines().lowercased()] ?? .unknown
     }
 }
 

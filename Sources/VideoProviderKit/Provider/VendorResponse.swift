@@ -55,7 +55,16 @@ public enum VendorResponse {
     }
 
     /// The vendor's error code and message, from any of the common shapes; `(nil, nil)` when none.
+    ///
+    /// A generic `error` that only names the HTTP status (Spring's `{"error":"Not Found","message":"No
+    /// handler found for …"}`, as kyyReactApiServer answers) gives way to the `message` beside it, and a
+    /// message that is itself a JSON object (new-api passes an upstream's error body on as its message) is
+    /// read once more for its code and message.
     public static func extractError(from json: JSONValue) -> (code: String?, message: String?) {
+        extractError(from: json, unwrapping: true)
+    }
+
+    static func extractError(from json: JSONValue, unwrapping: Bool) -> (code: String?, message: String?) {
         func text(_ value: JSONValue?) -> String? {
             switch value {
             case .string(let string)? where !string.isEmpty: return string
@@ -63,28 +72,55 @@ public enum VendorResponse {
             default: return nil
             }
         }
+        var code: String?
+        var message: String?
         if let error = json["error"], case .object = error {
-            return (text(error["code"]) ?? text(error["type"]), text(error["message"]) ?? text(error["msg"]))
+            (code, message) = (text(error["code"]) ?? text(error["type"]), text(error["message"]) ?? text(error["msg"]))
+        } else if let errorText = text(json["error"]) {
+            code = text(json["code"]) ?? text(json["error_code"])
+            let beside = text(json["message"]) ?? text(json["msg"])
+            message = isGenericHTTPReason(errorText) ? beside ?? errorText : errorText
+        } else {
+            message = text(json["message"]) ?? text(json["msg"]) ?? text(json["detail"]) ?? text(json["fail_reason"])
+            code = text(json["code"]) ?? text(json["error_code"])
         }
-        if let message = text(json["error"]) {
-            return (text(json["code"]) ?? text(json["error_code"]), message)
+        if unwrapping, let outer = message {
+            let (innerCode, innerMessage) = unwrappingNestedJSON(outer)
+            message = innerMessage
+            code = innerCode ?? code
         }
-        let message = text(json["message"]) ?? text(json["msg"]) ?? text(json["detail"]) ?? text(json["fail_reason"])
-        return (text(json["code"]) ?? text(json["error_code"]), message)
+        return (code, message)
     }
 
-    /// Words vendors use when they refuse content on policy grounds.
+    /// Whether a text only names an HTTP status (`Not Found`, `Internal Server Error`, …).
+    static func isGenericHTTPReason(_ text: String) -> Bool {
+        [
+            "bad request", "unauthorized", "payment required", "forbidden", "not found", "method not allowed",
+            "conflict", "unprocessable entity", "too many requests", "internal server error", "bad gateway",
+            "service unavailable", "gateway timeout",
+        ].contains(text.trimmingWhitespaceAndNewlines().lowercased())
+    }
+
+    /// Words vendors use when they refuse content on policy grounds, in English and Chinese.
     public static func isContentPolicy(code: String?, message: String?) -> Bool {
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
         return [
             "content_policy", "content policy", "moderation", "safety system", "policy violation",
-            "sensitive content", "inappropriate", "nsfw", "prohibited content",
+            "sensitive content", "inappropriate", "nsfw", "prohibited content", "policy rejected",
+            "rejected by policy", "sensitive_words_detected", "sensitive words", "审核", "违规", "敏感", "违禁",
         ].contains { haystack.contains($0) }
     }
 
-    /// The error kind an HTTP status implies.
+    /// The error kind an answer implies: its wording first (content policy at any status; an exhausted
+    /// quota or balance, a task that does not exist and refused credentials below HTTP 500), then its
+    /// HTTP status.
     public static func classify(status: Int, code: String?, message: String?) -> VideoProviderError.Kind {
         if isContentPolicy(code: code, message: message) { return .contentPolicy }
+        if status < 500 {
+            if status == 402 || isQuotaExhausted(code: code, message: message) { return .quotaExceeded }
+            if isTaskNotFound(code: code, message: message) { return .notFound }
+            if isAuthenticationWording(code: code, message: message) { return .authentication }
+        }
         switch status {
         case 401, 403: return .authentication
         case 404: return .notFound
@@ -174,10 +210,12 @@ public enum VendorResponse {
         return value.doubleValue.flatMap { $0.isFinite ? Int(min(max($0, 0), 100).rounded()) : nil }
     }
 
-    /// An absolute http(s) URL from a string field; empty strings and other schemes give `nil`.
+    /// An absolute http(s) URL with a host from a string field; empty strings, other schemes and host-less
+    /// text such as `https:/-/cdn…` give `nil` (fuzz: `gateway-answer`).
     public static func url(_ value: JSONValue?) -> URL? {
         guard let text = value?.stringValue?.trimmingWhitespaceAndNewlines(), !text.isEmpty,
-            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false
         else { return nil }
         return url
     }

@@ -35,25 +35,64 @@ enum ResponseFuzzer {
         }
         if let contentType = contentTypes[Int(selector & 0x07)] { headers["Content-Type"] = contentType }
         let response = HTTPResponse(
-            status: statuses[Int(input[input.startIndex]) % statuses.count], headers: headers, body: body)
+            status: statuses[Int(input[input.startIndex]) % statuses.count], headers: headers, body: body,
+            url: askedURL)
         let request = requests[Int(selector >> 4) % requests.count]
 
+        let answer = (try? JSONValue.parse(body)).map { GatewayAnswer(json: $0, relativeTo: askedURL) }
         do {
             let snapshot = try provider.parseSubmitResponse(response, for: request)
             check(snapshot, of: response, operation: "submit")
             require(
                 !snapshot.taskID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
                 "a submit snapshot without a task id")
+            // Tolerance never invents a task: the id is one the answer holds (docs/real-gateways.md).
+            require(answer?.taskID == snapshot.taskID, "submit snapshot \(snapshot.taskID) not read from the answer")
+            checkShared(snapshot, answer: answer)
         } catch {
             check(error, of: response)
+            checkRefusal(error, answer: answer, response: response)
         }
         do {
             let snapshot = try provider.parseStatusResponse(response, taskID: taskID)
             check(snapshot, of: response, operation: "status")
             require(snapshot.taskID == taskID, "the status snapshot is for \(snapshot.taskID), not \(taskID)")
+            checkShared(snapshot, answer: answer)
         } catch {
             check(error, of: response)
         }
+    }
+
+    /// The URL the fuzzed answer came from: paths in it resolve against this gateway.
+    static let askedURL = URL(string: "https://gw.fuzz.invalid/v1/videos/task-0123")!
+
+    /// The shared reading rules on a snapshot: a moderation flag always means failed with no URL; completed
+    /// comes only from a word the table reads as completed, or from a status-less answer with a URL.
+    static func checkShared(_ snapshot: TaskSnapshot, answer: GatewayAnswer?) {
+        guard let answer else { return }  // an HTTP 202 with an empty body (xAI)
+        if answer.isModerated {
+            require(snapshot.status == .failed, "a moderated answer read as \(snapshot.status)")
+            require(snapshot.videoURL == nil, "a moderated answer kept its video URL")
+        }
+        if snapshot.status == .completed {
+            let word = answer.rawStatus.map(TaskStatus.init(vendorStatus:))
+            require(
+                word == .completed || (answer.rawStatus == nil && answer.videoURL != nil),
+                "completed read from status \(answer.rawStatus ?? "none")")
+        }
+        if snapshot.status == .unknown { require(!answer.reportsError, "an unknown word beside an error kept polling") }
+    }
+
+    /// A 2xx submit answer that is refused must be a refusal the answer states (nothing created), or an
+    /// unreadable answer (ambiguous): never a typed refusal invented from an answer that says nothing.
+    static func checkRefusal(_ error: any Error, answer: GatewayAnswer?, response: HTTPResponse) {
+        guard let error = error as? VideoProviderError, response.isSuccess else { return }
+        require(error.kind != .ambiguousSubmission, "a parser reported an ambiguous submission itself")
+        if error.kind != .invalidResponse {
+            require(answer?.reportsError == true, "a 2xx refusal (\(error.kind)) from an answer without an error")
+            require(answer?.taskID == nil, "a 2xx answer with a task id was refused")
+        }
+        if error.kind == .quotaExceeded { require(response.status < 500, "quota-exceeded from a 5xx") }
     }
 
     /// What every snapshot promises (TaskSnapshot's documentation and VendorResponse's helpers).
