@@ -20,9 +20,11 @@ struct Arguments {
     ///   - flags: names that take none.
     ///   - positionals: how many positional arguments the command takes (`status JOB`: one).
     ///   - command: the command's name and what its positionals are, for the error when there are too many.
+    ///   - knownNames: every option and flag name of the tool, any command: a value that spells one of
+    ///     them (`--prompt --dry-run`) is refused, since the option's value was most likely forgotten.
     init(
         _ arguments: [String], options: Set<String>, repeatable: Set<String> = [], flags allowedFlags: Set<String>,
-        positionals maximumPositionals: Int = 0, command: String
+        positionals maximumPositionals: Int = 0, command: String, knownNames: Set<String> = VideoGen.allOptionNames
     ) throws(UsageError) {
         func addPositional(_ argument: String) throws(UsageError) {
             guard positionals.count < maximumPositionals else {
@@ -63,13 +65,29 @@ struct Arguments {
                     values[name, default: []].append(inlineValue)
                 } else {
                     guard index < arguments.count else { throw UsageError(description: "--\(name) needs a value") }
-                    values[name, default: []].append(arguments[index])
+                    let value = arguments[index]
+                    if Self.spellsAnOption(value, knownNames: knownNames) {
+                        throw UsageError(
+                            description:
+                                "--\(name) needs a value, but '\(value)' is one of videogen's options; to use it as the value, write --\(name)=\(value)"
+                        )
+                    }
+                    values[name, default: []].append(value)
                     index += 1
                 }
             } else {
                 throw UsageError(description: "unknown option '--\(name)'")
             }
         }
+    }
+
+    /// Whether `text`, given where a value was expected, is one of the tool's options (`--dry-run`,
+    /// `--seconds=8`), `--help`, `-h` or the `--` marker.
+    static func spellsAnOption(_ text: String, knownNames: Set<String>) -> Bool {
+        if text == "--" || text == "-h" { return true }
+        guard text.hasPrefix("--") else { return false }
+        let name = text.dropFirst(2).prefix { $0 != "=" }
+        return knownNames.contains(String(name))
     }
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
@@ -84,11 +102,31 @@ struct Arguments {
         return number
     }
 
-    func seconds(_ name: String) throws(UsageError) -> Duration? {
+    /// A number of seconds within `range` (fractions allowed). Anything else, `1e300` and `0.0001`
+    /// included, is a usage error naming the range: never a crash, never a busy loop.
+    func seconds(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Duration? {
         guard let text = value(name) else { return nil }
-        guard let number = Double(text), number > 0, number.isFinite else {
-            throw UsageError(description: "--\(name) must be a positive number of seconds, not '\(text)'")
+        guard let number = Double(text), number.isFinite, range.contains(number) else {
+            throw UsageError(
+                description:
+                    "--\(name) must be a number of seconds from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)), not '\(text)'"
+            )
         }
-        return .milliseconds(Int64(number * 1000))
+        return .milliseconds(Int64((number * 1000).rounded()))
+    }
+
+    /// A whole number within `range`.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        guard let number = try integer(name) else { return nil }
+        guard range.contains(number) else {
+            throw UsageError(
+                description:
+                    "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(number)'")
+        }
+        return number
+    }
+
+    private static func plain(_ number: Double) -> String {
+        number.rounded() == number ? String(Int(number)) : String(number)
     }
 }

@@ -7,14 +7,19 @@ enum ExitCode: Int32 {
     case failure = 1
     /// Invalid input or usage; nothing was sent.
     case usage = 2
-    /// Network failure or timeout.
+    /// Network failure, timeout, a submission that may have created a task, or a task not finished yet:
+    /// nothing is wrong with the input; look again later.
     case network = 3
+    /// Stopped by SIGINT (Ctrl-C): 128 + 2.
+    case interrupted = 130
+    /// Stopped by SIGTERM: 128 + 15.
+    case terminated = 143
 
     init(for error: VideoProviderError) {
         switch error.kind {
         case .invalidRequest, .unknownModel, .noEligibleProvider, .configuration:
             self = .usage
-        case .connectionFailed, .timeout, .ambiguousSubmission:
+        case .connectionFailed, .timeout, .ambiguousSubmission, .taskNotFinished:
             self = .network
         case .quotaExceeded:
             // The gateway answered: the account's quota or balance there is used up.

@@ -1,81 +1,74 @@
 import Foundation
 import VideoProviderKit
 
-/// `status` and `download`: follow up on a job written by `generate`.
+/// `status`, `download` and `follow`: pick up a job written by `generate`.
 enum JobCommands {
-    /// The key a job file written in `--simulate` mode carries, so `status` and `download` answer it from
-    /// the simulator without `--simulate` (a simulated task id means nothing to a real gateway).
-    static let simulatedKey = "videogenSimulated"
-
-    /// Writes the job next to the output (`FILE.job.json`), to `--job-file`, or to
-    /// `videogen-<id>.job.json` in the current directory. Returns the path, or `nil` if it could not be
-    /// written (the run goes on: the job is also in the `submitted` event).
-    static func save(_ job: VideoJob, simulated: Bool, file: URL?, output: URL?) -> String? {
-        let destination =
-            file ?? output.map { URL(fileURLWithPath: $0.path + ".job.json") }
-            ?? URL(fileURLWithPath: "videogen-\(job.id.uuidString.prefix(8).lowercased()).job.json")
-        guard let data = try? encoded(job, simulated: simulated),
-            (try? data.write(to: destination, options: .atomic)) != nil
-        else { return nil }
-        return destination.path
+    /// A job ready to be asked about: its provider's key is set (checked before anything is sent).
+    struct Loaded {
+        let job: VideoJob
+        let simulated: Bool
+        /// The job file, when JOB named one (not inline JSON).
+        let file: URL?
+        let toolbox: Toolbox
+        let registry: ProviderRegistry
     }
 
-    /// The job's JSON (``VideoJob/encoded()``), plus `"videogenSimulated": true` for simulated jobs.
-    static func encoded(_ job: VideoJob, simulated: Bool) throws -> Data {
-        let data = try job.encoded()
-        guard simulated else { return data }
-        // `encoded()` is pretty-printed with sorted keys: the marker goes in as the first member.
-        var text = String(decoding: data, as: UTF8.self)
-        guard text.hasPrefix("{\n") else { return data }
-        text.insert(contentsOf: "  \"\(simulatedKey)\" : true,\n", at: text.index(text.startIndex, offsetBy: 2))
-        return Data(text.utf8)
-    }
-
-    static func loadJob(_ args: Arguments) throws(Arguments.UsageError) -> (job: VideoJob, simulated: Bool) {
+    /// JOB, read and checked: exactly one positional; a job, not a submission record; the provider's key
+    /// set (exit 2 naming the variable otherwise, nothing sent).
+    static func load(_ args: Arguments) throws(Arguments.UsageError) -> Result<Loaded, VideoProviderError> {
         guard let reference = args.positionals.first else {
             throw Arguments.UsageError(description: "give a job file (or its JSON)")
         }
         guard args.positionals.count == 1 else {
             throw Arguments.UsageError(description: "give exactly one job, not \(args.positionals.count)")
         }
-        let data: Data
-        if reference.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
-            data = Data(reference.utf8)
-        } else {
-            guard let contents = FileManager.default.contents(atPath: reference) else {
-                throw Arguments.UsageError(description: "cannot read the job file '\(reference)'")
-            }
-            data = contents
-        }
         let job: VideoJob
-        do {
-            job = try VideoJob.decode(from: data)
-        } catch {
-            let name = reference.hasPrefix("{") ? "the JSON given" : "'\(reference)'"
-            throw Arguments.UsageError(description: "\(name) is not a videogen job file")
+        let simulated: Bool
+        switch try JobFile.load(reference) {
+        case .job(let value, let marker):
+            job = value
+            simulated = marker
+        case .submission(let pending, let state, _):
+            return .failure(JobFile.noTaskError(pending, state: state, reference: reference))
         }
-        let simulated = (try? JSONValue.parse(data))?[simulatedKey] == .bool(true)
-        return (job, simulated)
-    }
-
-    static func client(_ args: Arguments, simulated: Bool) throws(Arguments.UsageError) -> Result<
-        VideoClient, VideoProviderError
-    > {
         let toolbox = try Toolbox(arguments: args, forceSimulation: simulated)
+        guard toolbox.apiKey(for: job.providerID) != nil else {
+            return .failure(
+                VideoProviderError(
+                    .configuration,
+                    "\(job.providerID.apiKeyEnvironmentVariable) is not set: \(job.providerID) needs its key to answer about task \(job.taskID). Set it and run the command again; nothing was sent.",
+                    providerID: job.providerID, model: job.model, taskID: job.taskID))
+        }
         let registry: ProviderRegistry
         do { registry = try toolbox.registry() } catch { return .failure(error) }
-        let (transport, clock) = toolbox.transportAndClock(registry: registry)
-        return .success(VideoClient(registry: registry, transport: transport, clock: clock))
+        let inline = reference.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{")
+        return .success(
+            Loaded(
+                job: job, simulated: simulated, file: inline ? nil : URL(fileURLWithPath: reference), toolbox: toolbox,
+                registry: registry))
     }
+
+    static func client(_ loaded: Loaded, configuration: VideoClient.Configuration = VideoClient.Configuration())
+        -> (VideoClient, any VideoClock)
+    {
+        let (transport, clock) = loaded.toolbox.transportAndClock(registry: loaded.registry)
+        return (
+            VideoClient(registry: loaded.registry, transport: transport, clock: clock, configuration: configuration),
+            clock
+        )
+    }
+
+    // MARK: status
 
     static func status(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
         let json = args.flag("json")
-        let (job, simulated) = try loadJob(args)
-        let client: VideoClient
-        switch try Self.client(args, simulated: simulated) {
-        case .success(let value): client = value
+        let loaded: Loaded
+        switch try load(args) {
+        case .success(let value): loaded = value
         case .failure(let error): return VideoGen.report(error, json: json, console: console)
         }
+        let job = loaded.job
+        let (client, _) = client(loaded)
         do {
             let snapshot = try await client.status(of: job)
             if json {
@@ -109,25 +102,154 @@ enum JobCommands {
         }
     }
 
+    // MARK: download
+
     static func download(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
         let json = args.flag("json")
-        guard let output = args.value("output") else { throw Arguments.UsageError(description: "--output is required") }
-        let (job, simulated) = try loadJob(args)
-        let client: VideoClient
-        switch try Self.client(args, simulated: simulated) {
-        case .success(let value): client = value
+        guard let path = args.value("output") else { throw Arguments.UsageError(description: "--output is required") }
+        let loaded: Loaded
+        switch try load(args) {
+        case .success(let value): loaded = value
         case .failure(let error): return VideoGen.report(error, json: json, console: console)
         }
-        do {
-            let video = try await client.download(job, to: URL(fileURLWithPath: output))
+        let output = try LocalFiles.prepareFile(path, option: "output")
+        let claim = try OutputClaim.acquire(output)
+        defer { claim.release() }
+        let job = loaded.job
+        let (client, clock) = client(loaded)
+        let context = EventContext(
+            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
+            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        context.enter(.downloading(job))
+        let (result, interruption) = await RunControl.run(
+            timeout: nil, clock: clock,
+            emergencyExit: { interruption in
+                claim.release()
+                console.err("error: \(interruption.summary) while downloading; nothing was saved.")
+                exit(interruption.exitCode.rawValue)
+            },
+            work: { () async throws(VideoProviderError) -> DownloadedVideo in
+                try await client.download(job, to: output)
+            })
+        switch result {
+        case .success(let video):
             if json {
                 console.event(Render.downloadedJSON(video))
             } else {
                 console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
             }
             return .success
-        } catch {
-            return VideoGen.report(error, json: json, console: console)
+        case .failure(let error):
+            return context.reportFailure(error, interruption: interruption)
         }
+    }
+
+    // MARK: follow
+
+    static func follow(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
+        let json = args.flag("json")
+        var configuration = VideoClient.Configuration()
+        if let interval = try args.seconds("poll-interval", in: GenerateCommand.pollIntervalRange) {
+            configuration.polling = .fixed(interval)
+            configuration.polling.fixedIntervalHonorsVendorMinimum = true
+        }
+        if let timeout = try args.seconds("timeout", in: GenerateCommand.timeoutRange) {
+            configuration.polling.timeout = timeout
+        }
+        let loaded: Loaded
+        switch try load(args) {
+        case .success(let value): loaded = value
+        case .failure(let error): return VideoGen.report(error, json: json, console: console)
+        }
+        let output: URL?
+        if let path = args.value("output") {
+            output = try LocalFiles.prepareFile(path, option: "output")
+        } else {
+            output = nil
+        }
+        let claim = try output.map { (url) throws(Arguments.UsageError) in try OutputClaim.acquire(url) }
+        defer { claim?.release() }
+        let job = loaded.job
+        let (client, clock) = client(loaded, configuration: configuration)
+        let context = EventContext(
+            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
+            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        if !json { console.err("Following task \(Render.oneLine(job.taskID)) on \(job.providerID) · \(job.model)") }
+        let start = clock.now()
+        let ticker: Task<Void, Never>? =
+            !json && console.stderrIsTerminal
+            ? Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    context.redraw(elapsed: clock.now() - start)
+                }
+            } : nil
+        defer { ticker?.cancel() }
+        let (result, interruption) = await RunControl.run(
+            timeout: configuration.polling.timeout, clock: clock,
+            emergencyExit: { interruption in
+                context.stopProgress()
+                claim?.release()
+                console.err("error: \(interruption.summary); stopped without waiting for the run to unwind.")
+                exit(interruption.exitCode.rawValue)
+            },
+            work: { () async throws(VideoProviderError) -> (snapshot: TaskSnapshot, video: DownloadedVideo?) in
+                try await followToTheEnd(
+                    job, client: client, output: output, context: context, clock: clock, start: start)
+            })
+        context.stopProgress()
+        console.finishProgress()
+        switch result {
+        case .success(let (snapshot, video)):
+            GenerateCommand.printCompletion(
+                job: job, snapshot: snapshot, video: video, elapsed: clock.now() - start,
+                simulated: loaded.toolbox.simulate, context: context)
+            return .success
+        case .failure(let error):
+            return context.reportFailure(error, interruption: interruption)
+        }
+    }
+
+    /// Asks at once where the task stands (the job may be hours old), then follows it as `generate` does
+    /// and downloads the video when `output` is given.
+    static func followToTheEnd(
+        _ job: VideoJob, client: VideoClient, output: URL?, context: EventContext, clock: any VideoClock,
+        start: Duration
+    ) async throws(VideoProviderError) -> (snapshot: TaskSnapshot, video: DownloadedVideo?) {
+        var current = job
+        var asked = false
+        // Asked even when the job says the task ended: its video URL may have changed or expired since.
+        do {
+            let snapshot = try await client.status(of: job)
+            context.progress(job: job, snapshot: snapshot, elapsed: clock.now() - start)
+            asked = true
+            current = VideoJob(
+                id: job.id, providerID: job.providerID, model: job.model, taskID: job.taskID, baseURL: job.baseURL,
+                request: job.request, attempts: job.attempts, submittedAt: job.submittedAt, initialSnapshot: snapshot)
+        } catch {
+            let final: Set<VideoProviderError.Kind> = [.authentication, .configuration, .cancelled, .invalidRequest]
+            if final.contains(error.kind) { throw error }
+            // Any other failed status call is one the polling below retries.
+        }
+        var last = current.initialSnapshot
+        // A terminal answer to the first question was shown already; the sequence repeats it.
+        var shown = asked && current.initialSnapshot.status.isTerminal
+        do {
+            for try await snapshot in client.updates(for: current) {
+                if !shown { context.progress(job: job, snapshot: snapshot, elapsed: clock.now() - start) }
+                shown = false
+                last = snapshot
+            }
+        } catch let error as VideoProviderError {
+            throw error
+        } catch {
+            throw VideoProviderError(.cancelled, "Stopped following task \(job.taskID): \(error)", taskID: job.taskID)
+        }
+        var video: DownloadedVideo?
+        if let output {
+            context.enter(.downloading(job))
+            video = try await client.download(job, to: output, snapshot: last)
+        }
+        return (last, video)
     }
 }

@@ -354,7 +354,9 @@ enum Render {
     // MARK: Errors and snapshots
 
     /// The `error` object of `--json` output (see docs/cli.md).
-    static func errorJSON(_ error: VideoProviderError, exitCode: ExitCode) -> JSONLine {
+    static func errorJSON(
+        _ error: VideoProviderError, exitCode: ExitCode, hints: [String] = [], followCommand: String? = nil
+    ) -> JSONLine {
         var json = JSONLine(["event": "error", "kind": error.kind.rawValue, "message": error.message])
         json["exitCode"] = Int(exitCode.rawValue)
         json["provider"] = error.providerID?.rawValue ?? NSNull()
@@ -367,7 +369,15 @@ enum Render {
         json["violations"] = error.violations.map(violationJSON)
         json["skipped"] = error.skipped.map(skippedJSON)
         json["attempts"] = error.attempts.map(attemptJSON)
+        json["hints"] = hints
+        json["followCommand"] = followCommand ?? NSNull()
         return json
+    }
+
+    /// Whole seconds as `5`, fractions as `2.5`.
+    static func plainSeconds(_ duration: Duration) -> String {
+        let seconds = duration.seconds
+        return seconds.rounded() == seconds ? String(Int(seconds)) : String(format: "%.1f", seconds)
     }
 
     static func violationJSON(_ violation: Violation) -> JSONLine {

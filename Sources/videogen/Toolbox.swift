@@ -12,6 +12,8 @@ struct Toolbox {
     let environment: [String: String]
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
+    /// The `--simulate-flavor` values as given, repeated in the `videogen follow …` command.
+    let flavorArguments: [String]
     let script: SimulatedGateways.Script
 
     /// - Parameter forceSimulation: a job file written in `--simulate` mode is followed in the simulator.
@@ -84,6 +86,7 @@ struct Toolbox {
             throw Arguments.UsageError(description: "--simulate-flavor needs --simulate")
         }
         self.script = script
+        flavorArguments = arguments.all("simulate-flavor")
     }
 
     static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
@@ -140,11 +143,19 @@ struct Toolbox {
         return (registry, missing)
     }
 
-    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP.
-    func transportAndClock(registry: ProviderRegistry) -> (any HTTPTransport, any VideoClock) {
-        guard simulate else { return (UserAgentTransport(base: URLSessionTransport()), SystemClock()) }
+    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP, with large request
+    /// bodies staged in `temporaryDirectory` (the command's own private folder, removed when it ends).
+    func transportAndClock(registry: ProviderRegistry, temporaryDirectory: URL? = nil) -> (
+        any HTTPTransport, any VideoClock
+    ) {
+        guard simulate else {
+            var configuration = URLSessionTransport.Configuration()
+            if let temporaryDirectory { configuration.temporaryDirectory = temporaryDirectory }
+            return (UserAgentTransport(base: URLSessionTransport(configuration: configuration)), SystemClock())
+        }
+        // A speed-up outside 0.001…100,000 (`1e300`) is ignored: the clock's arithmetic would overflow.
         let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
-            $0.isFinite && $0 > 0 ? $0 : nil
+            $0.isFinite && $0 >= 0.001 && $0 <= 100_000 ? $0 : nil
         }
         let clock = AcceleratedClock(factor: factor ?? Self.simulationSpeedup)
         return (SimulatedGateways.make(registry: registry, clock: clock, script: script), clock)

@@ -212,12 +212,22 @@ import VideoProviderTesting
         harness.simulator.scriptNextTasks(GatewaySimulator.TaskScript(outcome: ending.outcome))
         let job = try await harness.client.submit(VideoRequest(model: model.name, prompt: Harness.prompt))
         var seen: [TaskSnapshot] = []
-        for try await snapshot in harness.client.updates(for: job) { seen.append(snapshot) }
+        var thrown: VideoProviderError?
+        do {
+            for try await snapshot in harness.client.updates(for: job) { seen.append(snapshot) }
+        } catch {
+            thrown = error as? VideoProviderError
+        }
 
         let last = try #require(seen.last)
         #expect(last.status.isTerminal)
         #expect(seen.dropLast().allSatisfy { !$0.status.isTerminal })
         let error = await #expect(throws: VideoProviderError.self) { try await harness.client.result(for: job) }
+        // The sequence ends with the error `result(for:)` throws, the vendor's code and reason included.
+        #expect(thrown?.kind == error?.kind)
+        #expect(thrown?.message == error?.message)
+        #expect(thrown?.vendorMessage == error?.vendorMessage)
+        #expect(thrown?.vendorCode == error?.vendorCode)
         #expect(error?.taskID == job.taskID)
         switch ending {
         case .failed:

@@ -8,10 +8,12 @@ It plays three hosts at once, so tests can prove what reached where:
   cdn   http://127.0.0.2:<port>   "another host" serving videos (127.0.0.1 on another port when
                                   127.0.0.2 cannot be bound; still another origin)
 
-plus a closed port (bound, never listening: connections are refused).
+plus a closed port (bound, never listening: connections are refused), and a "not TLS" port on 127.0.0.1
+that answers whatever arrives with a plain-text HTTP 400 and closes: an https client's TLS handshake
+fails there before any byte of its request is written.
 
 When ready it prints one JSON line on stdout:
-  {"api": URL, "api2": URL, "cdn": URL, "closedPort": N, "pid": N}
+  {"api": URL, "api2": URL, "cdn": URL, "closedPort": N, "notTLSPort": N, "pid": N}
 and exits when its stdin closes, or on SIGTERM/SIGINT.
 
 Behaviours (any host; `path` below is the URL path, query parameters after `?`):
@@ -25,6 +27,9 @@ Behaviours (any host; `path` below is the URL path, query parameters after `?`):
                                     as video/mp4.
   GET  /redirect?to=URL&status=302  a redirect to URL (relative or absolute, any scheme).
   GET  /redirect-loop?hop=K         a redirect to /redirect-loop?hop=K+1, forever.
+  GET  /drip?n=N&everyMs=M&type=T   headers promising N bytes (Content-Type T, default video/mp4), then one
+                                    byte every M ms (default 1000) until N are sent or the client leaves:
+                                    an answer that never goes silent long enough to trip an idle timeout.
   POST <prefix>/v1/grok/videos      kyyReactApiServer submit: needs `Authorization: Bearer ...` and a JSON
                                     object body; creates a task and answers {id, object, created, model,
                                     status: "queued", error: null}.
@@ -55,6 +60,10 @@ Control (not logged):
                                       close          read the request, then close cleanly with no answer
                                       stall          read the request, never answer (until the client
                                                      closes, the peer stops, or `seconds` pass)
+                                      drip           answer `status` (200) with Content-Length
+                                                     `declaredLength` (65536), then one byte every
+                                                     `everyMs` (1000) until the client leaves or
+                                                     `seconds` (120) pass
   POST /__config                    {"videoBytes": N, "pollsBeforeDone": K, "videoURL": URL|null}
   GET  /__filehash?path=P           {"size", "sha256"} of a local file (so tests need no SHA-256 of
                                     their own), or 404
@@ -281,6 +290,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.pattern(size, "video", "video/mp4", entry)
         if path == "/redirect":
             return self.answer(int(query.get("status", "302")), b"", None, {"Location": query.get("to", "/")}, entry)
+        if path == "/drip" and self.command == "GET":
+            return self.drip(200, int(query.get("n", "1048576")), int(query.get("everyMs", "1000")),
+                             query.get("type", "video/mp4"), 3600, entry)
         if path == "/redirect-loop":
             hop = int(query.get("hop", "0")) + 1
             return self.answer(302, b"", None, {"Location": "/redirect-loop?hop=%d" % hop}, entry)
@@ -299,6 +311,27 @@ class Handler(BaseHTTPRequestHandler):
         for piece in pattern_pieces(size, seed):
             self.wfile.write(piece)
         self.outcome(entry, "answered 200 (%d bytes)" % size)
+
+    def drip(self, status, declared, every_ms, content_type, seconds, entry):
+        """Headers promising `declared` bytes, then one byte per `every_ms` until done or abandoned."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(declared))
+        self.end_headers()
+        self.wfile.flush()
+        deadline = time.monotonic() + seconds
+        sent = 0
+        self.outcome(entry, "dripping")
+        try:
+            while sent < declared and not STATE.stop.is_set() and time.monotonic() < deadline:
+                self.wfile.write(b" " if content_type.startswith("application/json") else b"\x00")
+                self.wfile.flush()
+                sent += 1
+                if STATE.stop.wait(every_ms / 1000.0):
+                    break
+        finally:
+            self.outcome(entry, "dripped %d bytes" % sent)
+            self.close_connection = True
 
     def scripted(self, action, entry, created=None):
         fault = action.get("fault")
@@ -334,6 +367,10 @@ class Handler(BaseHTTPRequestHandler):
         elif fault == "close":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+        elif fault == "drip":
+            self.drip(int(action.get("status", 200)), int(action.get("declaredLength", 65536)),
+                      int(action.get("everyMs", 1000)), action.get("contentType", "application/json"),
+                      float(action.get("seconds", 120)), entry)
         elif fault == "stall":
             deadline = time.monotonic() + float(action.get("seconds", 120))
             while not STATE.stop.is_set() and time.monotonic() < deadline:
@@ -445,6 +482,25 @@ class Server(ThreadingHTTPServer):
         super().__init__((host, 0), Handler)
 
 
+def serve_not_tls(listener):
+    """Answers anything with plain HTTP and closes: a TLS client's handshake fails right there."""
+    def answer(connection):
+        try:
+            connection.settimeout(5)
+            connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        finally:
+            connection.close()
+    while not STATE.stop.is_set():
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+
 def main():
     api = Server("api", "127.0.0.1")
     api2 = Server("api2", "127.0.0.1")
@@ -454,6 +510,10 @@ def main():
         cdn = Server("cdn", "127.0.0.1")
     closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    not_tls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    not_tls.bind(("127.0.0.1", 0))
+    not_tls.listen(16)
+    threading.Thread(target=serve_not_tls, args=(not_tls,), daemon=True).start()
 
     for server in (api, api2, cdn):
         host, port = server.server_address[:2]
@@ -476,6 +536,7 @@ def main():
     threading.Thread(target=watch_stdin, daemon=True).start()
     ready = dict(STATE.urls)
     ready["closedPort"] = closed.getsockname()[1]
+    ready["notTLSPort"] = not_tls.getsockname()[1]
     ready["pid"] = os.getpid()
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
@@ -485,6 +546,7 @@ def main():
         server.shutdown()
         server.server_close()
     closed.close()
+    not_tls.close()
 
 
 if __name__ == "__main__":

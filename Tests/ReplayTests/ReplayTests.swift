@@ -114,7 +114,7 @@ import VideoProviderTesting
             case "generate":
                 arguments = [
                     "generate", "--model", "\(replay.provider):\(replay.model)", "--prompt", Self.prompt,
-                    "--output", output.path, "--poll-interval", "0.05", "--timeout", "120",
+                    "--output", output.path, "--poll-interval", "1", "--timeout", "120",
                 ]
             default:
                 let job = try Self.job(replay, provider: provider, base: URL(string: base)!)

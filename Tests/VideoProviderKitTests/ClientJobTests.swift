@@ -114,7 +114,7 @@ private typealias TaskScript = GatewaySimulator.TaskScript
             configuration: Sim.configuration { $0.random = { Double.random(in: 0..<1) } })
         // Some trouble to share: rate limits and failures spread over the calls.
         harness.simulator.inject(.httpError(status: 429, headers: ["Retry-After": "1"]), on: .submit, times: 6)
-        harness.simulator.inject(.htmlErrorPage(status: 502), on: .submit, at: Sim.openAICompatible, times: 4)
+        harness.simulator.inject(.htmlErrorPage(status: 503), on: .submit, at: Sim.openAICompatible, times: 4)
         harness.simulator.inject(.httpError(status: 503), on: .status, times: 5)
         let client = harness.client
         let count = 24

@@ -152,7 +152,11 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         harness.simulator.scriptNextTasks(TaskScript(outcome: outcome, queued: .zero, processing: .seconds(10)))
         let job = try await harness.client.submit(Sim.imagine())
         var last: TaskSnapshot?
-        for try await snapshot in harness.client.updates(for: job, polling: .fixed(.seconds(5))) { last = snapshot }
+        let ended = await captureError {
+            for try await snapshot in harness.client.updates(for: job, polling: .fixed(.seconds(5))) {
+                last = snapshot
+            }
+        }
         let word = outcome == .expired ? "expired" : "cancelled"
         #expect(last?.status == (outcome == .expired ? .expired : .cancelled))
         #expect(harness.statusTimes == [.seconds(5), .seconds(10)])
@@ -160,6 +164,9 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         #expect(error?.kind == .taskFailed)
         #expect(error?.rawStatus == word)
         #expect(error?.attempts == job.attempts)
+        // The sequence ended with the same error.
+        #expect(ended?.kind == .taskFailed)
+        #expect(ended?.message == error?.message)
         #expect(harness.simulator.count(.status) == 3)
     }
 

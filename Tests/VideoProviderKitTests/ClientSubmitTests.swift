@@ -48,8 +48,8 @@ private let fallbackCases: [FallbackCase] = [
         name: "402", fault: .httpError(status: 402, message: "Insufficient balance"), times: 1,
         outcomes: [.fellBack, .accepted], status: 402, coolsDownAtOnce: true),
     FallbackCase(
-        name: "502", fault: .htmlErrorPage(status: 502), times: 1, outcomes: [.fellBack, .accepted], status: 502,
-        coolsDownAtOnce: false),
+        name: "501", fault: .httpError(status: 501, message: "video generation is not enabled"), times: 1,
+        outcomes: [.fellBack, .accepted], status: 501, coolsDownAtOnce: false),
     FallbackCase(
         name: "503 without Retry-After", fault: .httpError(status: 503), times: 1, outcomes: [.fellBack, .accepted],
         status: 503, coolsDownAtOnce: false),
@@ -57,22 +57,19 @@ private let fallbackCases: [FallbackCase] = [
         name: "503 with a long Retry-After", fault: .httpError(status: 503, headers: ["Retry-After": "90"]), times: 1,
         outcomes: [.fellBack, .accepted], status: 503, coolsDownAtOnce: true),
     FallbackCase(
-        name: "504", fault: .htmlErrorPage(status: 504), times: 1, outcomes: [.fellBack, .accepted], status: 504,
-        coolsDownAtOnce: false),
-    FallbackCase(
-        name: "500 with a body", fault: .httpError(status: 500, message: "upstream exploded"), times: 1,
-        outcomes: [.fellBack, .accepted], status: 500, coolsDownAtOnce: false),
+        name: "503 HTML page", fault: .htmlErrorPage(status: 503), times: 1, outcomes: [.fellBack, .accepted],
+        status: 503, coolsDownAtOnce: false),
     FallbackCase(
         name: "connection refused after its retries", fault: .refuseConnection, times: 3,
         outcomes: [.retried, .retried, .fellBack, .accepted], status: nil, coolsDownAtOnce: false),
-    FallbackCase(
-        name: "a task failed at once",
-        fault: .response(
-            status: 200, headers: jsonHeaders,
-            body: Sim.json(
-                #"{"id":"video_0001","object":"video","status":"failed","error":{"message":"No GPU capacity","code":"capacity"}}"#
-            )), times: 1, outcomes: [.fellBack, .accepted], status: nil, coolsDownAtOnce: false),
 ]
+
+/// A task the vendor created and ended failed in the same answer.
+private let failedAtOnce = GatewaySimulator.Fault.response(
+    status: 200, headers: jsonHeaders,
+    body: Sim.json(
+        #"{"id":"video_0001","object":"video","status":"failed","error":{"message":"No GPU capacity","code":"capacity"}}"#
+    ))
 
 /// Submitting: which failures fall back, which stop, and which are ambiguous, through the simulator.
 @Suite struct ClientSubmitFallbackTests {
@@ -116,13 +113,13 @@ private let fallbackCases: [FallbackCase] = [
 
     @Test func everyProviderFailingThrowsWithEveryAttempt() async throws {
         let harness = try Harness(imagineProviders)
-        harness.simulator.inject(.htmlErrorPage(status: 502), on: .submit, times: nil)
+        harness.simulator.inject(.htmlErrorPage(status: 503), on: .submit, times: nil)
         let error = await captureError { try await harness.client.submit(Sim.imagine()) }
         #expect(error?.kind == .serverError)
         #expect(error?.providerID == "xai")
         #expect(error?.attempts.map(\.providerID) == imagineProviders)
         #expect(error?.attempts.map(\.outcome) == [.fellBack, .fellBack, .fellBack])
-        #expect(error?.attempts.map(\.httpStatus) == [502, 502, 502])
+        #expect(error?.attempts.map(\.httpStatus) == [503, 503, 503])
         // A fallback event promises a next candidate: the last provider's failure announces none.
         #expect(harness.events.fallbacks == ["openai-compatible", "duoyuanx"])
         #expect(
@@ -238,10 +235,26 @@ private let stopCases: [StopCase] = [
                 "The connection to openai-compatible.simulator.invalid (openai-compatible) failed after the request was sent.",
             createsTask: true),
         Row(
-            name: "500 with no body", fault: .response(status: 500), answer: "HTTP 500 without a usable answer",
+            name: "500 with no body", fault: .response(status: 500),
+            answer: "HTTP 500, which does not prove that nothing was created",
             cause: "openai-compatible refused the video submission (HTTP 500)", createsTask: false),
         Row(
-            name: "a 2xx that cannot be read", fault: .truncatedJSON, answer: "HTTP 200 without a usable answer",
+            name: "500 with a body", fault: .httpError(status: 500, message: "upstream exploded"),
+            answer: "HTTP 500, which does not prove that nothing was created",
+            cause: "openai-compatible refused the video submission (HTTP 500): upstream exploded", createsTask: false),
+        Row(
+            name: "502 HTML page", fault: .htmlErrorPage(status: 502),
+            answer: "HTTP 502, which does not prove that nothing was created",
+            cause: "openai-compatible refused the video submission (HTTP 502): HTML page: 502 Bad Gateway",
+            createsTask: false),
+        Row(
+            name: "504 HTML page", fault: .htmlErrorPage(status: 504),
+            answer: "HTTP 504, which does not prove that nothing was created",
+            cause: "openai-compatible refused the video submission (HTTP 504): HTML page: 504 Gateway Time-out",
+            createsTask: false),
+        Row(
+            name: "a 2xx that cannot be read", fault: .truncatedJSON,
+            answer: "HTTP 200, which does not prove that nothing was created",
             cause: "openai-compatible answered the video submission with malformed JSON", createsTask: true),
     ]
 
@@ -256,7 +269,7 @@ private let stopCases: [StopCase] = [
         #expect(error?.requestMayHaveBeenSent == true)
         #expect(
             error?.message.hasPrefix(
-                "openai-compatible may have created a task for grok-imagine-video: the submission was sent and got \(row.answer). A task may exist and be billed, so it was not sent again (opt in with AmbiguousSubmissionPolicy.resubmit). Cause: \(row.cause)"
+                "openai-compatible may have created a task for grok-imagine-video: the submission was sent and got \(row.answer). A task may exist and be billed, so it was not sent again: resending needs the caller's opt-in (the vendor may bill twice). Cause: \(row.cause)"
             ) == true)
         #expect(error?.attempts.map(\.outcome) == [.ambiguous])
         // Not resent, and not sent anywhere else either.
@@ -278,14 +291,79 @@ private let stopCases: [StopCase] = [
         #expect(harness.simulator.tasks.count == 2)
     }
 
-    @Test func theCallerCanOptInPerClientAndFallBackAfterTheRetries() async throws {
+    /// One dropped answer must not become six billed submissions: with the opt-in, one resend by default,
+    /// then the call stops with the ambiguous error, and no other provider is asked.
+    @Test func optingInResendsOnceByDefault() async throws {
         let harness = try Harness(
             imagineProviders, configuration: Sim.configuration { $0.ambiguousSubmissions = .resubmit })
+        harness.simulator.inject(.dropResponse(.connectionLost), on: .submit, times: nil)
+        let error = await captureError { try await harness.client.submit(Sim.imagine()) }
+        #expect(error?.kind == .ambiguousSubmission)
+        #expect(error?.requestMayHaveBeenSent == true)
+        #expect(error?.attempts.map(\.outcome) == [.ambiguous, .ambiguous])
+        #expect(error?.attempts.map(\.providerID) == ["openai-compatible", "openai-compatible"])
+        #expect(harness.simulator.count(.submit) == 2)
+        #expect(harness.simulator.tasks.count == 2)
+        #expect(
+            error?.message.contains(
+                "A task may exist and be billed, and the one resend allowed for a possibly billed submission is used up, so it was not sent again."
+            ) == true)
+    }
+
+    /// A larger allowance resends on the same provider while its attempts last, then on the next.
+    @Test func aLargerAllowanceResendsThenFallsBack() async throws {
+        let harness = try Harness(
+            imagineProviders,
+            configuration: Sim.configuration {
+                $0.ambiguousSubmissions = .resubmit
+                $0.maximumAmbiguousResubmissions = 3
+            })
         harness.simulator.inject(.response(status: 500), on: .submit, at: Sim.openAICompatible, times: nil)
         let job = try await harness.client.submit(Sim.imagine())
         #expect(job.providerID == "duoyuanx")
         #expect(job.attempts.map(\.outcome) == [.ambiguous, .ambiguous, .ambiguous, .accepted])
         #expect(harness.submitTimes(at: Sim.openAICompatible) == [.zero, .seconds(1), .seconds(3)])
+    }
+
+    /// The budget counts every submission that may be billed: a resend that would pass it is not sent.
+    @Test func theBudgetStopsAResend() async throws {
+        let harness = try Harness(
+            imagineProviders, configuration: Sim.configuration { $0.ambiguousSubmissions = .resubmit })
+        harness.simulator.inject(.dropResponse(.connectionLost), on: .submit, times: nil)
+        var options = VideoClient.SubmitOptions()
+        options.maximumBillableSeconds = 12
+        let error = await captureError { try await harness.client.submit(Sim.imagine(seconds: 8), options: options) }
+        #expect(error?.kind == .ambiguousSubmission)
+        #expect(error?.attempts.map(\.outcome) == [.ambiguous])
+        #expect(harness.simulator.count(.submit) == 1)
+        #expect(
+            error?.message.contains(
+                "A task may exist and be billed, and sending it again would bring the possibly billed seconds to 16, over the budget of 12."
+            ) == true)
+    }
+
+    /// A task failed in the submission's own answer may be billed: the next provider is tried only when the
+    /// caller resubmits failed tasks.
+    @Test func aTaskFailedAtOnceFallsBackOnlyWithTheOptIn() async throws {
+        let plain = try Harness(imagineProviders)
+        plain.simulator.inject(failedAtOnce, on: .submit, at: Sim.openAICompatible)
+        let error = await captureError { try await plain.client.submit(Sim.imagine()) }
+        #expect(error?.kind == .taskFailed)
+        #expect(error?.taskID == "video_0001")
+        #expect(error?.vendorMessage == "No GPU capacity")
+        #expect(error?.attempts.map(\.outcome) == [.stopped])
+        #expect(
+            error?.message
+                == "openai-compatible accepted task video_0001 for grok-imagine-video and ended it failed at once: No GPU capacity. The task may be billed, so no other provider was tried (resubmitting failed tasks needs the caller's opt-in)."
+        )
+        #expect(plain.simulator.count(.submit) == 1)
+
+        let opted = try Harness(imagineProviders, configuration: Sim.configuration { $0.resubmitFailedTasks = true })
+        opted.simulator.inject(failedAtOnce, on: .submit, at: Sim.openAICompatible)
+        let job = try await opted.client.submit(Sim.imagine())
+        #expect(job.providerID == "duoyuanx")
+        #expect(job.attempts.map(\.outcome) == [.fellBack, .accepted])
+        #expect(opted.events.fallbacks == ["openai-compatible"])
     }
 
     @Test func aLaterFailureStillSaysATaskMayExist() async throws {
@@ -302,7 +380,8 @@ private let stopCases: [StopCase] = [
         #expect(error?.requestMayHaveBeenSent == true)
         #expect(error?.attempts.map(\.outcome) == [.ambiguous, .fellBack])
         #expect(
-            error?.message.hasSuffix(" A task may exist on openai-compatible (a submission got no usable answer).")
+            error?.message.hasSuffix(
+                " A task may exist on openai-compatible (a submission got no answer that proves nothing was created).")
                 == true)
     }
 
@@ -356,7 +435,7 @@ private let stopCases: [StopCase] = [
 
     @Test func aProviderThatKeepsFailingCoolsDownThenIsReadmitted() async throws {
         let harness = try Harness(imagineProviders)
-        harness.simulator.inject(.htmlErrorPage(status: 502), on: .submit, at: Sim.openAICompatible, times: 3)
+        harness.simulator.inject(.htmlErrorPage(status: 503), on: .submit, at: Sim.openAICompatible, times: 3)
         for _ in 1...3 {
             let job = try await harness.client.submit(Sim.imagine())
             #expect(job.providerID == "duoyuanx")
@@ -368,7 +447,7 @@ private let stopCases: [StopCase] = [
         #expect(plan.providerIDs == ["duoyuanx", "xai"])
         #expect(
             plan.skipped.map(\.reason) == [
-                "cooling down for 60 s after: openai-compatible refused the video submission (HTTP 502): HTML page: 502 Bad Gateway"
+                "cooling down for 60 s after: openai-compatible refused the video submission (HTTP 503): HTML page: 503 Service Temporarily Unavailable"
             ])
         #expect(try await harness.client.submit(Sim.imagine()).providerID == "duoyuanx")
         #expect(harness.simulator.count(.submit, at: Sim.openAICompatible) == 3)
@@ -426,7 +505,7 @@ private let stopCases: [StopCase] = [
                 $0.cooldown.failureThreshold = 1
                 $0.cooldown.duration = .seconds(5)
             })
-        quick.simulator.inject(.httpError(status: 502), on: .submit, at: Sim.openAICompatible)
+        quick.simulator.inject(.httpError(status: 503), on: .submit, at: Sim.openAICompatible)
         _ = try await quick.client.submit(Sim.imagine())
         #expect(quick.events.cooldowns.map(\.duration) == [.seconds(5)])
     }
@@ -451,7 +530,7 @@ private let stopCases: [StopCase] = [
     @Test func theKeyNeverAppearsInEventsOrErrors() async throws {
         let harness = try Harness(imagineProviders)
         harness.simulator.inject(
-            .httpError(status: 502, message: "bad gateway for key \(Sim.key)"), on: .submit, at: Sim.openAICompatible)
+            .httpError(status: 503, message: "unavailable for key \(Sim.key)"), on: .submit, at: Sim.openAICompatible)
         harness.simulator.inject(
             .httpError(status: 400, message: "invalid value; your key \(Sim.key) was logged"), on: .submit,
             at: Sim.duoyuanx)

@@ -253,13 +253,22 @@ import VideoProviderKit
                 == .fallBack)
     }
 
+    /// A 5xx after the body was sent proves nothing was created only when it is 501 or 503: every other
+    /// one is ambiguous, with or without a body (a 502 or 504 from a proxy says nothing about the
+    /// upstream, which may have created the task before failing). This replaced the old rows "500, 502,
+    /// 504 with a body: fall back", which paid twice when the first gateway had created the task.
     @Test func serverErrors() {
         #expect(FailureAction.forSubmission(error(.serverError, status: 500), retry: retry) == .ambiguous)
         #expect(FailureAction.forSubmission(error(.serverError, status: 500, message: ""), retry: retry) == .ambiguous)
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 500, message: "boom"), retry: retry) == .fallBack)
+            FailureAction.forSubmission(error(.serverError, status: 500, message: "boom"), retry: retry) == .ambiguous)
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 500, code: "internal"), retry: retry) == .fallBack)
+            FailureAction.forSubmission(error(.serverError, status: 500, code: "internal"), retry: retry) == .ambiguous)
+        for status in [502, 504, 505, 507, 520, 599] {
+            #expect(
+                FailureAction.forSubmission(error(.serverError, status: status, message: "x"), retry: retry)
+                    == .ambiguous)
+        }
         #expect(
             FailureAction.forSubmission(error(.serverError, status: 503, retryAfter: .seconds(5)), retry: retry)
                 == .retry(after: .seconds(5)))
@@ -267,7 +276,9 @@ import VideoProviderKit
             FailureAction.forSubmission(error(.serverError, status: 503, retryAfter: .seconds(60)), retry: retry)
                 == .fallBack)
         #expect(FailureAction.forSubmission(error(.serverError, status: 503), retry: retry) == .fallBack)
-        #expect(FailureAction.forSubmission(error(.serverError, status: 502), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(error(.serverError, status: 501, message: "x"), retry: retry) == .fallBack)
+        // A content-policy refusal stops whatever its status.
+        #expect(FailureAction.forSubmission(error(.contentPolicy, status: 500), retry: retry) == .stop)
     }
 
     @Test func transportFailures() {
@@ -285,7 +296,9 @@ import VideoProviderKit
     @Test func unreadableAnswers() {
         #expect(FailureAction.forSubmission(error(.invalidResponse, status: 200), retry: retry) == .ambiguous)
         #expect(FailureAction.forSubmission(error(.invalidResponse, status: 201), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 502), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 502), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 503), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 404), retry: retry) == .fallBack)
         #expect(FailureAction.forSubmission(error(.invalidResponse), retry: retry) == .fallBack)
     }
 

@@ -170,7 +170,9 @@ import VideoProviderTesting
             [(Sim.provider("aizfw"), nil), (Sim.provider("octopusx"), nil)],
             gateways: [.kyyDeployment(), .octopusX()])
         harness.simulator.inject(.quotaExhausted, on: .submit, at: Sim.kyy, times: nil)
-        let job = try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat", seconds: 8))
+        // 720p: both gateways then make the same video, so the fallback is allowed without opting in.
+        let job = try await harness.client.submit(
+            VideoRequest(model: "grok-video-3", prompt: "A cat", seconds: 8, resolution: .p720))
         #expect(job.providerID == "octopusx")
         let first = try #require(job.attempts.first)
         #expect(first.errorKind == .quotaExceeded)

@@ -28,6 +28,9 @@ final class LoopbackPeer: @unchecked Sendable {
     let cdn: URL
     /// A port on 127.0.0.1 that refuses connections.
     let closedPort: Int
+    /// A port on 127.0.0.1 that answers anything with plain HTTP: a TLS handshake to it fails before any
+    /// byte of the request is written.
+    let notTLSPort: Int
 
     // Immutable after init; `@unchecked` because `Process` and `FileHandle` are not declared Sendable.
     private let process: Process
@@ -40,6 +43,7 @@ final class LoopbackPeer: @unchecked Sendable {
         let api2: String
         let cdn: String
         let closedPort: Int
+        let notTLSPort: Int
     }
 
     private init(process: Process, input: FileHandle, output: FileHandle, ready: Ready) throws {
@@ -52,6 +56,7 @@ final class LoopbackPeer: @unchecked Sendable {
         self.api2 = api2
         self.cdn = cdn
         self.closedPort = ready.closedPort
+        self.notTLSPort = ready.notTLSPort
         control = URLSession(configuration: .ephemeral)
     }
 
@@ -211,14 +216,17 @@ enum PeerServer: String, Sendable, Decodable {
 
 /// What a scripted request gets.
 enum PeerAction: Sendable {
-    /// A canned answer, after `delay`.
+    /// A canned answer, after `delay`. With `createTask`, a kyyReactApiServer submission creates its task
+    /// first (the vendor took the money, then something in front of it answered this).
     case answer(
         status: Int, contentType: String = "application/json", headers: [String: String] = [:], body: String,
-        delay: Duration = .zero)
-    /// A misbehaving connection: `reset`, `reset-headers`, `reset-body`, `close`, `stall`. With `createTask`,
-    /// a kyyReactApiServer submission creates its task first. `reset-body` promises `declaredLength` bytes
-    /// and sends `sendBytes`.
-    case fault(String, createTask: Bool = false, declaredLength: Int? = nil, sendBytes: Int? = nil)
+        delay: Duration = .zero, createTask: Bool = false)
+    /// A misbehaving connection: `reset`, `reset-headers`, `reset-body`, `close`, `stall`, `drip`. With
+    /// `createTask`, a kyyReactApiServer submission creates its task first. `reset-body` promises
+    /// `declaredLength` bytes and sends `sendBytes`; `drip` promises `declaredLength` and sends one byte
+    /// every `everyMs`.
+    case fault(
+        String, createTask: Bool = false, declaredLength: Int? = nil, sendBytes: Int? = nil, everyMs: Int? = nil)
     /// An answer with any bytes as its body.
     case bytes(status: Int, contentType: String, headers: [String: String] = [:], body: Data)
     /// A hostile answer that quotes the request back: `{{key}}` in `body` becomes the bearer token the
@@ -228,10 +236,10 @@ enum PeerAction: Sendable {
 
     var json: [String: Any] {
         switch self {
-        case .answer(let status, let contentType, let headers, let body, let delay):
+        case .answer(let status, let contentType, let headers, let body, let delay, let createTask):
             return [
                 "status": status, "contentType": contentType, "headers": headers, "body": body,
-                "delayMs": Int(delay.seconds * 1000),
+                "delayMs": Int(delay.seconds * 1000), "createTask": createTask,
             ]
         case .bytes(let status, let contentType, let headers, let body):
             return [
@@ -242,10 +250,11 @@ enum PeerAction: Sendable {
             return [
                 "status": status, "contentType": contentType, "body": body, "echoKey": true, "createTask": createTask,
             ]
-        case .fault(let name, let createTask, let declaredLength, let sendBytes):
+        case .fault(let name, let createTask, let declaredLength, let sendBytes, let everyMs):
             var action: [String: Any] = ["fault": name, "createTask": createTask]
             if let declaredLength { action["declaredLength"] = declaredLength }
             if let sendBytes { action["sendBytes"] = sendBytes }
+            if let everyMs { action["everyMs"] = everyMs }
             return action
         }
     }

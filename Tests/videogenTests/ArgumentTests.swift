@@ -87,8 +87,9 @@ import VideoProviderKit
         #expect(candidates.map { $0["resolved"]?["images"]?.array.count } == [2, 2])
 
         let generate = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--provider", "aizfw",
-            "--provider", "octopusx", "--simulate-fault", "aizfw=refuse", "--simulate-fault", "octopusx=500",
+            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--resolution", "720p",
+            "--provider", "aizfw", "--provider", "octopusx", "--simulate-fault", "aizfw=refuse", "--simulate-fault",
+            "octopusx=503",
         ])
         #expect(generate.exitCode == 1, "\(generate.stderr)")
         #expect(try generate.events().last?["kind"] == .string("server-error"))
@@ -145,7 +146,7 @@ import VideoProviderKit
                 commands.append(line)
             }
         }
-        #expect(commands.count == 7)
+        #expect(commands.count == 8)
         for command in commands {
             #expect(docs.contains("\n### `\(command)`\n"), "docs/cli.md has no section `\(command)`")
         }

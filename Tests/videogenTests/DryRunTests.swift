@@ -158,7 +158,8 @@ import VideoProviderKit
     }
 
     @Test func withoutKeysTheDryRunStillShowsEveryRequestAndFlagsThem() throws {
-        let (result, candidates) = try Self.dryRun(["--model", "grok-video-3", "--prompt", "p"], environment: [:])
+        let (result, candidates) = try Self.dryRun(
+            ["--model", "grok-video-3", "--prompt", "p", "--seconds", "8", "--resolution", "720p"], environment: [:])
         #expect(
             candidates.compactMap { $0["provider"]?.stringValue } == [
                 "aizfw", "xingchaoyiqing", "octopusx", "duoyuanx",

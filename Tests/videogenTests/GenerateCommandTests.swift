@@ -73,10 +73,12 @@ import VideoProviderKit
     }
 
     @Test func aFailingGatewayFallsBackToTheNextProvider() throws {
-        // aizfw and Xingchaoyiqing share one backend: a 502 there sends the job on to OctopusX.
+        // aizfw and Xingchaoyiqing share one backend: a 503 there (the request was not processed) sends the
+        // job on to OctopusX, which makes the same 8 s at 720p. (This test used a 502, which no longer falls
+        // back: a 502 after the body was sent does not prove nothing was created.)
         let result = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--simulate-fault",
-            "aizfw=502",
+            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8",
+            "--resolution", "720p", "--simulate-fault", "aizfw=503",
         ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let events = try result.events()
@@ -88,7 +90,7 @@ import VideoProviderKit
                 "attempt:aizfw", "fallback:aizfw", "attempt:xingchaoyiqing", "fallback:xingchaoyiqing",
                 "attempt:octopusx", "submitted:octopusx",
             ])
-        #expect(events[1]["reason"]?.stringValue?.contains("HTTP 502") == true)
+        #expect(events[1]["reason"]?.stringValue?.contains("HTTP 503") == true)
         #expect(events.last?["event"] == .string("completed"))
     }
 

@@ -101,7 +101,7 @@ struct HostileServerTests {
         }
         #expect(
             text.firstErrorLine
-                == #"error: aizfw accepted task video_\u001b[2J1 for grok_video3 and ended it failed at once: \u001b]0;pwned\u0007boom\r\nSaved /etc/passwd (1 bytes)\u202e"#
+                == #"error: aizfw accepted task video_\u001b[2J1 for grok_video3 and ended it failed at once: \u001b]0;pwned\u0007boom\r\nSaved /etc/passwd (1 bytes)\u202e. The task may be billed, so no other provider was tried (resubmitting failed tasks needs the caller's opt-in)."#
         )
         let error = try #require(try json.events().last)
         #expect(error["event"] == "error")
@@ -143,18 +143,26 @@ struct HostileServerTests {
     }
 
     /// The progress bar is drawn only on a terminal: under a pseudo-terminal, a status word full of escape
-    /// sequences is drawn escaped; the only sequence on the terminal is the tool's own line clear.
+    /// sequences is drawn escaped; the only sequence on the terminal is the tool's own line clear. (The peer
+    /// plays xAI here, which recommends no polling interval, so `--poll-interval 1` holds.)
     @Test func theProgressLineOnATerminalShowsHostileStatusEscaped() throws {
         let peer = try HostilePeer()
         defer { peer.stop() }
-        try peer.configure(["pollsBeforeDone": 1])
-        let hostile =
-            #"{"id":"{{task}}","status":"\u001b]0;pwned\u0007processing\u001b[1A","progress":40,"error":null}"#
-        try peer.script(Self.resultPath, method: "GET", [["status": 200, "body": hostile]])
+        try peer.script(
+            "/v1/videos/generations", method: "POST", [["status": 200, "body": #"{"request_id":"req_1"}"#]])
+        let hostile = #"{"status":"\u001b]0;pwned\u0007processing\u001b[1A","progress":40}"#
+        let done =
+            #"{"status":"done","progress":100,"video":{"url":"\#(peer.cdn.absoluteString)/videos/x.mp4","#
+            + #""duration":6,"respect_moderation":true}}"#
+        try peer.script(
+            "/v1/videos/req_1", method: "GET", [["status": 200, "body": hostile], ["status": 200, "body": done]])
         let directory = try VideoGen.temporaryDirectory()
 
         let run = try VideoGen.runInTerminal(
-            Self.generate(peer, ["--poll-interval", "1"]), environment: Self.environment, in: directory)
+            [
+                "generate", "--model", "xai:grok-imagine-video", "--prompt", "A cat", "--poll-interval", "1",
+                "--base-url", "xai=\(peer.api.absoluteString)",
+            ], environment: ["XAI_API_KEY": Self.key], in: directory)
 
         #expect(run.exitCode == 0, "\(run.terminal)")
         let shown = run.terminal.replacingOccurrences(of: "\r\u{1B}[2K", with: "")
@@ -183,7 +191,8 @@ struct HostileServerTests {
                     [["status": status, "contentType": type, "body": body, "echoKey": true]])
                 let result = try VideoGen.run(
                     Self.generate(peer, ["--json"]), environment: Self.environment, in: directory)
-                #expect(result.exitCode == 1, "\(result.stderr)")
+                // A 502 after the submission was sent may hide a task: ambiguous, exit 3 (docs/cli.md).
+                #expect(result.exitCode == (status == 400 ? 1 : 3), "\(result.stderr)")
                 #expect(
                     Self.longestKeyRun(in: result.stdout) < 4 && Self.longestKeyRun(in: result.stderr) < 4,
                     "visible \(visible) in \(type): \(result.stderr)")

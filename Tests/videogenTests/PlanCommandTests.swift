@@ -5,8 +5,10 @@ import VideoProviderKit
 /// `videogen plan`: who would serve a request, in what order, and why not the others. Works without keys.
 @Suite struct PlanCommandTests {
     @Test func withoutKeysEveryCapableProviderIsListedAndFlagged() throws {
+        // 8 s at 720p: every grok-video-3 gateway makes exactly that, so all four are candidates (without a
+        // resolution each would fill in its own default, and fallbacks that differ are passed over).
         let result = try VideoGen.run([
-            "plan", "--json", "--model", "grok-video-3", "--prompt", "A cat", "--seconds", "8",
+            "plan", "--json", "--model", "grok-video-3", "--prompt", "A cat", "--seconds", "8", "--resolution", "720p",
         ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try result.json()
@@ -39,7 +41,7 @@ import VideoProviderKit
 
     @Test func aConfiguredKeyIsReportedButNeverPrinted() throws {
         let result = try VideoGen.run(
-            ["plan", "--json", "--model", "grok-video-3", "--prompt", "p"],
+            ["plan", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8", "--resolution", "720p"],
             environment: ["DUOYUANX_API_KEY": VideoGen.canary])
         #expect(result.exitCode == 0)
         #expect(!result.contains(VideoGen.canary))
@@ -80,7 +82,9 @@ import VideoProviderKit
     }
 
     @Test func humanPlanListsTheOrderAndNotes() throws {
-        let result = try VideoGen.run(["plan", "--model", "grok-video-3", "--prompt", "p"])
+        let result = try VideoGen.run([
+            "plan", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8", "--resolution", "720p",
+        ])
         #expect(result.exitCode == 0)
         #expect(result.stdoutLines.first == "Would try, in order:")
         #expect(result.stdout.contains("1. aizfw · grok_video3"))

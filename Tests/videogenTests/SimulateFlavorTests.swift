@@ -95,7 +95,7 @@ import VideoProviderKit
 
 /// `status` and `download` follow a flavoured simulated job when given the same `--simulate-flavor`.
 @Suite struct SimulateFlavorJobTests {
-    @Test func statusAndDownloadFollowAFlavouredJob() throws {
+    @Test func statusDownloadAndFollowTakeAFlavouredJob() throws {
         let directory = try VideoGen.temporaryDirectory()
         let generate = try VideoGen.run(
             [
@@ -113,9 +113,31 @@ import VideoProviderKit
             ["download", "job.json", "--output", "cat.mp4", "--simulate-flavor", "new-api-sora"], in: directory)
         #expect(download.exitCode == 0)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("cat.mp4").path))
+        let follow = try VideoGen.run(
+            ["follow", "job.json", "--output", "again.mp4", "--simulate-flavor", "new-api-sora"], in: directory)
+        #expect(follow.exitCode == 0, "\(follow.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("again.mp4").path))
         // Without the flavour, the documented gateway does not know new-api's task ids.
         let documented = try VideoGen.run(["status", "job.json", "--json"], in: directory)
         #expect(documented.exitCode == 1)
         #expect(try documented.events().last?["kind"] == .string("not-found"))
+    }
+}
+
+/// A `generate` that stops after its task was accepted prints a `videogen follow …` command that repeats
+/// the flavour, so the command works as printed.
+@Suite struct SimulateFlavorFollowCommandTests {
+    @Test func theFollowCommandRepeatsTheFlavour() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        let generate = try VideoGen.run(
+            [
+                "generate", "--simulate", "--simulate-flavor", "new-api-sora", "--model",
+                "openai-compatible:grok-imagine-video", "--prompt", "A cat", "--job-file", "job.json", "--timeout", "5",
+                "--json",
+            ], in: directory)
+        #expect(generate.exitCode == 3)
+        let error = try #require(try generate.events().last)
+        let command = try #require(error["followCommand"]?.stringValue)
+        #expect(command.hasSuffix(" --simulate-flavor new-api-sora"))
     }
 }

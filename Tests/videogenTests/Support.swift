@@ -2,6 +2,14 @@ import Foundation
 import Testing
 import VideoProviderKit
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Runs the built `videogen` as a subprocess, in a fresh directory, with a controlled environment: no real
 /// API key from the machine reaches it, only the canary keys a test passes.
 struct VideoGen {
@@ -138,4 +146,89 @@ extension JSONValue {
         return []
     }
 
+}
+
+extension VideoGen {
+    /// A `videogen` started in the background, to signal or to race against another.
+    final class Running: @unchecked Sendable {
+        let process: Process
+        let directory: URL
+        private let outURL: URL
+        private let errURL: URL
+        private let out: FileHandle
+        private let err: FileHandle
+        let started = ContinuousClock.now
+
+        init(process: Process, directory: URL, outURL: URL, errURL: URL, out: FileHandle, err: FileHandle) {
+            self.process = process
+            self.directory = directory
+            self.outURL = outURL
+            self.errURL = errURL
+            self.out = out
+            self.err = err
+        }
+
+        var pid: Int32 { process.processIdentifier }
+
+        /// What it has written to stderr so far.
+        var stderrSoFar: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// Waits for it to exit (killing it after `limit`) and returns what it printed.
+        func finish(limit: Duration = .seconds(60)) throws -> Result {
+            let deadline = ContinuousClock.now + limit
+            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            try out.close()
+            try err.close()
+            let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+            let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+            return Result(exitCode: process.terminationStatus, stdout: stdout, stderr: stderr, directory: directory)
+        }
+
+        /// How long it has been running.
+        var elapsed: Duration { ContinuousClock.now - started }
+    }
+
+    /// Starts `videogen arguments` like ``run(_:environment:in:speedup:executable:)`` but returns at once.
+    static func start(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, speedup: Double? = 400
+    ) throws -> Running {
+        let directory = try directory ?? temporaryDirectory()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": directory.path,
+            "TMPDIR": FileManager.default.temporaryDirectory.path,
+        ]
+        if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+        let errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, directory: directory, outURL: outURL, errURL: errURL, out: out, err: err)
+    }
+
+    /// Files in `directory`, sorted, without the runner's stdout/stderr captures and the `.cache` and
+    /// `.local` folders FoundationNetworking makes in the tool's HOME (the directory).
+    static func visibleFiles(in directory: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
+            !$0.hasPrefix(".stdout-") && !$0.hasPrefix(".stderr-") && $0 != ".cache" && $0 != ".local"
+        }.sorted()
+    }
 }

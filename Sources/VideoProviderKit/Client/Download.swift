@@ -39,10 +39,13 @@ extension VideoClient {
         var finished = snapshot
         if finished?.status != .completed { finished = try await status(of: job) }
         guard let finished, finished.status == .completed else {
+            if let finished, finished.status.isTerminal { throw taskFailure(job, finished) }
+            let raw = finished?.rawStatus ?? finished?.status.rawValue ?? "unknown"
+            let progress = finished?.progress.map { ", \($0)%" } ?? ""
             throw VideoProviderError(
-                .download,
-                "Task \(job.taskID) is \(finished?.status.rawValue ?? "unknown"), not completed; there is nothing to download yet.",
-                providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: finished?.rawStatus)
+                .taskNotFinished,
+                "Task \(job.taskID) on \(job.providerID) is still running (\(raw)\(progress)); there is nothing to download yet.",
+                providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: raw)
         }
         guard let context = entry.context(boundary: bodilessRequestBoundary), let base = entry.baseURL else {
             throw VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID)
@@ -268,8 +271,10 @@ extension VideoClient {
     /// Submit, follow to the end, and optionally download: the whole flow in one call.
     ///
     /// With ``Configuration/resubmitFailedTasks`` on, a task that fails for a reason that is not the
-    /// prompt's (an upstream error, expiry) is submitted to the next candidate that has not been tried.
-    /// Content-policy failures and vendor-side cancellations are never resubmitted.
+    /// prompt's (an upstream error, expiry) is submitted to the next candidate that has not been tried, which
+    /// must make the same video as the first choice (unless ``SubmitOptions/fallbacks`` allows otherwise).
+    /// Content-policy failures and vendor-side cancellations are never resubmitted. The failed task's
+    /// seconds count against ``SubmitOptions/maximumBillableSeconds``.
     public func generate(
         _ request: VideoRequest, options: SubmitOptions = SubmitOptions(), downloadTo destination: URL? = nil,
         onSnapshot: @Sendable (VideoJob, TaskSnapshot) -> Void = { _, _ in }
@@ -278,6 +283,8 @@ extension VideoClient {
         var failed: [VideoJob] = []
         while true {
             let job = try await submit(request, options: options)
+            // A failed task may be billed: its seconds count against the budget of the next submission.
+            options.committedSeconds += job.request.seconds
             let final = try await follow(job, strategy: configuration.polling) { onSnapshot(job, $0) }
             if final.status == .completed {
                 let video = try await destination.asyncMap { url throws(VideoProviderError) in
@@ -297,9 +304,14 @@ extension VideoClient {
             failed.append(job)
             options.excluding.insert(job.providerID)
             observer(.resubmitted(previous: job, reason: error.message))
-            if plan(request, options: options).eligible.isEmpty {
+            let next = plan(request, options: options)
+            if next.eligible.isEmpty {
                 var terminal = error
-                terminal.message += " No other provider is left to try."
+                let overBudget = next.skipped.contains { $0.reason == RoutePlan.overBudgetReason }
+                terminal.message +=
+                    overBudget
+                    ? " Resubmitting it would go over the billable-seconds budget, so no other provider was tried."
+                    : " No other provider is left to try."
                 terminal.attempts = failed.flatMap(\.attempts)
                 throw terminal
             }

@@ -50,15 +50,32 @@ public struct CooldownPolicy: Sendable, Hashable {
     public init() {}
 }
 
-/// What the client does with a submission that was sent but got no usable answer (a timeout, a reset,
-/// a 500 with no body, a garbled 2xx). The vendor may have created, and may bill, the task.
+/// What the client does with a submission that was sent but got no answer that proves nothing was
+/// created (a timeout, a reset, a 5xx other than 501 and 503, a garbled 2xx). The vendor may have created,
+/// and may bill, the task.
 public enum AmbiguousSubmissionPolicy: String, Sendable, Hashable, Codable {
     /// Stop and throw ``VideoProviderError/Kind/ambiguousSubmission`` with everything that is known. The
     /// default: never pay twice without the caller's say-so.
     case fail
-    /// Treat it like any other retryable failure: try again, then fall back. The caller accepts that
-    /// the vendor may bill twice.
+    /// Send it again, to the same provider while its attempts last, then to the next candidate. The caller
+    /// accepts that the vendor may bill twice. The number of resends is bounded by
+    /// ``VideoClient/Configuration/maximumAmbiguousResubmissions`` (one by default, so one dropped answer
+    /// costs at most two possibly billed submissions) and by the call's billable-seconds budget
+    /// (``VideoClient/SubmitOptions/maximumBillableSeconds``).
     case resubmit
+}
+
+/// What a fallback candidate may make, compared with the first choice.
+///
+/// Candidates fill in their own defaults, so without it a fallback could silently make (and bill) a
+/// different video: aizfw's `grok_video3` makes 6 s at 480p by default, Xingchaoyiqing's 10 s at 720p.
+public enum FallbackMatching: String, Sendable, Hashable, Codable {
+    /// A fallback must make the same length, aspect ratio and resolution as the first choice (a model whose
+    /// resolution is not configurable matches only another such model); any other candidate is passed over
+    /// with the reason. The default.
+    case sameOutput = "same-output"
+    /// Any candidate that can serve the request may be used, even if it makes (and bills) something else.
+    case anyOutput = "any-output"
 }
 
 /// What the client does after a failed attempt. The table is documented in the DocC article
@@ -76,16 +93,26 @@ public enum FailureAction: Sendable, Hashable {
     /// Classifies a failed submission (the split of LiteLLM's router: retry, fall back, stop, plus the
     /// ambiguous case where money may already be spent).
     ///
+    /// The money rule comes first: once a submission's body may have reached the vendor, only an answer
+    /// that proves nothing was created allows sending it again, to this provider or any other. A 4xx
+    /// answer, 501 (not implemented) and 503 (unavailable) prove it; any other 5xx, a timeout or reset
+    /// after sending and a 2xx that cannot be read do not, so they are ambiguous. A failure before any
+    /// byte was sent (DNS, a refused connection, a failed TLS handshake) proves it too.
+    ///
     /// | Failure | Action |
     /// |---|---|
     /// | 429 with no `Retry-After`, or one ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
     /// | 503 with a `Retry-After` ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
-    /// | connection refused / DNS / TLS, a timeout before sending (nothing sent) | retry, then fall back |
+    /// | connection refused / DNS / TLS handshake, a timeout before sending (nothing sent) | retry, then fall back |
     /// | HTTP 408 (the server did not get the whole request) | retry, then fall back |
-    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 502, 503 without a short `Retry-After`, 504, other 5xx with a body, a refused redirect, a task the vendor failed at once | fall back |
+    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 501, 503 without a short `Retry-After`, a refused redirect, a task the vendor failed at once | fall back |
     /// | 400-class validation from the vendor (400, 409, 413, 422, …), a refused local file | stop, with the vendor's message |
     /// | content-policy refusal, whatever the HTTP status (a 200 whose body is an error too) | stop |
-    /// | 500 with an empty body; timeout or reset after sending; a 2xx we cannot read | ambiguous |
+    /// | 500, 502, 504 and every other 5xx but 501 and 503, with or without a body; timeout or reset after sending; a 2xx we cannot read | ambiguous |
+    ///
+    /// ``VideoClient`` applies two more rules on top: a task the vendor failed at once may be billed, so it
+    /// falls back only with ``VideoClient/Configuration/resubmitFailedTasks``; and an ambiguous
+    /// submission is sent again only under ``AmbiguousSubmissionPolicy/resubmit``, within its bound.
     public static func forSubmission(_ error: VideoProviderError, retry: RetryPolicy) -> FailureAction {
         let kind = error.kind
         if kind == .ambiguousSubmission { return .ambiguous }
@@ -104,10 +131,12 @@ public enum FailureAction: Sendable, Hashable {
             return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil)
         }
         if kind == .connectionFailed { return error.requestMayHaveBeenSent ? .ambiguous : .retry(after: nil) }
+        if let status = error.httpStatus, (500..<600).contains(status), !provesNothingWasCreated(status: status) {
+            // The gateway or a proxy in front of it failed after the body arrived: the upstream may have
+            // created the task before the failure (a 502 or 504 from a proxy says nothing about it).
+            return .ambiguous
+        }
         if kind == .serverError {
-            if error.httpStatus == 500 && (error.vendorMessage ?? "").isEmpty && error.vendorCode == nil {
-                return .ambiguous
-            }
             if error.httpStatus == 503, let wait = error.retryAfter, wait <= retry.maximumRetryAfter {
                 return .retry(after: wait)
             }
@@ -120,6 +149,13 @@ public enum FailureAction: Sendable, Hashable {
         }
         // Authentication, not found (model or endpoint), download and anything new: another provider may do.
         return .fallBack
+    }
+
+    /// Whether a 5xx answer proves the request was not processed: 501 (the server does not support the
+    /// request) and 503 (the service is unavailable) say so; every other 5xx may come after the task was
+    /// created.
+    public static func provesNothingWasCreated(status: Int) -> Bool {
+        status == 501 || status == 503
     }
 
     /// Whether a 404 says the *model* is missing (`model_not_found`, "The model … does not exist"), as

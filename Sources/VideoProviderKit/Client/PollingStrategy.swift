@@ -8,7 +8,8 @@
 ///
 /// **Next polls.** After each answer that is not terminal, ``nextDelay(after:elapsed:state:recommendation:)``
 /// takes the first rule that applies:
-/// 1. ``fixedInterval``, when set (nothing else is consulted);
+/// 1. ``fixedInterval``, when set (nothing else is consulted but, with ``fixedIntervalHonorsVendorMinimum``,
+///    the vendor's recommended minimum as a floor);
 /// 2. a vendor recommendation (when ``honorsVendorRecommendation``): its minimum interval, every time. The
 ///    kyyReactApiServer gateways recommend 30–60 s, so their polls fall at 30, 60, 90 … s, and a task that
 ///    ends at *T* s is seen by poll number ⌈*T* / 30⌉;
@@ -46,6 +47,10 @@ public struct PollingStrategy: Sendable, Hashable {
     public var timeout: Duration = .seconds(30 * 60)
     /// A fixed interval overrides everything else.
     public var fixedInterval: Duration?
+    /// Whether a ``fixedInterval`` shorter than the vendor's recommended minimum is raised to it (a user's
+    /// `--poll-interval 5` on a gateway that asks for 30–60 s polls every 30 s). Off by default: a fixed
+    /// interval is exactly what it says.
+    public var fixedIntervalHonorsVendorMinimum = false
     public var honorsVendorRecommendation = true
     public var honorsServerHints = true
     public var usesProgress = true
@@ -88,7 +93,7 @@ public struct PollingStrategy: Sendable, Hashable {
 
     /// The delay before the first poll.
     public func firstDelay(recommendation: PollingRecommendation?, hint: Duration?) -> Duration {
-        if let fixedInterval { return fixedInterval }
+        if let fixedInterval { return floored(fixedInterval, recommendation) }
         var delay = initialDelay
         if honorsVendorRecommendation, let recommendation { delay = max(delay, recommendation.minimumInterval) }
         if honorsServerHints, let hint { delay = max(delay, hint) }
@@ -101,8 +106,9 @@ public struct PollingStrategy: Sendable, Hashable {
     ) -> Duration {
         state.polls += 1
         if let fixedInterval {
-            state.lastInterval = fixedInterval
-            return fixedInterval
+            let interval = floored(fixedInterval, recommendation)
+            state.lastInterval = interval
+            return interval
         }
         var delay: Duration
         if honorsVendorRecommendation, let recommendation {
@@ -122,6 +128,12 @@ public struct PollingStrategy: Sendable, Hashable {
         if honorsServerHints, let hint = snapshot.pollAfter { delay = max(delay, hint) }
         state.lastInterval = delay
         return delay
+    }
+
+    /// A fixed interval, raised to the vendor's minimum when ``fixedIntervalHonorsVendorMinimum`` says so.
+    private func floored(_ interval: Duration, _ recommendation: PollingRecommendation?) -> Duration {
+        guard fixedIntervalHonorsVendorMinimum, let recommendation else { return interval }
+        return max(interval, recommendation.minimumInterval)
     }
 
     /// The predicted time left, in seconds.

@@ -9,16 +9,22 @@ import Foundation
 /// let client = VideoClient(registry: registry)
 ///
 /// let job = try await client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat dancing in the rain", seconds: 8))
-/// for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }
-/// let video = try await client.download(job, to: URL(fileURLWithPath: "cat.mp4"))
+/// do {
+///     for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }
+///     let video = try await client.download(job, to: URL(fileURLWithPath: "cat.mp4"))
+/// } catch let error as VideoProviderError {
+///     print(error.message)  // a failed, moderated or expired task ends the loop with the vendor's reason
+/// }
 /// ```
 ///
 /// The client owns everything providers do not: sending, retries with backoff, fallback to the next
 /// provider, cooldowns, polling and downloads. It is `Sendable` and meant to be shared.
 ///
-/// Money is at stake on every submission, so one rule overrides the rest: a submission that may have
-/// created a task (it was sent and no usable answer came back) is never sent again unless the caller
-/// opted in with ``AmbiguousSubmissionPolicy/resubmit``.
+/// Money is at stake on every submission, so one rule overrides the rest: a submission whose answer does
+/// not prove that nothing was created (it was sent, and then a timeout, a reset, a 5xx other than 501 and
+/// 503, or an unreadable 2xx) is never sent again, to any provider, unless the caller opted in with
+/// ``AmbiguousSubmissionPolicy/resubmit`` (and then within a bound). The decisions live in a value that
+/// does no I/O (`SubmissionMachine`); the loop in ``submit(_:options:)`` only drives it.
 public final class VideoClient: Sendable {
     /// How one client retries, cools providers down, polls and validates. Every default is the safe one.
     public struct Configuration: Sendable {
@@ -32,6 +38,10 @@ public final class VideoClient: Sendable {
         public var validation: ValidationPolicy = .strict
         /// Whether a submission that may have created a task is ever sent again. Off: never pay twice.
         public var ambiguousSubmissions: AmbiguousSubmissionPolicy = .fail
+        /// Under ``AmbiguousSubmissionPolicy/resubmit``: how many times one ``VideoClient/submit(_:options:)``
+        /// call may resend a submission that may have created a task. With the default of one, a call makes
+        /// at most two possibly billed submissions, however many providers and attempts it has.
+        public var maximumAmbiguousResubmissions = 1
         /// Job-level fallback in ``VideoClient/generate(_:options:downloadTo:onSnapshot:)``: when a task
         /// fails for a reason that is not the prompt's (an upstream error, expiry), submit it to the next
         /// candidate. Off by default, since the failed task may have been billed.
@@ -48,12 +58,29 @@ public final class VideoClient: Sendable {
         public var providers: [ProviderID]?
         /// Never use these providers.
         public var excluding: Set<ProviderID> = []
-        /// Overrides ``Configuration/validation`` for this call.
+        /// Overrides ``Configuration/validation`` for this call. Under
+        /// ``ValidationPolicy/adjustToNearest`` the candidates are reordered: those that make exactly what
+        /// was asked first, then the closest (fewest values changed, then the smallest change), in route
+        /// order among equals.
         public var validation: ValidationPolicy?
         /// Overrides ``Configuration/ambiguousSubmissions`` for this call.
         public var ambiguousSubmissions: AmbiguousSubmissionPolicy?
+        /// What a fallback may make compared with the first choice. By default only what the first choice
+        /// would make: the same length, aspect ratio and resolution.
+        public var fallbacks: FallbackMatching = .sameOutput
+        /// The most billable seconds this call may spend, summed over every submission that may be billed:
+        /// the accepted one, ambiguous ones, resends, and (in ``VideoClient/generate(_:options:downloadTo:onSnapshot:)``)
+        /// failed tasks that are resubmitted. A per-call model counts its fixed length. Candidates that alone
+        /// would exceed it are passed over before anything is sent; `nil` sets no budget.
+        public var maximumBillableSeconds: Int?
+        /// Called before each submission is sent, with what is about to be sent; when it throws, nothing
+        /// is sent and the call fails with ``VideoProviderError/Kind/configuration``. Lets an app record a
+        /// paid attempt before it happens, so even a crash leaves a trace of a possibly billed submission.
+        public var beforeSubmitting: (@Sendable (PendingSubmission) throws -> Void)?
         /// A fixed multipart boundary, for byte-exact tests.
         public var multipartBoundary: String?
+        /// Seconds already possibly billed by earlier tasks of the same `generate` call.
+        var committedSeconds = 0
 
         public init(
             providers: [ProviderID]? = nil, excluding: Set<ProviderID> = [], validation: ValidationPolicy? = nil,
@@ -96,9 +123,24 @@ public final class VideoClient: Sendable {
 
     /// Who would serve `request`, in order, and why not the others, including providers cooling down.
     /// Sends nothing.
+    ///
+    /// On top of ``ProviderRegistry/plan(for:policy:only:)``: candidates over the budget
+    /// (``SubmitOptions/maximumBillableSeconds``) are passed over; under
+    /// ``ValidationPolicy/adjustToNearest`` the closest match comes first; with
+    /// ``FallbackMatching/sameOutput`` (the default) a candidate that would make something else than the
+    /// first choice is passed over with what it would make; then providers the caller excludes and those
+    /// cooling down. The first choice is chosen before exclusions and cooldowns, so a fallback makes what
+    /// the first choice would have made even when the first choice is cooling down.
     public func plan(_ request: VideoRequest, options: SubmitOptions = SubmitOptions()) -> RoutePlan {
-        var plan = registry.plan(
-            for: request, policy: options.validation ?? configuration.validation, only: options.providers)
+        let policy = options.validation ?? configuration.validation
+        var plan = registry.plan(for: request, policy: policy, only: options.providers)
+        if let maximum = options.maximumBillableSeconds {
+            plan = plan.keepingWithinBudget(maximum - options.committedSeconds, total: maximum)
+        }
+        if policy == .adjustToNearest { plan = plan.orderedByCloseness(to: request) }
+        if options.fallbacks == .sameOutput, let first = plan.eligible.first {
+            plan = plan.keepingSameOutput(as: first)
+        }
         let now = clock.now()
         plan.eligible.removeAll { entry in
             if options.excluding.contains(entry.providerID) {
@@ -127,18 +169,31 @@ public final class VideoClient: Sendable {
     /// table says (``FailureAction/forSubmission(_:retry:)``), and returns the job.
     ///
     /// Every error thrown carries ``VideoProviderError/attempts`` (empty when nothing was sent) and the
-    /// candidates that were passed over. A submission that was sent without a usable answer is never sent
-    /// again unless ``AmbiguousSubmissionPolicy/resubmit`` is chosen: the error is
+    /// candidates that were passed over. A submission whose answer does not prove that nothing was created
+    /// is never sent again, to any provider, unless ``AmbiguousSubmissionPolicy/resubmit`` is chosen (and
+    /// then at most ``Configuration/maximumAmbiguousResubmissions`` times): the error is
     /// ``VideoProviderError/Kind/ambiguousSubmission`` and names the provider, the model and the HTTP status
-    /// if one came. A task the vendor accepts and fails at once counts as a failed attempt (content-policy
-    /// refusals stop, anything else falls back).
+    /// if one came. A task the vendor accepts and fails at once counts as a failed attempt: content-policy
+    /// refusals stop, anything else falls back only with ``Configuration/resubmitFailedTasks`` (it may be
+    /// billed). No submission is sent that would take the possibly billed seconds past
+    /// ``SubmitOptions/maximumBillableSeconds``.
     public func submit(_ request: VideoRequest, options: SubmitOptions = SubmitOptions())
         async throws(VideoProviderError) -> VideoJob
     {
         let plan = plan(request, options: options)
         for skipped in plan.skipped { observer(.skipped(skipped)) }
         guard !plan.eligible.isEmpty else { throw plan.noCandidateError() }
-        let ambiguousPolicy = options.ambiguousSubmissions ?? configuration.ambiguousSubmissions
+        var limits = SubmissionMachine.Limits()
+        limits.retry = configuration.retry
+        limits.ambiguousSubmissions = options.ambiguousSubmissions ?? configuration.ambiguousSubmissions
+        limits.maximumAmbiguousResubmissions = configuration.maximumAmbiguousResubmissions
+        limits.resubmitFailedTasks = configuration.resubmitFailedTasks
+        limits.maximumBillableSeconds = options.maximumBillableSeconds
+        limits.alreadyCommittedSeconds = options.committedSeconds
+        var machine = SubmissionMachine(
+            candidates: plan.eligible.map {
+                SubmissionMachine.Candidate(providerID: $0.providerID, billableSeconds: $0.resolved.seconds)
+            }, limits: limits)
         var attempts: [SubmissionAttempt] = []
         var skipped = plan.skipped
         var lastError: VideoProviderError?
@@ -151,93 +206,143 @@ public final class VideoClient: Sendable {
             return copy
         }
 
-        for (index, entry) in plan.eligible.enumerated() {
+        var next = machine.start()
+        while case .send(let index, let attempt, let delay) = next {
+            let entry = plan.eligible[index]
+            if delay > .zero {
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    throw finished(
+                        VideoProviderError(
+                            .cancelled, "Cancelled while waiting to retry \(entry.providerID).",
+                            providerID: entry.providerID, model: entry.model))
+                }
+            }
             // A provider may have started cooling down during an earlier candidate's attempts (or another
             // call's).
-            if index > 0, let cooldown = health.cooldown(of: entry.providerID, now: clock.now()) {
+            if attempt == 1, index > 0, let cooldown = health.cooldown(of: entry.providerID, now: clock.now()) {
                 let passed = SkippedCandidate(
                     providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)")
                 skipped.append(passed)
                 observer(.skipped(passed))
+                next = machine.candidateUnavailable()
                 continue
             }
-            var attempt = 0
-            while true {
-                attempt += 1
-                if Task.isCancelled {
-                    throw finished(
-                        VideoProviderError(
-                            .cancelled, "Cancelled before submitting to \(entry.providerID).",
-                            providerID: entry.providerID, model: entry.model))
-                }
-                let error: VideoProviderError
-                switch await attemptSubmission(entry, options: options) {
-                case .success(let snapshot):
-                    if let failure = immediateFailure(snapshot, entry: entry) {
-                        error = failure
-                    } else {
-                        return try accept(snapshot, entry: entry, request: request, attempts: &attempts)
-                    }
-                case .failure(let failure):
+            if Task.isCancelled {
+                throw finished(
+                    VideoProviderError(
+                        .cancelled, "Cancelled before submitting to \(entry.providerID).",
+                        providerID: entry.providerID, model: entry.model))
+            }
+            if let record = options.beforeSubmitting {
+                try recordBeforeSending(entry, record, request: request, attempts: attempts, finished: finished)
+            }
+            let error: VideoProviderError
+            var taskCreated = false
+            switch await attemptSubmission(entry, options: options) {
+            case .success(let snapshot):
+                if let failure = immediateFailure(snapshot, entry: entry) {
                     error = failure
+                    taskCreated = true
+                } else {
+                    return try accept(snapshot, entry: entry, request: request, attempts: &attempts)
                 }
-                lastError = error
-                let action = FailureAction.forSubmission(error, retry: configuration.retry)
-                let ambiguous = action == .ambiguous
-                if ambiguous {
-                    noteFailure(entry, error)
-                    guard ambiguousPolicy == .resubmit else {
-                        attempts.append(record(entry, .ambiguous, error))
-                        throw finished(ambiguousError(error, entry: entry))
-                    }
+            case .failure(let failure):
+                error = failure
+            }
+            lastError = error
+            let decision = machine.failed(error, taskCreated: taskCreated, random: configuration.random())
+            if decision.countsAgainstProvider { noteFailure(entry, error) }
+            attempts.append(record(entry, decision.outcome, error))
+            next = decision.next
+            switch next {
+            case .send(let nextIndex, _, let wait) where nextIndex == index:
+                observer(
+                    .retry(
+                        provider: entry.providerID, model: entry.model, attempt: attempt, delay: wait,
+                        reason: error.message))
+            case .send:
+                if decision.announcesFallback {
+                    observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
                 }
-                switch ambiguous ? .retry(after: nil) : action {
-                case .retry(let hinted) where attempt < configuration.retry.maximumAttempts:
-                    attempts.append(record(entry, ambiguous ? .ambiguous : .retried, error))
-                    let delay =
-                        hinted ?? configuration.retry.backoff(afterAttempt: attempt, random: configuration.random())
-                    observer(
-                        .retry(
-                            provider: entry.providerID, model: entry.model, attempt: attempt, delay: delay,
-                            reason: error.message))
-                    do {
-                        try await clock.sleep(for: delay)
-                    } catch {
-                        throw finished(
-                            VideoProviderError(
-                                .cancelled, "Cancelled while waiting to retry \(entry.providerID).",
-                                providerID: entry.providerID, model: entry.model))
-                    }
-                    continue
-                case .retry, .fallBack:
-                    attempts.append(record(entry, ambiguous ? .ambiguous : .fellBack, error))
-                    if !ambiguous { noteFailure(entry, error) }
-                    if index < plan.eligible.count - 1 {
-                        observer(.fallback(from: entry.providerID, model: entry.model, reason: error.message))
-                    }
-                case .stop, .ambiguous:
-                    let mayExist = error.kind == .cancelled && error.requestMayHaveBeenSent
-                    attempts.append(record(entry, mayExist ? .ambiguous : .stopped, error))
-                    throw finished(error)
-                }
-                break
+            case .stop(let stop):
+                throw finished(stopError(stop, error: error, entry: entry, request: request, attempts: attempts))
             }
         }
-        var final = lastError ?? plan.noCandidateError()
-        let triedProviders = Set(attempts.map(\.providerID))
-        if triedProviders.count > 1 {
-            final.message =
-                "Every provider failed for '\(request.model)' (\(triedProviders.count) providers, "
-                + "\(attempts.count) attempts); last: \(final.message)"
-        } else if attempts.count > 1, let only = triedProviders.first {
-            final.message = "\(only) failed \(attempts.count) times for '\(request.model)'; last: \(final.message)"
+        throw finished(lastError ?? plan.noCandidateError())
+    }
+
+    /// Calls the app's record hook before a submission is sent; a failure stops the call with nothing sent.
+    private func recordBeforeSending(
+        _ entry: RoutePlan.Entry, _ hook: @Sendable (PendingSubmission) throws -> Void, request: VideoRequest,
+        attempts: [SubmissionAttempt], finished: (VideoProviderError) -> VideoProviderError
+    ) throws(VideoProviderError) {
+        guard let baseURL = entry.provider.baseURL else { return }
+        let pending = PendingSubmission(
+            providerID: entry.providerID, model: entry.model, baseURL: baseURL, number: attempts.count + 1,
+            request: VideoJob.Summary(requestedModel: request.model, resolved: entry.resolved), attempts: attempts,
+            startedAt: clock.wallTime())
+        do {
+            try hook(pending)
+        } catch {
+            throw finished(
+                VideoProviderError(
+                    .configuration,
+                    "Nothing was sent to \(entry.providerID): the submission could not be recorded first (\(error)).",
+                    providerID: entry.providerID, model: entry.model, underlying: String(describing: error)))
         }
-        let uncertain = Set(attempts.filter { $0.outcome == .ambiguous }.map(\.providerID.rawValue)).sorted()
-        if !uncertain.isEmpty {
-            final.message +=
-                " A task may exist on \(uncertain.joined(separator: ", ")) (a submission got no usable answer)."
+    }
+
+    /// The error that ends a call, from the machine's reason to stop and the last failure.
+    private func stopError(
+        _ stop: SubmissionMachine.Stop, error: VideoProviderError, entry: RoutePlan.Entry, request: VideoRequest,
+        attempts: [SubmissionAttempt]
+    ) -> VideoProviderError {
+        switch stop {
+        case .failed:
+            return error
+        case .ambiguousWithoutOptIn:
+            return ambiguousError(
+                error, entry: entry,
+                resolution: "so it was not sent again: resending needs the caller's opt-in (the vendor may bill twice)")
+        case .ambiguousResubmissionsUsed(let count):
+            return ambiguousError(
+                error, entry: entry,
+                resolution:
+                    "and the \(count == 1 ? "one resend" : "\(count) resends") allowed for a possibly billed submission \(count == 1 ? "is" : "are") used up, so it was not sent again"
+            )
+        case .budget(let committed, let next, let maximum):
+            let reason =
+                "sending it again would bring the possibly billed seconds to \(committed + next), over the budget of \(maximum)"
+            if error.kind == .ambiguousSubmission || attempts.last?.outcome == .ambiguous {
+                return ambiguousError(error, entry: entry, resolution: "and " + reason)
+            }
+            var copy = error
+            copy.message += " Not sent again: " + reason + "."
+            return copy
+        case .taskFailedWithoutOptIn:
+            var copy = error
+            copy.message +=
+                ". The task may be billed, so no other provider was tried (resubmitting failed tasks needs the caller's opt-in)."
+            return copy
+        case .exhausted:
+            var final = error
+            let triedProviders = Set(attempts.map(\.providerID))
+            if triedProviders.count > 1 {
+                final.message =
+                    "Every provider failed for '\(request.model)' (\(triedProviders.count) providers, "
+                    + "\(attempts.count) attempts); last: \(final.message)"
+            } else if attempts.count > 1, let only = triedProviders.first {
+                final.message = "\(only) failed \(attempts.count) times for '\(request.model)'; last: \(final.message)"
+            }
+            let uncertain = Set(attempts.filter { $0.outcome == .ambiguous }.map(\.providerID.rawValue)).sorted()
+            if !uncertain.isEmpty {
+                final.message +=
+                    " A task may exist on \(uncertain.joined(separator: ", ")) (a submission got no answer that proves nothing was created)."
+            }
+            return final
         }
-        throw finished(final)
     }
 
     /// Records the accepted attempt and builds the job.
@@ -276,18 +381,22 @@ public final class VideoClient: Sendable {
         ).redacting(entry.provider.configuration.apiKey?.secret)
     }
 
-    /// The error for a submission that may have created a task: who, what, and what is known.
-    private func ambiguousError(_ error: VideoProviderError, entry: RoutePlan.Entry) -> VideoProviderError {
+    /// The error for a submission that may have created a task: who, what, what is known, and why it was
+    /// not sent again.
+    private func ambiguousError(_ error: VideoProviderError, entry: RoutePlan.Entry, resolution: String)
+        -> VideoProviderError
+    {
         var ambiguous = error
         ambiguous.kind = .ambiguousSubmission
         ambiguous.requestMayHaveBeenSent = true
         ambiguous.providerID = entry.providerID
         ambiguous.model = entry.model
-        let answer = error.httpStatus.map { "HTTP \($0) without a usable answer" } ?? "no answer"
+        let answer =
+            error.httpStatus.map { "HTTP \($0), which does not prove that nothing was created" } ?? "no answer"
         ambiguous.message =
             "\(entry.providerID) may have created a task for \(entry.model): the submission was sent and got \(answer)"
             + (error.taskID.map { " (task \($0))" } ?? "")
-            + ". A task may exist and be billed, so it was not sent again (opt in with AmbiguousSubmissionPolicy.resubmit). Cause: \(error.message)"
+            + ". A task may exist and be billed, \(resolution). Cause: \(error.message)"
         return ambiguous
     }
 
@@ -473,11 +582,19 @@ public final class VideoClient: Sendable {
     /// Snapshots of the task until it ends, as the polling strategy schedules them (see
     /// ``PollingStrategy`` for the exact rules).
     ///
-    /// The sequence finishes after a terminal snapshot (completed, failed, cancelled or expired) and throws
-    /// a ``VideoProviderError`` on timeout, cancellation, or a status call failure that will not heal
-    /// (repeated errors; a fourth refused call in a row for authentication or an exhausted quota). `unknown` statuses are yielded (the vendor's word is in
-    /// ``TaskSnapshot/rawStatus``) and polling goes on. Cancelling the task that consumes the sequence, or
-    /// abandoning the iteration, stops polling at once: no further status call is sent.
+    /// The sequence yields every snapshot, the terminal one included, and then:
+    /// - finishes, when the task completed;
+    /// - throws the error ``result(for:polling:)`` throws when the task failed, was cancelled or expired:
+    ///   ``VideoProviderError/Kind/taskFailed``, or ``VideoProviderError/Kind/contentPolicy`` when it was
+    ///   moderated, with the vendor's code and reason;
+    /// - throws a ``VideoProviderError`` on timeout, cancellation, or a status call failure that will not
+    ///   heal (repeated errors; a fourth refused call in a row for authentication or an exhausted
+    ///   quota).
+    ///
+    /// So a `for try await` loop that ends normally means a video is ready. `unknown` statuses are yielded
+    /// (the vendor's word is in ``TaskSnapshot/rawStatus``) and polling goes on. Cancelling the task that
+    /// consumes the sequence, or abandoning the iteration, stops polling at once: no further status call is
+    /// sent.
     public func updates(for job: VideoJob, polling: PollingStrategy? = nil) -> AsyncThrowingStream<
         TaskSnapshot, any Error
     > {
@@ -485,7 +602,8 @@ public final class VideoClient: Sendable {
         let (stream, continuation) = AsyncThrowingStream<TaskSnapshot, any Error>.makeStream()
         let task = Task {
             do throws(VideoProviderError) {
-                _ = try await self.follow(job, strategy: strategy) { continuation.yield($0) }
+                let final = try await self.follow(job, strategy: strategy) { continuation.yield($0) }
+                guard final.status == .completed else { throw self.taskFailure(job, final) }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)

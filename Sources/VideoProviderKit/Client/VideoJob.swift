@@ -113,3 +113,35 @@ public struct DownloadedVideo: Sendable, Hashable {
     /// The host the bytes came from (the gateway, or a CDN).
     public let sourceHost: String?
 }
+
+/// A submission about to be sent: what ``VideoClient/SubmitOptions/beforeSubmitting`` receives, so an app
+/// can record a possibly billed attempt before it happens (and a crash still leaves that record).
+///
+/// `Codable`, like ``VideoJob``, and holds no secrets.
+public struct PendingSubmission: Sendable, Hashable, Codable {
+    public let providerID: ProviderID
+    /// The model's native name on that provider.
+    public let model: String
+    /// Where the submission goes.
+    public let baseURL: URL
+    /// 1 for the first submission of the call, 2 for the next, and so on.
+    public let number: Int
+    public let request: VideoJob.Summary
+    /// The attempts already made in this call, oldest first (an ambiguous one may have created a task).
+    public let attempts: [SubmissionAttempt]
+    /// When it was about to be sent, to the second.
+    public let startedAt: Date
+
+    public init(
+        providerID: ProviderID, model: String, baseURL: URL, number: Int, request: VideoJob.Summary,
+        attempts: [SubmissionAttempt], startedAt: Date
+    ) {
+        self.providerID = providerID
+        self.model = model
+        self.baseURL = baseURL
+        self.number = number
+        self.request = request
+        self.attempts = attempts
+        self.startedAt = Date(timeIntervalSince1970: startedAt.timeIntervalSince1970.rounded(.down))
+    }
+}

@@ -51,6 +51,9 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         public static let ambiguousSubmission = Kind("ambiguous-submission")
         /// The task ended as failed, cancelled or expired on the vendor's side.
         public static let taskFailed = Kind("task-failed")
+        /// The task has not finished yet (queued, processing, or a status the library does not know), so
+        /// there is no video to fetch: not a failure, ask again later.
+        public static let taskNotFinished = Kind("task-not-finished")
         /// The caller cancelled.
         public static let cancelled = Kind("cancelled")
         /// Fetching the finished video failed (bad URL, wrong length, refused redirect, file error).

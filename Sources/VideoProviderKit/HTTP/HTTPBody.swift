@@ -107,7 +107,11 @@ public struct HTTPBody: Sendable, Hashable {
     /// Writes the body to a new file and returns its URL; the caller deletes it.
     public func writeToTemporaryFile(in directory: URL = FileManager.default.temporaryDirectory) throws -> URL {
         let url = directory.appendingPathComponent("videoproviderkit-body-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+        // Readable by the owner only: the copy holds the user's images, often in a shared /tmp.
+        guard
+            FileManager.default.createFile(
+                atPath: url.path, contents: nil, attributes: [.posixPermissions: NSNumber(value: 0o600)])
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
         do {

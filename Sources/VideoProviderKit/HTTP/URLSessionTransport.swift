@@ -94,6 +94,10 @@ public final class URLSessionTransport: HTTPTransport {
                 }
             }
         }
+        // Cancelled before anything left: say so, rather than start a request the cancellation may miss.
+        guard !Task.isCancelled else {
+            throw HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled before sending")
+        }
         // A submission never shares a connection (see the type's documentation).
         let (session, delegate) = request.createsTask ? Self.makeSession(configuration) : (session, delegate)
         defer { if request.createsTask { session.finishTasksAndInvalidate() } }
@@ -199,9 +203,13 @@ public final class URLSessionTransport: HTTPTransport {
         return headers
     }
 
-    /// Which URL errors prove the request never left: only failures to connect at all.
-    static func map(_ error: URLError) -> HTTPTransportError {
+    /// Which URL errors prove the request never left: failures to connect at all, and TLS handshakes
+    /// that failed (the request is written only after the handshake).
+    package static func map(_ error: URLError) -> HTTPTransportError {
         let message = "\(error.code.rawValue): \(error.localizedDescription)"
+        if error.code == .unknown, isTLSHandshakeFailure(error.localizedDescription) {
+            return HTTPTransportError(.connectionFailed, requestMayHaveBeenSent: false, message: message)
+        }
         switch error.code {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
             .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
@@ -226,6 +234,26 @@ public final class URLSessionTransport: HTTPTransport {
         default:
             return HTTPTransportError(.other, requestMayHaveBeenSent: true, message: message)
         }
+    }
+}
+
+extension URLSessionTransport {
+    /// Whether a libcurl error text (Linux's `URLSession` reports every TLS failure as `URLError.unknown`
+    /// with libcurl's message) says the TLS handshake failed, before any byte of the request was written.
+    ///
+    /// libcurl's OpenSSL backend words handshake failures as `OpenSSL/3.0.19: error:…:SSL routines::…`,
+    /// `OpenSSL SSL_connect: …`, `SSL certificate problem: …`, `SSL: no alternative certificate subject
+    /// name …`, `SSL: certificate subject name … does not match …`; GnuTLS's as `gnutls_handshake() failed`.
+    /// Failures once the connection is up read `OpenSSL SSL_read: …` or `SSL_write`, and stay "may have
+    /// been sent"; so does anything else, such as a reset (`Recv failure: Connection reset by peer`)
+    /// that libcurl does not attribute to the handshake.
+    package static func isTLSHandshakeFailure(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        if lowered.contains("ssl_read") || lowered.contains("ssl_write") { return false }
+        return lowered.hasPrefix("openssl/") || lowered.contains("ssl_connect")
+            || lowered.contains("ssl certificate problem") || lowered.contains("ssl: no alternative certificate")
+            || lowered.contains("ssl: certificate subject name") || lowered.contains("gnutls_handshake")
+            || lowered.contains("ssl peer certificate") || lowered.contains("unable to communicate securely")
     }
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+
+/// What a candidate would make: the three values a fallback must keep.
+struct VideoOutput: Hashable, CustomStringConvertible {
+    let seconds: Int
+    let aspectRatio: AspectRatio
+    /// `nil` when the model picks its own resolution.
+    let resolution: Resolution?
+
+    init(_ resolved: ResolvedVideoRequest) {
+        seconds = resolved.seconds
+        aspectRatio = resolved.aspectRatio
+        resolution = resolved.resolution
+    }
+
+    var description: String {
+        "\(seconds) s, \(aspectRatio), " + (resolution.map(\.rawValue) ?? "a resolution the model chooses")
+    }
+}
+
+extension RoutePlan {
+    /// The reason of a candidate passed over for the budget.
+    static let overBudgetReason = "over the billable-seconds budget"
+
+    /// The plan with every candidate that would make something other than `reference` (another length,
+    /// aspect ratio or resolution) moved to ``skipped``, with what it would make and bill.
+    ///
+    /// Candidates fill in their own defaults, so a fallback could otherwise make and bill a different
+    /// video than the first choice: ``VideoClient`` applies this under ``FallbackMatching/sameOutput``.
+    public func keepingSameOutput(as reference: Entry) -> RoutePlan {
+        let target = VideoOutput(reference.resolved)
+        var copy = self
+        copy.eligible = []
+        for entry in eligible {
+            let output = VideoOutput(entry.resolved)
+            if output == target {
+                copy.eligible.append(entry)
+            } else {
+                copy.skipped.append(
+                    SkippedCandidate(
+                        providerID: entry.providerID, model: entry.model,
+                        reason:
+                            "would make \(output) and bill \(Self.billing(entry.resolved.billableEstimate)), not what the first choice \(reference.providerID) makes (\(target)); a fallback must make the same video unless differences are allowed"
+                    ))
+            }
+        }
+        return copy
+    }
+
+    private static func billing(_ estimate: BillableEstimate) -> String {
+        switch estimate {
+        case .seconds(let count): return "\(count) s"
+        case .calls(let count): return count == 1 ? "1 call" : "\(count) calls"
+        }
+    }
+
+    /// The plan with every candidate whose one submission would bill more than `remaining` seconds moved
+    /// to ``skipped`` (a per-call model counts its fixed length). `total` is the whole budget, for the
+    /// reason.
+    func keepingWithinBudget(_ remaining: Int, total: Int) -> RoutePlan {
+        var copy = self
+        copy.eligible = []
+        for entry in eligible {
+            let seconds = entry.resolved.seconds
+            if seconds <= remaining {
+                copy.eligible.append(entry)
+                continue
+            }
+            let billed =
+                entry.resolved.capabilities.billing == .perSecond
+                ? "\(seconds)" : "\(seconds) (a per-call model of fixed length)"
+            let allowed =
+                remaining == total
+                ? "at most \(total) billable seconds (the budget)"
+                : "at most \(max(0, remaining)) billable seconds (\(total - remaining) of the \(total)-second budget are already spent)"
+            let violation = Violation(
+                parameter: "seconds", value: billed, allowed: allowed, reason: "over the billable-seconds budget")
+            copy.skipped.append(
+                SkippedCandidate(
+                    providerID: entry.providerID, model: entry.model, reason: Self.overBudgetReason,
+                    violations: [violation]))
+        }
+        return copy
+    }
+
+    /// The candidates reordered for ``ValidationPolicy/adjustToNearest``: those that make exactly what
+    /// `request` asks for first, then the closest, in route order among equals.
+    ///
+    /// Closeness compares only what the request set: the number of values changed (length, aspect ratio,
+    /// resolution; a resolution the model ignores counts as changed), then the sum of the relative
+    /// changes (seconds and resolution height by the requested value, aspect ratios by the ratio of their
+    /// ratios).
+    func orderedByCloseness(to request: VideoRequest) -> RoutePlan {
+        var copy = self
+        let ranked = eligible.enumerated().map { index, entry in
+            (entry: entry, index: index, distance: Self.distance(entry.resolved, from: request))
+        }
+        copy.eligible = ranked.sorted { lhs, rhs in
+            if lhs.distance.changed != rhs.distance.changed { return lhs.distance.changed < rhs.distance.changed }
+            if lhs.distance.amount != rhs.distance.amount { return lhs.distance.amount < rhs.distance.amount }
+            return lhs.index < rhs.index
+        }.map(\.entry)
+        return copy
+    }
+
+    static func distance(_ resolved: ResolvedVideoRequest, from request: VideoRequest) -> (changed: Int, amount: Double)
+    {
+        var changed = 0
+        var amount = 0.0
+        if let seconds = request.seconds, seconds > 0, resolved.seconds != seconds {
+            changed += 1
+            amount += Double(abs(resolved.seconds - seconds)) / Double(seconds)
+        }
+        if let ratio = request.aspectRatio, resolved.aspectRatio != ratio {
+            changed += 1
+            amount += abs(log(resolved.aspectRatio.value / ratio.value))
+        }
+        if let resolution = request.resolution, resolved.resolution != resolution {
+            changed += 1
+            if let applied = resolved.resolution {
+                amount += Double(abs(applied.lines - resolution.lines)) / Double(max(1, resolution.lines))
+            } else {
+                amount += 1
+            }
+        }
+        return (changed, amount)
+    }
+}

@@ -1,0 +1,1 @@
+../VideoProviderKitTests/LoopbackPeer.swift
