@@ -113,11 +113,22 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     /// Makes the next `times` requests of `operation` (any when `nil`) to `gateway` (any base URL, or any
     /// URL under one; the CDN is ``cdnBaseURL``; any host when `nil`) suffer `fault`. `times: nil` means
     /// always. Faults act in the order injected, one per request.
-    public func inject(_ fault: Fault, on operation: Operation? = nil, at gateway: URL? = nil, times: Int? = 1) {
+    ///
+    /// A refused connection is the server's: injected at a gateway, ``Fault/refuseConnection`` refuses every
+    /// gateway on that URL's origin (scheme, host, port), as a real host does. Other faults are answers and
+    /// stay with the gateway; with `apiKey`, only with the requests that carry that key as a bearer token,
+    /// so two providers served by one gateway (aizfw and Xingchaoyiqing share kyyReactApiServer) fail apart.
+    public func inject(
+        _ fault: Fault, on operation: Operation? = nil, at gateway: URL? = nil, times: Int? = 1, apiKey: String? = nil
+    ) {
         guard times.map({ $0 > 0 }) ?? true else { return }
         let key = gateway.map(resolveKey)
+        let origin = fault == .refuseConnection ? gateway.flatMap(Endpoint.origin) : nil
         lock.withLock {
-            state.faults.append(FaultRule(fault: fault, operation: operation, gatewayKey: key, remaining: times))
+            state.faults.append(
+                FaultRule(
+                    fault: fault, operation: operation, gatewayKey: key, origin: origin, apiKey: apiKey,
+                    remaining: times))
         }
     }
 
@@ -294,7 +305,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             case answered(PendingAnswer)
         }
         let outcome = lock.withLock { () -> Outcome in
-            let fault = state.takeFault(for: endpoint)
+            let fault = state.takeFault(for: endpoint, bearer: parsed.bearerToken?.secret)
             if fault == .refuseConnection || endpoint.isUnknownHost {
                 _ = record(parsed, endpoint: endpoint, fault: fault, delivered: false, now: now)
                 return .refused
@@ -737,7 +748,21 @@ extension GatewaySimulator {
         let fault: Fault
         let operation: Operation?
         let gatewayKey: String?
+        /// For a refused connection: every gateway on this origin is refused.
+        let origin: String?
+        /// Only requests with this bearer token.
+        let apiKey: String?
         var remaining: Int?
+
+        func applies(to endpoint: Endpoint, bearer: String?) -> Bool {
+            guard operation.map({ $0 == endpoint.operation }) ?? true, apiKey.map({ $0 == bearer }) ?? true else {
+                return false
+            }
+            guard let gatewayKey else { return true }
+            if gatewayKey == endpoint.baseKey { return true }
+            guard let origin, let base = endpoint.baseURL else { return false }
+            return Endpoint.origin(base) == origin
+        }
     }
 
     struct ScriptRule {
@@ -781,13 +806,10 @@ extension GatewaySimulator {
         }
 
         /// The first fault that applies to `endpoint`, used up by one.
-        mutating func takeFault(for endpoint: Endpoint) -> Fault? {
+        mutating func takeFault(for endpoint: Endpoint, bearer: String?) -> Fault? {
             // Nobody lives at an unknown host: there is nothing for a fault to act on.
             guard !endpoint.isUnknownHost else { return nil }
-            if let index = faults.firstIndex(where: { rule in
-                (rule.operation.map { $0 == endpoint.operation } ?? true)
-                    && (rule.gatewayKey.map { $0 == endpoint.baseKey } ?? true)
-            }) {
+            if let index = faults.firstIndex(where: { $0.applies(to: endpoint, bearer: bearer) }) {
                 let fault = faults[index].fault
                 if let remaining = faults[index].remaining {
                     if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }

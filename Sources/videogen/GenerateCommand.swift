@@ -138,10 +138,13 @@ enum GenerateCommand {
     }
 
     /// One candidate of `plan --json` and `generate --dry-run --json` (see docs/cli.md).
-    static func candidateJSON(_ entry: RoutePlan.Entry, order: Int, missingKeys: Set<ProviderID>) -> JSONLine {
+    static func candidateJSON(
+        _ entry: RoutePlan.Entry, order: Int, missingKeys: Set<ProviderID>, plan: RoutePlan
+    ) -> JSONLine {
         let configured = !missingKeys.contains(entry.providerID)
         var json = JSONLine(["order": order, "provider": entry.providerID.rawValue, "model": entry.model])
         json["baseURL"] = entry.provider.baseURL?.absoluteString ?? NSNull()
+        json["sharesOriginWith"] = plan.providers(sharingOriginWith: entry).map(\.rawValue)
         json["apiKeyEnvironmentVariable"] = entry.providerID.apiKeyEnvironmentVariable
         json["apiKeyConfigured"] = configured
         json["note"] = configured ? NSNull() : missingKeyNote(entry.providerID)
@@ -172,7 +175,7 @@ enum GenerateCommand {
         if json {
             var output = JSONLine(["model": request.model])
             output["candidates"] = plan.eligible.enumerated().map {
-                candidateJSON($1, order: $0 + 1, missingKeys: exploration.missingKeys)
+                candidateJSON($1, order: $0 + 1, missingKeys: exploration.missingKeys, plan: plan)
             }
             output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
             if plan.eligible.isEmpty {
@@ -189,6 +192,12 @@ enum GenerateCommand {
                 for line in lines.dropFirst() { console.out(" " + line) }
                 if exploration.missingKeys.contains(entry.providerID) {
                     console.out("   note:         " + missingKeyNote(entry.providerID))
+                }
+                let neighbours = plan.providers(sharingOriginWith: entry)
+                if !neighbours.isEmpty, let origin = entry.provider.origin {
+                    console.out(
+                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
+                            + "a connection failure on one passes over the others")
                 }
             }
             if !exploration.allSkipped.isEmpty {
@@ -254,7 +263,8 @@ enum GenerateCommand {
             let curl =
                 args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
-                var candidate = candidateJSON(entry, order: index + 1, missingKeys: exploration.missingKeys)
+                var candidate = candidateJSON(
+                    entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)
                 candidate["request"] = Render.requestJSON(httpRequest)
                 candidate["curl"] = curl ?? NSNull()
                 candidates.append(candidate)
@@ -265,6 +275,12 @@ enum GenerateCommand {
                 for line in lines.dropFirst() { console.out(" " + line) }
                 if exploration.missingKeys.contains(entry.providerID) {
                     console.out("   note:         " + missingKeyNote(entry.providerID))
+                }
+                let neighbours = plan.providers(sharingOriginWith: entry)
+                if !neighbours.isEmpty, let origin = entry.provider.origin {
+                    console.out(
+                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
+                            + "a connection failure on one passes over the others")
                 }
                 console.out("")
                 for line in Render.requestText(httpRequest) { console.out(line) }

@@ -98,8 +98,12 @@ enum SimulatedGateways {
             simulator.scriptNextTasks(GatewaySimulator.TaskScript(outcome: script.outcome), count: nil)
         }
         for (provider, fault) in script.faults {
-            guard let baseURL = registry.provider(provider)?.baseURL else { continue }
-            simulator.inject(fault, on: .submit, at: baseURL, times: nil)
+            guard let entry = registry.provider(provider), let baseURL = entry.baseURL else { continue }
+            // A refused connection is the host's, so it reaches every provider on that origin; an answer
+            // (an HTTP error, a dropped or late answer) is for this provider's requests only, which the
+            // simulator tells apart by their key (aizfw and xingchaoyiqing share one gateway).
+            let key = fault == .refuseConnection ? nil : entry.configuration.apiKey?.secret
+            simulator.inject(fault, on: .submit, at: baseURL, times: nil, apiKey: key)
         }
         return simulator
     }

@@ -220,7 +220,80 @@ import VideoProviderKit
     @Test func aCandidateCoolingDownIsPassedOver() {
         var machine = Machine(candidates: Self.three, limits: Self.limits())
         _ = machine.failed(Self.unavailable, random: 0)
-        #expect(machine.candidateUnavailable() == .send(candidate: 2, attempt: 1, after: .zero))
-        #expect(machine.candidateUnavailable() == .stop(.exhausted))
+        #expect(machine.candidateUnavailable().next == .send(candidate: 2, attempt: 1, after: .zero))
+        #expect(machine.candidateUnavailable().next == .stop(.exhausted))
+    }
+
+    // MARK: One origin, one failure domain
+
+    /// a and b live on one host, c elsewhere.
+    static let sharedHost = [
+        Machine.Candidate(providerID: "a", billableSeconds: 8, origin: "https://gw.example"),
+        Machine.Candidate(providerID: "b", billableSeconds: 8, origin: "https://gw.example"),
+        Machine.Candidate(providerID: "c", billableSeconds: 8, origin: "https://other.example"),
+    ]
+
+    /// A refused connection is retried on the first provider, then its neighbour on the same origin is
+    /// passed over (named, with the origin) and the next origin is tried.
+    @Test func aConnectionFailurePassesOverTheSameOrigin() {
+        var machine = Machine(candidates: Self.sharedHost, limits: Self.limits())
+        _ = machine.failed(Self.refused, random: 0)
+        _ = machine.failed(Self.refused, random: 0)
+        let third = machine.failed(Self.refused, random: 0)
+        #expect(third.outcome == .fellBack)
+        #expect(third.next == .send(candidate: 2, attempt: 1, after: .zero))
+        #expect(
+            third.passedOver == [Machine.PassedOver(candidate: 1, origin: "https://gw.example", failedProvider: "a")])
+        #expect(machine.unreachableOrigins == ["https://gw.example": "a"])
+    }
+
+    /// When only the same origin is left, the call ends there: exhausted, after the one provider's retries.
+    @Test func aConnectionFailureWithOnlyTheSameOriginLeftExhausts() {
+        var machine = Machine(candidates: Array(Self.sharedHost.prefix(2)), limits: Self.limits())
+        _ = machine.failed(Self.refused, random: 0)
+        _ = machine.failed(Self.refused, random: 0)
+        let third = machine.failed(Self.refused, random: 0)
+        #expect(third.next == .stop(.exhausted))
+        #expect(third.passedOver.map(\.candidate) == [1])
+        #expect(!third.announcesFallback)
+    }
+
+    /// HTTP answers are per provider: a 503 from a falls back to b on the same origin.
+    @Test(arguments: [
+        SubmissionMachineTests.unavailable, SubmissionMachineTests.failure(.rateLimited, status: 429),
+        SubmissionMachineTests.failure(.serverError, status: 501),
+        SubmissionMachineTests.failure(.quotaExceeded, status: 403),
+    ])
+    func anHTTPAnswerStaysWithItsProvider(error: VideoProviderError) {
+        var machine = Machine(candidates: Self.sharedHost, limits: Self.limits())
+        var decision = machine.failed(error, random: 0)
+        while case .send(0, _, _) = decision.next { decision = machine.failed(error, random: 0) }
+        #expect(decision.next == .send(candidate: 1, attempt: 1, after: .zero))
+        #expect(decision.passedOver.isEmpty)
+        #expect(machine.unreachableOrigins.isEmpty)
+    }
+
+    /// A connection failure after the request may have been sent (a reset) is not the origin's verdict:
+    /// the submission is ambiguous and stops, without marking the origin.
+    @Test func aFailureAfterSendingDoesNotMarkTheOrigin() {
+        var machine = Machine(candidates: Self.sharedHost, limits: Self.limits())
+        let decision = machine.failed(Self.failure(.connectionFailed, sent: true), random: 0)
+        #expect(decision.outcome == .ambiguous)
+        #expect(machine.unreachableOrigins.isEmpty)
+    }
+
+    /// A provider cooling down that is passed over still reports the same-origin candidates it skips.
+    @Test func passingOverACoolingCandidateAlsoSkipsAnUnreachableOrigin() {
+        var machine = Machine(
+            candidates: [
+                Machine.Candidate(providerID: "a", billableSeconds: 8, origin: "https://gw.example"),
+                Machine.Candidate(providerID: "x", billableSeconds: 8, origin: "https://x.example"),
+                Machine.Candidate(providerID: "b", billableSeconds: 8, origin: "https://gw.example"),
+                Machine.Candidate(providerID: "c", billableSeconds: 8, origin: "https://other.example"),
+            ], limits: Self.limits { $0.retry.maximumAttempts = 1 })
+        #expect(machine.failed(Self.refused, random: 0).next == .send(candidate: 1, attempt: 1, after: .zero))
+        let next = machine.candidateUnavailable()
+        #expect(next.next == .send(candidate: 3, attempt: 1, after: .zero))
+        #expect(next.passedOver.map(\.candidate) == [2])
     }
 }

@@ -33,6 +33,11 @@ import VideoProviderKit
         #expect(resolved["sendsDuration"] == .bool(true))
         #expect(resolved["aspectRatio"] == .string("16:9"))
         #expect(resolved["resolution"] == .string("720p"))
+        // aizfw and Xingchaoyiqing live on one host: one failure domain for connection failures.
+        #expect(
+            candidates.map { $0["sharesOriginWith"] } == [
+                .array([.string("xingchaoyiqing")]), .array([.string("aizfw")]), .array([]), .array([]),
+            ])
         let skipped = json["skipped"]?.array ?? []
         #expect(skipped.compactMap { $0["provider"]?.stringValue } == ["openai-compatible", "xai"])
         #expect(skipped.first?["model"] == .null)
@@ -79,6 +84,17 @@ import VideoProviderKit
         #expect(xai["violations"]?[0]?["parameter"] == .string("aspect-ratio"))
         #expect(xai["violations"]?[0]?["value"] == .string("19.5:9"))
         #expect(xai["violations"]?[0]?["allowed"] == .string("1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3"))
+    }
+
+    @Test func humanPlanSaysWhoSharesAHost() throws {
+        let result = try VideoGen.run([
+            "plan", "--model", "grok-video-3", "--prompt", "A cat", "--seconds", "8", "--resolution", "720p",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.contains(
+                "   note:         shares https://zcbservice.aizfw.cn with xingchaoyiqing: a connection failure on one passes over the others"
+            ))
     }
 
     @Test func humanPlanListsTheOrderAndNotes() throws {

@@ -16,16 +16,23 @@
 /// - **Budget.** Every submission that may be billed (the ambiguous ones, the tasks failed at once, and the
 ///   one about to be sent) counts its billable seconds; nothing is sent that would take the sum past
 ///   ``Limits/maximumBillableSeconds``.
+/// - **One origin, one failure domain.** A connection failure (refused, DNS, TLS: no HTTP answer at all) on
+///   one candidate passes over the later candidates on the same origin for this call: they are the same
+///   server, so trying them only repeats the failure (and its retries). HTTP answers (429, 5xx) stay per
+///   candidate, because one gateway origin serves many channels.
 package struct SubmissionMachine: Sendable, Hashable {
     /// One candidate, in the order of the route.
     package struct Candidate: Sendable, Hashable {
         package let providerID: ProviderID
         /// What one submission to it may bill, in seconds (a per-call model counts its fixed length).
         package let billableSeconds: Int
+        /// Where it lives (`https://host`), the unit of connection failures; `nil` when unknown.
+        package let origin: String?
 
-        package init(providerID: ProviderID, billableSeconds: Int) {
+        package init(providerID: ProviderID, billableSeconds: Int, origin: String? = nil) {
             self.providerID = providerID
             self.billableSeconds = billableSeconds
+            self.origin = origin
         }
     }
 
@@ -67,6 +74,21 @@ package struct SubmissionMachine: Sendable, Hashable {
         case taskFailedWithoutOptIn
     }
 
+    /// A later candidate passed over because an earlier one on its origin could not be reached.
+    package struct PassedOver: Sendable, Hashable {
+        package let candidate: Int
+        /// The origin that failed.
+        package let origin: String
+        /// The candidate whose connection failed there.
+        package let failedProvider: ProviderID
+
+        package init(candidate: Int, origin: String, failedProvider: ProviderID) {
+            self.candidate = candidate
+            self.origin = origin
+            self.failedProvider = failedProvider
+        }
+    }
+
     /// What to make of one failed attempt.
     package struct Decision: Sendable, Hashable {
         /// How the attempt is recorded.
@@ -76,6 +98,9 @@ package struct SubmissionMachine: Sendable, Hashable {
         /// Whether the loop announces that the next candidate is tried.
         package let announcesFallback: Bool
         package let next: Next
+        /// Candidates passed over on the way to `next`, because they share an origin that could not be
+        /// reached.
+        package var passedOver: [PassedOver] = []
     }
 
     package let candidates: [Candidate]
@@ -85,6 +110,9 @@ package struct SubmissionMachine: Sendable, Hashable {
     /// Seconds every submission so far may have billed (the accepted one excluded: there is none yet).
     package private(set) var committedSeconds: Int
     package private(set) var ambiguousResubmissions = 0
+    /// Origins a connection could not be made to in this call, with the candidate that found out.
+    package private(set) var unreachableOrigins: [String: ProviderID] = [:]
+    private var passedOver: [PassedOver] = []
 
     package init(candidates: [Candidate], limits: Limits) {
         self.candidates = candidates
@@ -99,9 +127,17 @@ package struct SubmissionMachine: Sendable, Hashable {
         return .send(candidate: 0, attempt: 1, after: .zero)
     }
 
-    /// The candidate the loop was about to try cannot be used now (it started cooling down): the next one.
-    package mutating func candidateUnavailable() -> Next {
-        fallBack() ?? .stop(.exhausted)
+    /// The candidate the loop was about to try cannot be used now (it started cooling down): the next one,
+    /// and any passed over on the way.
+    package mutating func candidateUnavailable() -> (next: Next, passedOver: [PassedOver]) {
+        let next = fallBack() ?? .stop(.exhausted)
+        defer { passedOver = [] }
+        return (next, passedOver)
+    }
+
+    /// Whether `error` says the server could not be reached at all: no HTTP answer, nothing sent.
+    package static func isConnectionFailure(_ error: VideoProviderError) -> Bool {
+        error.kind == .connectionFailed && error.httpStatus == nil && !error.requestMayHaveBeenSent
     }
 
     /// Takes the failure of the current attempt.
@@ -112,7 +148,19 @@ package struct SubmissionMachine: Sendable, Hashable {
     ///     its id).
     ///   - random: a number in `0..<1` for the backoff's jitter.
     package mutating func failed(_ error: VideoProviderError, taskCreated: Bool = false, random: Double) -> Decision {
+        var decision = decide(error, taskCreated: taskCreated, random: random)
+        decision.passedOver = passedOver
+        passedOver = []
+        return decision
+    }
+
+    private mutating func decide(_ error: VideoProviderError, taskCreated: Bool, random: Double) -> Decision {
         let seconds = candidates[current].billableSeconds
+        if Self.isConnectionFailure(error), let origin = candidates[current].origin,
+            unreachableOrigins[origin] == nil
+        {
+            unreachableOrigins[origin] = candidates[current].providerID
+        }
         if error.kind == .cancelled {
             // The caller's cancellation ends the call; a request in flight may have arrived.
             let mayExist = error.requestMayHaveBeenSent
@@ -189,7 +237,9 @@ package struct SubmissionMachine: Sendable, Hashable {
     private mutating func fallBack() -> Next? {
         var index = current + 1
         while index < candidates.count {
-            if overBudget(candidate: index) == nil {
+            if let origin = candidates[index].origin, let failed = unreachableOrigins[origin] {
+                passedOver.append(PassedOver(candidate: index, origin: origin, failedProvider: failed))
+            } else if overBudget(candidate: index) == nil {
                 current = index
                 attempt = 1
                 return .send(candidate: index, attempt: 1, after: .zero)

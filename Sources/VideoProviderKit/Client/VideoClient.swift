@@ -192,7 +192,8 @@ public final class VideoClient: Sendable {
         limits.alreadyCommittedSeconds = options.committedSeconds
         var machine = SubmissionMachine(
             candidates: plan.eligible.map {
-                SubmissionMachine.Candidate(providerID: $0.providerID, billableSeconds: $0.resolved.seconds)
+                SubmissionMachine.Candidate(
+                    providerID: $0.providerID, billableSeconds: $0.resolved.seconds, origin: $0.provider.origin)
             }, limits: limits)
         var attempts: [SubmissionAttempt] = []
         var skipped = plan.skipped
@@ -204,6 +205,19 @@ public final class VideoClient: Sendable {
             copy.skipped = skipped
             if attempts.contains(where: { $0.outcome == .ambiguous }) { copy.requestMayHaveBeenSent = true }
             return copy
+        }
+
+        func passOver(_ candidates: [SubmissionMachine.PassedOver]) {
+            for item in candidates {
+                let entry = plan.eligible[item.candidate]
+                let passed = SkippedCandidate(
+                    providerID: entry.providerID, model: entry.model,
+                    reason:
+                        "shares its origin \(item.origin) with \(item.failedProvider), which could not be reached (a connection failure is the server's, not one provider's)"
+                )
+                skipped.append(passed)
+                observer(.skipped(passed))
+            }
         }
 
         var next = machine.start()
@@ -226,7 +240,9 @@ public final class VideoClient: Sendable {
                     providerID: entry.providerID, model: entry.model, reason: "cooling down: \(cooldown.reason)")
                 skipped.append(passed)
                 observer(.skipped(passed))
-                next = machine.candidateUnavailable()
+                let fallback = machine.candidateUnavailable()
+                passOver(fallback.passedOver)
+                next = fallback.next
                 continue
             }
             if Task.isCancelled {
@@ -255,6 +271,7 @@ public final class VideoClient: Sendable {
             let decision = machine.failed(error, taskCreated: taskCreated, random: configuration.random())
             if decision.countsAgainstProvider { noteFailure(entry, error) }
             attempts.append(record(entry, decision.outcome, error))
+            passOver(decision.passedOver)
             next = decision.next
             switch next {
             case .send(let nextIndex, _, let wait) where nextIndex == index:

@@ -226,9 +226,8 @@ extension VendorResponse {
     /// Whether `url` is on the same origin (scheme, host, port) as `base`: only such a URL may carry the
     /// API key.
     public static func isSameOrigin(_ url: URL, _ base: URL) -> Bool {
-        func port(_ url: URL) -> Int? { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80) }
-        return url.scheme?.lowercased() == base.scheme?.lowercased()
-            && url.host?.lowercased() == base.host?.lowercased() && port(url) == port(base)
+        guard let origin = Origin(url) else { return false }
+        return origin == Origin(base)
     }
 
     /// A message that is itself a JSON object (new-api passes an upstream's error body on as its message)

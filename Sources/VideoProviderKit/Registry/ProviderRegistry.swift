@@ -63,6 +63,10 @@ public struct RegisteredProvider: Sendable {
     /// The base URL requests go to, or `nil` when neither the app nor a vendor document gave one.
     public var baseURL: URL? { configuration.baseURL ?? descriptor.documentedBaseURL }
 
+    /// The origin of ``baseURL`` (`https://zcbservice.aizfw.cn`), or `nil` without a base URL. Providers with
+    /// the same origin are one failure domain for connection failures: see ``VideoClient/submit(_:options:)``.
+    public var origin: String? { baseURL.flatMap(Origin.init)?.description }
+
     /// Why this provider cannot send anything at all, or `nil` when it is ready.
     public var unavailableReason: String? {
         if baseURL == nil {
@@ -458,6 +462,16 @@ public struct RoutePlan: Sendable {
         self.chosenProviders = chosenProviders
         self.registeredProviders = registeredProviders
         self.knownModels = knownModels
+    }
+
+    /// The other eligible providers whose base URL has the same origin as `entry`'s, in route order.
+    ///
+    /// They share one failure domain: a connection failure on one (refused, DNS, TLS, a reset before any
+    /// answer) skips the others for that submission; HTTP answers (429, 5xx) stay per provider, because one
+    /// gateway origin serves many channels.
+    public func providers(sharingOriginWith entry: Entry) -> [ProviderID] {
+        guard let origin = entry.provider.origin else { return [] }
+        return eligible.filter { $0.providerID != entry.providerID && $0.provider.origin == origin }.map(\.providerID)
     }
 
     /// The eligible providers, in the order they would be tried.
