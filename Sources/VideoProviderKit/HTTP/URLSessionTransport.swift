@@ -3,6 +3,13 @@ public import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The default ``HTTPTransport``, on `URLSession`.
 ///
@@ -144,13 +151,14 @@ public final class URLSessionTransport: HTTPTransport {
         _ urlRequest: URLRequest, into directory: URL, session: URLSession, delegate: SessionDelegate
     ) async throws -> (URL, HTTPURLResponse) {
         let file = directory.appendingPathComponent("videoproviderkit-download-\(UUID().uuidString)")
-        let handle = try localIO { () throws -> FileHandle in
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-            }
-            return try FileHandle(forWritingTo: file)
+        // `open` rather than `FileManager.createFile`, which says only that it failed, not why.
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw HTTPTransportError(
+                .localWrite, requestMayHaveBeenSent: false,
+                message: "cannot create \(file.path): \(SystemErrorText.describe(errno: errno))")
         }
-        let sink = DownloadSink(handle: handle)
+        let sink = DownloadSink(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), path: file.path)
         do {
             try Task.checkCancellation()
             let task = session.dataTask(with: urlRequest)
@@ -174,7 +182,9 @@ public final class URLSessionTransport: HTTPTransport {
         do {
             return try work()
         } catch {
-            throw HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: error.localizedDescription)
+            let path = ((error as NSError).userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+            throw HTTPTransportError(
+                .localIO, requestMayHaveBeenSent: false, message: path + SystemErrorText.describe(error))
         }
     }
 
@@ -217,7 +227,9 @@ public final class URLSessionTransport: HTTPTransport {
         case .httpTooManyRedirects, .redirectToNonExistentLocation:
             return HTTPTransportError(.redirectRefused, requestMayHaveBeenSent: true, message: message)
         case .cannotCreateFile, .cannotOpenFile, .cannotWriteToFile, .cannotMoveFile, .cannotRemoveFile,
-            .cannotCloseFile, .fileDoesNotExist, .noPermissionsToReadFile:
+            .cannotCloseFile:
+            return HTTPTransportError(.localWrite, requestMayHaveBeenSent: true, message: message)
+        case .fileDoesNotExist, .noPermissionsToReadFile:
             return HTTPTransportError(.localIO, requestMayHaveBeenSent: true, message: message)
         default:
             return HTTPTransportError(.other, requestMayHaveBeenSent: true, message: message)
@@ -250,10 +262,14 @@ final class DownloadSink: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`:
     private let handle: FileHandle
+    private let path: String
     private var continuation: CheckedContinuation<Void, any Error>?
     private var writeError: (any Error)?
 
-    init(handle: FileHandle) { self.handle = handle }
+    init(handle: FileHandle, path: String) {
+        self.handle = handle
+        self.path = path
+    }
 
     func start(_ continuation: CheckedContinuation<Void, any Error>) {
         lock.withLock { self.continuation = continuation }
@@ -283,8 +299,8 @@ final class DownloadSink: @unchecked Sendable {
                 return (
                     pending,
                     HTTPTransportError(
-                        .localIO, requestMayHaveBeenSent: true,
-                        message: "cannot write the download: \(writeError.localizedDescription)")
+                        .localWrite, requestMayHaveBeenSent: true,
+                        message: "cannot write \(path): \(SystemErrorText.describe(writeError))")
                 )
             }
             return (pending, error.map(Self.urlError))
