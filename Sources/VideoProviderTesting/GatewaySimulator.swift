@@ -239,7 +239,7 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
     ///
     /// Throws ``HTTPTransportError``: `.connectionFailed` for a host nobody serves or a refused connection,
     /// the fault's kind for a dropped answer, `.cancelled` when the task is cancelled during a delay,
-    /// `.responseTooLarge` when the body exceeds a `.memory(limit:)` destination, `.localIO` when the
+    /// `.responseTooLarge` when the body exceeds a `.memory(limit:)` destination, `.localWrite` when the
     /// temporary file cannot be written.
     public func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
         // The work is synchronous and out of line: an async function's frame lives in the calling task's
@@ -718,8 +718,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
                 try response.body.write(to: file)
             } catch {
                 throw HTTPTransportError(
-                    .localIO, requestMayHaveBeenSent: true,
-                    message: "writing the answer to \(directory.path) failed: \(error.localizedDescription)")
+                    .localWrite, requestMayHaveBeenSent: true,
+                    message: "cannot write \(file.path): \(SystemErrorText.describe(error))")
             }
             var copy = response
             copy.body = Data()

@@ -68,10 +68,12 @@ public struct XAIProvider: VideoProvider {
             // "A maximum of 7 reference images"; "a public HTTPS URL or a base64-encoded data URI";
             // image inputs are "PNG/JPEG/WebP"; "The maximum duration allowed when using reference images is
             // 10 seconds." (a table rule, so routing passes xAI over instead of failing at send time).
+            // "Maximum image size: 20MiB" (xAI's image-input limit, images/understanding; the video pages
+            // state none).
             images: ImageRule(
                 max: 7, transports: [.publicURL, .dataURI], formats: [.jpeg, .png, .webp],
                 layout: .singleOrArray(single: "image", multiple: "reference_images"),
-                maximumSecondsWithMultipleImages: referenceToVideoMaximumSeconds),
+                maximumSecondsWithMultipleImages: referenceToVideoMaximumSeconds, maximumBytes: 20 << 20),
             promptMaxLength: 4096,
             billing: .perSecond,
             assumptions: sharedAssumptions + extraAssumptions)

@@ -1,4 +1,5 @@
 import Foundation
+import VideoProviderKit
 
 #if canImport(Glibc)
     import Glibc
@@ -7,22 +8,31 @@ import Foundation
 #endif
 
 /// Serialized writes to stdout and stderr, and whether stderr is a terminal (for the progress bar).
+///
+/// Every byte the tool prints passes through here, and here the text is made safe for a terminal: whatever a
+/// server put in a task id, a status word or an error message, no control character, escape sequence, C1
+/// control or bidirectional override reaches stdout or stderr raw; each is shown escaped (`\u001b`, `\r`;
+/// see docs/cli.md, "Text from servers"). Line breaks survive, since the tool composes multi-line output
+/// itself; texts from servers never bring their own, because the library's descriptions and the renderers
+/// escape them (`\n`) first.
 final class Console: @unchecked Sendable {
     private let lock = NSLock()
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     private var progressLineVisible = false  // guarded by `lock`
 
     func out(_ text: String) {
+        let safe = text.escapingControlCharacters(keepingLineBreaks: true)
         lock.withLock {
             clearProgressLocked()
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            FileHandle.standardOutput.write(Data((safe + "\n").utf8))
         }
     }
 
     func err(_ text: String) {
+        let safe = text.escapingControlCharacters(keepingLineBreaks: true)
         lock.withLock {
             clearProgressLocked()
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            FileHandle.standardError.write(Data((safe + "\n").utf8))
         }
     }
 
@@ -34,8 +44,10 @@ final class Console: @unchecked Sendable {
     /// Redraws the single progress line on stderr (terminals only).
     func progress(_ text: String) {
         guard stderrIsTerminal else { return }
+        // One line, redrawn in place: its own escape clears it; the text may bring none, nor a line break.
+        let safe = text.escapingControlCharacters()
         lock.withLock {
-            FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(safe)".utf8))
             progressLineVisible = true
         }
     }
@@ -95,6 +107,9 @@ struct JSONLine {
         }
     }
 
+    /// A JSON string. Besides what JSON requires (quote, backslash, U+0000–U+001F), DEL, the C1 controls,
+    /// the bidirectional formatting characters and U+2028/U+2029 are written as `\uXXXX` too: the document
+    /// stays valid, parses back to the original text, and never carries a byte a terminal would act on.
     static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -104,8 +119,7 @@ struct JSONLine {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.isTerminalControl: out += scalar.jsonEscape
             default: out.unicodeScalars.append(scalar)
             }
         }

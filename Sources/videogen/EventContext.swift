@@ -181,7 +181,8 @@ final class EventContext: @unchecked Sendable {
         } else if changed {
             // Logs get one line per status change instead of a redrawn bar.
             console.err(
-                "status: \(status)" + (snapshot.progress.map { " \($0)%" } ?? "") + " after \(Render.elapsed(elapsed))")
+                "status: \(Render.oneLine(status))" + (snapshot.progress.map { " \($0)%" } ?? "")
+                    + " after \(Render.elapsed(elapsed))")
         }
     }
 

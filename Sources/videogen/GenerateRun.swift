@@ -125,12 +125,12 @@ extension GenerateCommand {
             if let video { console.event(Render.downloadedJSON(video)) }
         } else {
             console.out(
-                "Completed: \(job.providerID) · \(job.model) · task \(job.taskID) in \(Render.elapsed(elapsed))"
+                "Completed: \(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID)) in \(Render.elapsed(elapsed))"
                     + (simulated ? " (simulated time)" : ""))
             if let video {
                 console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
             } else if let url = snapshot.videoURL {
-                console.out("Video: \(url.absoluteString)")
+                console.out("Video: \(Render.oneLine(url.absoluteString))")
             }
         }
     }
@@ -160,14 +160,16 @@ extension GenerateCommand {
                         "delay": Render.seconds(delay), "reason": reason,
                     ]))
             } else {
-                console.err("note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(reason)")
+                console.err(
+                    "note: retrying \(provider) in \(String(format: "%.1f", delay.seconds)) s: \(Render.oneLine(reason))"
+                )
             }
         case .fallback(let provider, let model, let reason):
             if json {
                 console.event(
                     JSONLine(["event": "fallback", "from": provider.rawValue, "model": model, "reason": reason]))
             } else {
-                console.err("note: \(provider) failed, trying the next provider: \(reason)")
+                console.err("note: \(provider) failed, trying the next provider: \(Render.oneLine(reason))")
             }
         case .skipped(let skipped):
             if json {
@@ -198,7 +200,7 @@ extension GenerateCommand {
                 console.event(event)
             } else {
                 console.err(
-                    "Submitted to \(job.providerID) · \(job.model): task \(job.taskID) (billable: \(job.request.billing))"
+                    "Submitted to \(job.providerID) · \(job.model): task \(Render.oneLine(job.taskID)) (billable: \(job.request.billing))"
                 )
                 for warning in job.request.warnings { console.err("warning: \(warning.message)") }
                 if let saved { console.err("Job saved to \(saved) (check it with `videogen status \(saved)`)") }
@@ -212,7 +214,8 @@ extension GenerateCommand {
                     ]))
             } else {
                 console.err(
-                    "note: task \(previous.taskID) on \(previous.providerID) failed; resubmitting elsewhere: \(reason)")
+                    "note: task \(Render.oneLine(previous.taskID)) on \(previous.providerID) failed; resubmitting elsewhere: \(Render.oneLine(reason))"
+                )
             }
         default:
             break

@@ -83,14 +83,15 @@ enum JobCommands {
                 line["errorMessage"] = snapshot.errorMessage ?? NSNull()
                 console.out(line.rendered)
             } else {
-                console.out("\(job.providerID) · \(job.model) · task \(job.taskID)")
+                console.out("\(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID))")
                 console.out(
                     "  status:   \(snapshot.status)"
-                        + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\($0))" } ?? ""))
+                        + (snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? "" : " (\(Render.oneLine($0)))" }
+                            ?? ""))
                 if let progress = snapshot.progress { console.out("  progress: \(progress)%") }
-                if let url = snapshot.videoURL { console.out("  video:    \(url.absoluteString)") }
+                if let url = snapshot.videoURL { console.out("  video:    \(Render.oneLine(url.absoluteString))") }
                 if let duration = snapshot.actualDuration { console.out("  duration: \(duration) s") }
-                if let message = snapshot.errorMessage { console.out("  error:    \(message)") }
+                if let message = snapshot.errorMessage { console.out("  error:    \(Render.oneLine(message))") }
             }
             switch snapshot.status {
             case .failed, .cancelled, .expired: return .failure
@@ -173,7 +174,7 @@ enum JobCommands {
         let context = EventContext(
             json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
             baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
-        if !json { console.err("Following task \(job.taskID) on \(job.providerID) · \(job.model)") }
+        if !json { console.err("Following task \(Render.oneLine(job.taskID)) on \(job.providerID) · \(job.model)") }
         let start = clock.now()
         let ticker: Task<Void, Never>? =
             !json && console.stderrIsTerminal

@@ -57,6 +57,7 @@ enum Render {
         ])
         // Only where a model has the limit (xAI's reference-to-video), so other lines keep their shape.
         images["maxSecondsWithMultipleImages"] = model.images.maximumSecondsWithMultipleImages
+        images["maxBytes"] = model.images.maximumBytes
         json["images"] = images
         json["promptMaxLength"] = model.promptMaxLength
         json["billing"] = model.billing.rawValue
@@ -128,8 +129,16 @@ enum Render {
     static func imagesText(_ rule: ImageRule) -> String {
         guard rule.max > 0 else { return "none" }
         let limit = rule.maximumSecondsWithMultipleImages.map { "; ≤ \($0) s with 2+ images" } ?? ""
+        // Bytes are only sent for data URIs and uploads; a public URL is the vendor's to fetch.
+        let sendsBytes = rule.accepts(.dataURI) || rule.accepts(.multipartFile)
+        let size = sendsBytes ? "; ≤ \(byteText(rule.maximumBytes)) each" : ""
         return "≤ \(rule.max); " + rule.transports.map(\.rawValue).joined(separator: ", ") + "; "
-            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`" + limit
+            + rule.formats.map(\.rawValue).joined(separator: "/") + "; `\(rule.layout.summary)`" + limit + size
+    }
+
+    /// `20 MiB`, or the exact bytes when not a whole number of MiB.
+    static func byteText(_ count: Int64) -> String {
+        count % (1 << 20) == 0 ? "\(count >> 20) MiB" : "\(count) bytes"
     }
 
     /// The Markdown matrix written to docs/capabilities.md: one table per provider.
@@ -421,6 +430,11 @@ enum Render {
         return String(format: "%d:%02d", total / 60, total % 60)
     }
 
+    /// Server text for one line of text output: control characters, line breaks included, escaped (`\n`,
+    /// `\u001b`), so a vendor's task id, status or message can neither drive the terminal nor start a line
+    /// that looks like the tool's own. (``Console`` escapes everything but line breaks anyway.)
+    static func oneLine(_ text: String) -> String { text.escapingControlCharacters() }
+
     static func progressBar(_ snapshot: TaskSnapshot, elapsed: Duration, width: Int = 24) -> String {
         let percent = snapshot.progress ?? (snapshot.status == .completed ? 100 : 0)
         let filled = width * percent / 100
@@ -429,6 +443,6 @@ enum Render {
             snapshot.rawStatus.map { $0 == snapshot.status.rawValue ? $0 : "\(snapshot.status) (\($0))" }
             ?? snapshot.status.rawValue
         let percentText = snapshot.progress.map { "\($0)%" } ?? "–"
-        return "\(bar) \(percentText)  \(status)  \(Render.elapsed(elapsed))"
+        return "\(bar) \(percentText)  \(oneLine(status))  \(Render.elapsed(elapsed))"
     }
 }

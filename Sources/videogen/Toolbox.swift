@@ -97,9 +97,22 @@ struct Toolbox {
         URL(string: "https://\(id.rawValue).simulator.invalid")!
     }
 
+    /// The key a provider gets under `--simulate` when its variable is unset: its own (the simulator tells
+    /// gateways apart by key), and random-looking on purpose: keys are scrubbed from vendor text by any run of
+    /// 8 of their characters, so a key spelled from words ("simulated", a provider's id) would scrub those
+    /// words from every message. The hex is the id's FNV-1a hash, so it is the same in every run.
+    static func simulatedKey(for id: ProviderID) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "sk-vgsim-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+    /// The key `plan` and `--dry-run` give providers without one (never sent; see ``exploringRegistry()``).
+    static let placeholderKey = "sk-vgplan-5e8b1f3a96c04d27"
+
     func apiKey(for id: ProviderID) -> String? {
         if let key = environment[id.apiKeyEnvironmentVariable], !key.isEmpty { return key }
-        return simulate ? "sk-simulated-\(id.rawValue)" : nil
+        return simulate ? Self.simulatedKey(for: id) : nil
     }
 
     func baseURL(for provider: any VideoProvider) -> URL? {
@@ -128,7 +141,7 @@ struct Toolbox {
             let id = provider.descriptor.id
             var key = apiKey(for: id)
             if key == nil {
-                key = "videogen-placeholder-key"
+                key = Self.placeholderKey
                 missing.insert(id)
             }
             try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))

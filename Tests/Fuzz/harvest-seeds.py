@@ -125,6 +125,16 @@ def main():
         PNG, JPEG, WEBP,
     ])
 
+    # untrusted-text's layout: key length byte, the key (mapped onto key characters), then the text.
+    key = b"sk-Q7XZ9WK2MV4RY6NB3CL5DJ1GF8VS"
+    write("untrusted-text", [
+        b"\x00\x1b[2J\x1b]0;title\x07 \xc2\x9b31m \xe2\x80\xae evil\r\nfake line\n",
+        bytes([len(key)]) + key + b"." * 20 + key[:12],
+        bytes([20]) + b"ABCDEFGHIJKLMNOPQRST" + b'{"error":{"message":"bad key ABCDEFGHIJKLMNOPQRST","code":"ABCDEFGHIJ"}}',
+        bytes([6]) + b"k3y-51" + b"a k3y-51 and k3y-5",
+        bytes([12]) + b"abcdefghijkl" + b"<html><head><title>=====abcdefghijkl upstream</title></head></html>",
+    ])
+
 
 if __name__ == "__main__":
     main()

@@ -50,10 +50,12 @@ Control (not logged):
                                     the next requests whose path starts with P (and method/server match)
                                     each take the next action, in order; then normal behaviour resumes.
                                     An action is a canned answer {"status", "headers"?, "contentType"?,
-                                    "body"?}, or {"fault": F} with F one of the faults below. With
-                                    "createTask": true on a kyy submit, the task is created first (the
-                                    vendor took the money) and then the action answers. "delayMs"
-                                    delays any action.
+                                    "body"? or "bodyBase64"?}, or {"fault": F} with F one of the faults
+                                    below. With "createTask": true on a kyy submit, the task is created
+                                    first (the vendor took the money) and then the action answers.
+                                    "delayMs" delays any action. With "echoKey": true, every "{{key}}" in
+                                    the body becomes the request's bearer token and "{{task}}" the task
+                                    the action created (a hostile server quoting the key back).
                                     Faults:
                                       reset          read the request, then RST with no answer at all
                                       reset-headers  read the request, send half a status/header block, RST
@@ -318,10 +320,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body(entry)
         action = STATE.take_action(self.server.name, self.command, path)
         if action is not None:
+            created = None
             if action.get("createTask") and path.endswith("/v1/grok/videos"):
                 # The vendor created (and may bill) the task before the answer went wrong.
-                self.create_task(body, entry)
-            return self.scripted(action, entry)
+                created, _ = self.create_task(body, entry)
+            return self.scripted(action, entry, created)
         if path == "/echo" or path.startswith("/echo/"):
             echo = {key: entry.get(key) for key in ("server", "method", "path", "headers", "transferEncoding")}
             echo["bodyLength"] = entry["bodyLength"]
@@ -399,7 +402,7 @@ class Handler(BaseHTTPRequestHandler):
             self.outcome(entry, "dripped %d bytes" % sent)
             self.close_connection = True
 
-    def scripted(self, action, entry):
+    def scripted(self, action, entry, created=None):
         fault = action.get("fault")
         if action.get("delayMs"):
             time.sleep(float(action["delayMs"]) / 1000)
@@ -416,6 +419,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault is None:
             body = action.get("body", "")
             data = base64.b64decode(action["bodyBase64"]) if "bodyBase64" in action else body.encode()
+            if action.get("echoKey"):
+                authorization = self.headers.get("Authorization") or ""
+                key = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else authorization
+                data = data.replace(b"{{key}}", key.encode()).replace(b"{{task}}", (created or "").encode())
             headers = dict(action.get("headers") or {})
             if action.get("gzip"):
                 compressor = zlib.compressobj(6, zlib.DEFLATED, 31)

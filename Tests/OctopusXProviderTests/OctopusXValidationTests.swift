@@ -99,7 +99,8 @@ import VideoProviderKit
             error.violations == [
                 Violation(
                     parameter: "images[0]", value: "/nonexistent/octopusx/ref.png",
-                    allowed: "a readable jpeg, png or webp file", reason: "cannot open the file")
+                    allowed: "a readable jpeg, png or webp file",
+                    reason: "cannot open the file: No such file or directory (ENOENT)")
             ])
     }
 

@@ -442,7 +442,7 @@ enum CoreSamples {
             error.violations == [
                 Violation(
                     parameter: "images[0]", value: missing.path, allowed: "a readable jpeg, png or webp file",
-                    reason: "cannot open the file"),
+                    reason: "cannot open the file: No such file or directory (ENOENT)"),
                 Violation(
                     parameter: "images[1]", value: "9 bytes of unknown format", allowed: "jpeg, png, webp",
                     reason: "not a jpeg, png or webp image"),

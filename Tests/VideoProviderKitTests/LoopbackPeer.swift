@@ -243,6 +243,12 @@ enum PeerAction: Sendable {
     case gzipped(status: Int, body: String)
     /// A status line and then header lines without end.
     case headerFlood
+    /// An answer with any bytes as its body.
+    case bytes(status: Int, contentType: String, headers: [String: String] = [:], body: Data)
+    /// A hostile answer that quotes the request back: `{{key}}` in `body` becomes the bearer token the
+    /// request carried. With `createTask`, a kyyReactApiServer submission creates its task first and
+    /// `{{task}}` becomes its id.
+    case echoingKey(status: Int, contentType: String = "application/json", body: String, createTask: Bool = false)
 
     var json: [String: Any] {
         switch self {
@@ -263,6 +269,15 @@ enum PeerAction: Sendable {
             return ["status": status, "body": body, "gzip": true]
         case .headerFlood:
             return ["headerFlood": true]
+        case .bytes(let status, let contentType, let headers, let body):
+            return [
+                "status": status, "contentType": contentType, "headers": headers,
+                "bodyBase64": body.base64EncodedString(),
+            ]
+        case .echoingKey(let status, let contentType, let body, let createTask):
+            return [
+                "status": status, "contentType": contentType, "body": body, "echoKey": true, "createTask": createTask,
+            ]
         case .fault(let name, let createTask, let declaredLength, let sendBytes, let everyMs):
             var action: [String: Any] = ["fault": name, "createTask": createTask]
             if let declaredLength { action["declaredLength"] = declaredLength }

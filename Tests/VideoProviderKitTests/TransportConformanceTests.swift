@@ -504,7 +504,8 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 let scratch = try ScratchDirectory()
                 defer { scratch.remove() }
-                try await peer.script("/endless", [.stream(bytes: 256 << 20, framing: "chunked")])
+                // A byte every 10 ms: still arriving whenever the cancellation comes.
+                try await peer.script("/endless", [.fault("drip", declaredLength: 1 << 20, everyMs: 10)])
                 let transport = try kind.make()
                 let task = Task {
                     try await transport.send(

@@ -104,7 +104,7 @@ import XAIProvider
             error.violations == [
                 Violation(
                     parameter: "images[0]", value: missing.path, allowed: "a readable jpeg, png or webp file",
-                    reason: "cannot open the file")
+                    reason: "cannot open the file: No such file or directory (ENOENT)")
             ])
     }
 

@@ -121,7 +121,7 @@ import VideoProviderKit
         let path = result.directory.appendingPathComponent(image).path
         #expect(
             result.firstErrorLine
-                == "error: Invalid request for grok-imagine-video on xai: images[0] = \(path) is not allowed (cannot open the file); allowed: a readable jpeg, png or webp file."
+                == "error: Invalid request for grok-imagine-video on xai: images[0] = \(path) is not allowed (cannot open the file: No such file or directory (ENOENT)); allowed: a readable jpeg, png or webp file."
         )
     }
 

@@ -209,10 +209,10 @@ import VideoProviderKit
         #expect(duoyuanx.exitCode == 0)
         #expect(
             duoyuanx.stdoutLines.contains(
-                #"| `grok-imagine-video` † | — | 1–15 s (default **8**) | 1:1, **16:9**, 9:16, 4:3, 3:4, 3:2, 2:3, 2:1, 1:2, 19.5:9, 9:19.5, 20:9, 9:20, custom W:H | **480p**, 720p | ≤ 7; data-uri; jpeg/png/webp; `image \| images[]` | ≤ 4096 | per-second |"#
+                #"| `grok-imagine-video` † | — | 1–15 s (default **8**) | 1:1, **16:9**, 9:16, 4:3, 3:4, 3:2, 2:3, 2:1, 1:2, 19.5:9, 9:19.5, 20:9, 9:20, custom W:H | **480p**, 720p | ≤ 7; data-uri; jpeg/png/webp; `image \| images[]`; ≤ 20 MiB each | ≤ 4096 | per-second |"#
             ))
         let xai = try VideoGen.run(["capabilities", "--markdown", "--provider", "xai", "--model", "grok-imagine-video"])
-        #expect(xai.stdout.contains(#"; `image \| reference_images[]`; ≤ 10 s with 2+ images |"#))
+        #expect(xai.stdout.contains(#"; `image \| reference_images[]`; ≤ 10 s with 2+ images; ≤ 20 MiB each |"#))
         let kyy = try VideoGen.run(["capabilities", "--markdown", "--provider", "xingchaoyiqing"])
         #expect(kyy.stdout.contains("| 6–30 s (default **10**) |"))
         #expect(kyy.stdout.contains("| 6 / **10** / 12 / 16 / 20 / 30 s |"))

@@ -97,17 +97,45 @@ public struct ImageRule: Sendable, Hashable, Codable {
     /// xAI's reference-to-video (two to seven images) makes at most 10 s, although its text- and
     /// image-to-video go to 15 s.
     public var maximumSecondsWithMultipleImages: Int?
+    /// The largest image, in bytes, that is sent as bytes (a data URI or an uploaded file); checked before
+    /// anything is sent, from the file's size, so a 1 GiB file is refused instead of uploaded. Public URLs
+    /// are fetched by the vendor and not checked.
+    public var maximumBytes: Int64
+
+    /// 20 MiB: the limit of a model whose vendor states none. Every gateway here relays to xAI's Grok, and
+    /// xAI's one published intake limit for images is 20 MiB ("Maximum image size: 20MiB",
+    /// docs.x.ai/developers/model-capabilities/images/understanding); as base64 that is a 27 MiB JSON body,
+    /// well inside the request limits of the relays in front of it (new-api: `MAX_REQUEST_BODY_MB`, 128 by
+    /// default). A model's table may set its own.
+    public static let defaultMaximumBytes: Int64 = 20 << 20
 
     public init(
         max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout,
-        maximumSecondsWithMultipleImages: Int? = nil
+        maximumSecondsWithMultipleImages: Int? = nil, maximumBytes: Int64 = ImageRule.defaultMaximumBytes
     ) {
         self.max = max
         self.transports = transports
         self.formats = formats
         self.layout = layout
         self.maximumSecondsWithMultipleImages = maximumSecondsWithMultipleImages
+        self.maximumBytes = maximumBytes
     }
 
     public func accepts(_ transport: ImageTransport) -> Bool { transports.contains(transport) }
+
+    private enum CodingKeys: String, CodingKey {
+        case max, transports, formats, layout, maximumSecondsWithMultipleImages, maximumBytes
+    }
+
+    /// Rules written before ``maximumBytes`` existed read with the default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        max = try container.decode(Int.self, forKey: .max)
+        transports = try container.decode([ImageTransport].self, forKey: .transports)
+        formats = try container.decode([ImageFormat].self, forKey: .formats)
+        layout = try container.decode(ImageFieldLayout.self, forKey: .layout)
+        maximumSecondsWithMultipleImages = try container.decodeIfPresent(
+            Int.self, forKey: .maximumSecondsWithMultipleImages)
+        maximumBytes = try container.decodeIfPresent(Int64.self, forKey: .maximumBytes) ?? Self.defaultMaximumBytes
+    }
 }

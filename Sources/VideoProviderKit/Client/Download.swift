@@ -17,6 +17,14 @@ extension VideoClient {
     /// `Authorization` header (and the app's extra headers) go only to the provider's own host, never to a
     /// CDN. Non-http(s) URLs are refused. When the server states a length, the file must match it.
     ///
+    /// Only a video is saved: a body whose first bytes are a known container (`ftyp` at offset 4 for MP4 and
+    /// MOV, the EBML signature of WebM and Matroska, AVI, MPEG-TS, MPEG-PS, FLV) is accepted whatever its
+    /// `Content-Type` (CDNs serve MP4s as `application/octet-stream`); an empty body, JSON, HTML, XML or other
+    /// text never is, whatever its label; other binary data only with a `video/…` type. A refused body fails
+    /// with ``VideoProviderError/Kind/download``, quotes its start (control characters escaped, the key
+    /// scrubbed) and leaves the previous file at `destination` untouched. A failure to write names what the
+    /// system said (`No space left on device (ENOSPC)`, `Permission denied (EACCES)`, …) and the path.
+    ///
     /// - Parameters:
     ///   - job: the job ``VideoClient/submit(_:options:)`` returned, possibly decoded in a later process.
     ///   - destination: where the video goes; its directory is created if needed.
@@ -68,7 +76,7 @@ extension VideoClient {
                     Self.sanitized(
                         Self.authorizedOnSameOrigin(source, providerBase: base, context: context),
                         providerBase: base, additional: entry.configuration.additionalHeaders),
-                    job: job, to: destination)
+                    job: job, to: destination, secret: key)
                 observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
                 return video
             } catch {
@@ -105,8 +113,8 @@ extension VideoClient {
         return copy
     }
 
-    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL) async throws(VideoProviderError)
-        -> DownloadedVideo
+    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL, secret: String?)
+        async throws(VideoProviderError) -> DownloadedVideo
     {
         func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
             VideoProviderError(
@@ -123,7 +131,7 @@ extension VideoClient {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw failure("Cannot create \(directory.path): \(error.localizedDescription)")
+            throw failure("Cannot create the folder \(directory.path): \(SystemErrorText.describe(error)).")
         }
         let response: HTTPResponse
         switch await send(
@@ -133,24 +141,33 @@ extension VideoClient {
         case .success(let value): response = value
         case .failure(var error):
             if error.kind != .cancelled { error.kind = .download }
+            // A local write failure (disk full, read-only, no permission) is about the destination, not the
+            // server: say so, with the file the user asked for.
+            if let cause = error.underlying, cause.hasPrefix(HTTPTransportError.Kind.localWrite.rawValue + ":") {
+                let detail = cause.dropFirst(HTTPTransportError.Kind.localWrite.rawValue.count + 1).trimmingWhitespace()
+                error.message =
+                    "Could not save the video to \(destination.path) (\(detail)); any earlier file there is untouched."
+            }
             throw error
         }
         guard let file = response.bodyFile else {
             // A transport that ignored the destination: write what it returned.
-            return try writeInMemoryBody(response, job: job, to: destination, host: request.url.host)
+            return try writeInMemoryBody(response, job: job, to: destination, host: request.url.host, secret: secret)
         }
         var keep = false
         defer { if !keep { try? FileManager.default.removeItem(at: file) } }
 
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
+        let head =
+            (try? FileHandle(forReadingFrom: file)).flatMap { handle in
+                defer { try? handle.close() }
+                return try? handle.read(upToCount: 2048)
+            } ?? Data()
         guard response.isSuccess else {
-            let head =
-                (try? FileHandle(forReadingFrom: file)).flatMap { handle in
-                    defer { try? handle.close() }
-                    return try? handle.read(upToCount: 2048)
-                } ?? Data()
+            // The key is scrubbed before anything is cut from the body.
             let vendor = VendorResponse.error(
-                for: HTTPResponse(status: response.status, headers: response.headers, body: head),
+                for: HTTPResponse(
+                    status: response.status, headers: response.headers, body: head.redactingSecretPrefixes(secret)),
                 provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
             var error = failure(
                 "Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).",
@@ -165,11 +182,11 @@ extension VideoClient {
         {
             throw failure("The download was cut short: \(size) of \(expected) bytes arrived.", status: response.status)
         }
-        if response.mediaType == "text/html" || Self.startsLikeHTML(file) {
-            throw failure("The video URL answered with an HTML page, not a video.", status: response.status)
-        }
+        try Self.requireVideo(
+            head: head, size: size, response: response, host: request.url.host, job: job, secret: secret)
         guard rename(file.path, destination.path) == 0 else {
-            throw failure("Cannot move the download to \(destination.path) (errno \(errno)).")
+            let reason = SystemErrorText.describe(errno: errno)
+            throw failure("Cannot move the download into place at \(destination.path): \(reason).")
         }
         keep = true
         return DownloadedVideo(
@@ -177,19 +194,22 @@ extension VideoClient {
             sourceHost: request.url.host)
     }
 
-    private func writeInMemoryBody(_ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?)
-        throws(VideoProviderError) -> DownloadedVideo
-    {
+    private func writeInMemoryBody(
+        _ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?, secret: String?
+    ) throws(VideoProviderError) -> DownloadedVideo {
         guard response.isSuccess else {
             throw VideoProviderError(
                 .download, "Downloading the video failed (HTTP \(response.status)).",
                 providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
         }
+        try Self.requireVideo(
+            head: response.body.prefix(2048), size: Int64(response.body.count), response: response, host: host,
+            job: job, secret: secret)
         do {
             try response.body.write(to: destination, options: .atomic)
         } catch {
             throw VideoProviderError(
-                .download, "Cannot write \(destination.path): \(error.localizedDescription)",
+                .download, "Cannot write \(destination.path): \(SystemErrorText.describe(error)).",
                 providerID: job.providerID, taskID: job.taskID)
         }
         return DownloadedVideo(
@@ -197,12 +217,45 @@ extension VideoClient {
             contentType: response.headers["Content-Type"], sourceHost: host)
     }
 
-    private static func startsLikeHTML(_ file: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
-        defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 64)) ?? Data(), as: UTF8.self)
-            .trimmingWhitespaceAndNewlines().lowercased()
-        return head.hasPrefix("<!doctype html") || head.hasPrefix("<html")
+    /// Throws unless the body is a video (see ``VideoSignature``): the error says what came instead, with the
+    /// vendor's code and message when it is a JSON error, and quotes the body's start.
+    ///
+    /// - Parameter raw: the body's first bytes as received (the sniffer judges them; the key is scrubbed from
+    ///   them before anything is quoted).
+    private static func requireVideo(
+        head raw: Data, size: Int64, response: HTTPResponse, host: String?, job: VideoJob, secret: String?
+    ) throws(VideoProviderError) {
+        let verdict = VideoSignature.judge(
+            head: raw.prefix(VideoSignature.headLength), totalSize: size, contentType: response.mediaType)
+        guard case .notVideo(let what) = verdict else { return }
+        let head = raw.redactingSecretPrefixes(secret)
+        let label = response.headers["Content-Type"].map { ", Content-Type \($0.escapingControlCharacters())" } ?? ""
+        var message =
+            "\(host ?? "The server") answered HTTP \(response.status) with \(what)\(label), not a video; nothing was saved."
+        if size > 0 { message += " It starts: \(quote(head, secret: secret))" }
+        var error = VideoProviderError(
+            .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID,
+            httpStatus: response.status)
+        if what == "JSON", let json = try? JSONValue.parse(head.prefix(Int(min(size, 2048)))) {
+            let (code, vendorMessage) = VendorResponse.extractError(from: json)
+            error.vendorCode = code
+            error.vendorMessage = vendorMessage
+        }
+        throw error.redacting(secret)
+    }
+
+    /// The start of a body for an error message: up to 120 characters of text, control characters escaped
+    /// and the key scrubbed, or the first 16 bytes in hex when it is binary.
+    static func quote(_ head: Data, secret: String?) -> String {
+        let text = String(decoding: head, as: UTF8.self)
+        if !text.unicodeScalars.contains(where: {
+            $0 == "\u{FFFD}" || ($0.value < 0x20 && $0.value != 0x0A && $0.value != 0x0D && $0.value != 0x09)
+        }) {
+            let cut = text.count > 120 ? String(text.prefix(120)) + "…" : text
+            return "\"" + cut.redactingSecret(secret).escapingControlCharacters() + "\""
+        }
+        return head.prefix(16).map { String(format: "%02x", $0) }.joined(separator: " ")
+            + (head.count > 16 ? " …" : "")
     }
 }
 

@@ -563,7 +563,11 @@ public final class VideoClient: Sendable {
     ) -> HTTPResponse {
         observer(
             .response(provider: provider, operation: operation, status: response.status, elapsed: clock.now() - start))
-        return response
+        // The key is scrubbed from an answer before a provider reads it, so no text cut from it later can cut
+        // the key in two (docs/reliability.md, "Redaction").
+        var scrubbed = response
+        scrubbed.body = response.body.redactingSecretPrefixes(registry.provider(provider)?.configuration.apiKey?.secret)
+        return scrubbed
     }
 
     @inline(never)
@@ -605,7 +609,13 @@ public final class VideoClient: Sendable {
             return cancelled(mayHaveBeenSent: transportError.requestMayHaveBeenSent)
         case .localIO:
             kind = .invalidRequest
-            message = "Could not read the request body for \(provider): \(transportError.message)"
+            // Reading an image file, or staging the body in the temporary folder: nothing was sent.
+            message =
+                "Could not prepare the request body for \(provider) (nothing was sent): \(transportError.message)."
+        case .localWrite:
+            // Only a body streamed to a file is written: a download. A submission may still have arrived.
+            kind = request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .download
+            message = "Could not save the answer from \(host) (\(provider)): \(transportError.message)."
         case .redirectRefused:
             kind = .invalidResponse
             message = "\(host) (\(provider)) redirected somewhere the client will not follow."
@@ -799,10 +809,10 @@ public final class VideoClient: Sendable {
         }
     }
 
-    /// The snapshot with vendor text scrubbed of the key (some gateways echo it).
+    /// The snapshot with vendor text scrubbed of the key and of its fragments (some gateways echo it).
     static func redacting(_ snapshot: TaskSnapshot, _ secret: String?) -> TaskSnapshot {
-        guard let secret, secret.count >= 4 else { return snapshot }
-        func scrub(_ text: String?) -> String? { text?.replacingBytes(of: secret, with: "[redacted]") }
+        guard let secret, secret.utf8.count >= SecretRedaction.minimumKeyLength else { return snapshot }
+        func scrub(_ text: String?) -> String? { text?.redactingSecret(secret) }
         var copy = snapshot
         copy.errorMessage = scrub(snapshot.errorMessage)
         copy.errorCode = scrub(snapshot.errorCode)

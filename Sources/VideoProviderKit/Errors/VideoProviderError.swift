@@ -180,32 +180,40 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
     }
 
     /// The message, then every detail that is known, one per line.
+    ///
+    /// Fit for a terminal or a log: each value is printed with its control characters escaped (`\u001b`,
+    /// `\n`; see docs/reliability.md), so vendor text can neither drive the terminal nor add lines of its
+    /// own. The properties keep the text exactly as received.
     public var description: String {
-        var lines = [message]
+        func safe(_ text: String) -> String { text.escapingControlCharacters() }
+        var lines = [safe(message)]
         var context: [String] = []
-        if let providerID { context.append("provider: \(providerID)") }
-        if let model { context.append("model: \(model)") }
-        if let taskID { context.append("task: \(taskID)") }
+        if let providerID { context.append("provider: \(safe(providerID.rawValue))") }
+        if let model { context.append("model: \(safe(model))") }
+        if let taskID { context.append("task: \(safe(taskID))") }
         if let httpStatus { context.append("HTTP \(httpStatus)") }
-        if let vendorCode { context.append("vendor code: \(vendorCode)") }
-        if let rawStatus { context.append("status: \(rawStatus)") }
+        if let vendorCode { context.append("vendor code: \(safe(vendorCode))") }
+        if let rawStatus { context.append("status: \(safe(rawStatus))") }
         if !context.isEmpty { lines.append("  " + context.joined(separator: ", ")) }
-        if let vendorMessage, !message.contains(vendorMessage) { lines.append("  vendor says: \(vendorMessage)") }
+        if let vendorMessage, !message.contains(vendorMessage) { lines.append("  vendor says: \(safe(vendorMessage))") }
         for violation in violations { lines.append("  - \(violation)") }
         for candidate in skipped { lines.append("  - \(candidate)") }
-        if let underlying { lines.append("  cause: \(underlying)") }
+        if let underlying { lines.append("  cause: \(safe(underlying))") }
         return lines.joined(separator: "\n")
     }
 
     public var errorDescription: String? { description }
 
-    /// This error with every occurrence of `secret` replaced by `[redacted]`. The client applies it to
-    /// all vendor-supplied text, because some gateways echo the key back in their error messages.
+    /// This error with the key `secret` scrubbed from every text it holds: each occurrence of the whole key
+    /// and each run of 8 or more of its characters (what a cut leaves of it) reads `[redacted]`. The client
+    /// applies it to all vendor-supplied text, because some gateways echo the key back in their error
+    /// messages. Keys shorter than 4 characters are left alone.
     public func redacting(_ secret: String?) -> VideoProviderError {
-        guard let secret, secret.count >= 4 else { return self }
-        func scrub(_ text: String?) -> String? { text?.replacingBytes(of: secret, with: "[redacted]") }
+        guard let secret, secret.utf8.count >= SecretRedaction.minimumKeyLength else { return self }
+        func scrub(_ text: String?) -> String? { text?.redactingSecret(secret) }
         var copy = self
         copy.message = scrub(message) ?? message
+        copy.taskID = scrub(taskID)
         copy.vendorMessage = scrub(vendorMessage)
         copy.vendorCode = scrub(vendorCode)
         copy.underlying = scrub(underlying)
@@ -255,8 +263,8 @@ public struct SkippedCandidate: Sendable, Hashable, Codable, CustomStringConvert
     }
 
     public var description: String {
-        let name = model.map { "\(providerID):\($0)" } ?? providerID.rawValue
-        if violations.isEmpty { return "\(name): \(reason)" }
+        let name = (model.map { "\(providerID):\($0)" } ?? providerID.rawValue).escapingControlCharacters()
+        if violations.isEmpty { return "\(name): \(reason.escapingControlCharacters())" }
         return "\(name): " + violations.map(\.description).joined(separator: "; ")
     }
 }
@@ -301,6 +309,6 @@ public struct SubmissionAttempt: Sendable, Hashable, Codable, CustomStringConver
         var text = "\(providerID):\(model) \(outcome.rawValue)"
         if let httpStatus { text += " (HTTP \(httpStatus))" }
         if let detail { text += ": \(detail)" }
-        return text
+        return text.escapingControlCharacters()
     }
 }

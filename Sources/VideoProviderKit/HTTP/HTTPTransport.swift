@@ -41,8 +41,11 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         /// The response (or its headers) was larger than the caller allows: see ``ResponseBodyDestination``.
         /// Part of it arrived, so the request may have been acted on.
         public static let responseTooLarge = Kind("response-too-large")
-        /// Reading the request body or writing the response file failed locally.
+        /// Reading the request body failed locally (an image file vanished or cannot be read). Nothing was sent.
         public static let localIO = Kind("local-io")
+        /// Writing the response body to its file failed locally: the disk is full, the folder is not writable
+        /// or read-only. The message says what the system reported and the path.
+        public static let localWrite = Kind("local-write")
         public static let other = Kind("other")
     }
 

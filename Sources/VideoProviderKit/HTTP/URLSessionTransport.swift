@@ -3,6 +3,13 @@ public import Foundation
 #if canImport(FoundationNetworking)
     public import FoundationNetworking
 #endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// An ``HTTPTransport`` on `URLSession`: the default on Apple platforms, and available on Linux (where
 /// ``CurlTransport`` is the default).
@@ -302,7 +309,9 @@ public final class URLSessionTransport: HTTPTransport {
         } catch let error as HTTPTransportError {
             throw error
         } catch {
-            throw HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: error.localizedDescription)
+            let path = ((error as NSError).userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+            throw HTTPTransportError(
+                .localIO, requestMayHaveBeenSent: false, message: path + SystemErrorText.describe(error))
         }
     }
 
@@ -332,7 +341,9 @@ public final class URLSessionTransport: HTTPTransport {
         case .dataLengthExceedsMaximum:
             return HTTPTransportError(.responseTooLarge, requestMayHaveBeenSent: true, message: message)
         case .cannotCreateFile, .cannotOpenFile, .cannotWriteToFile, .cannotMoveFile, .cannotRemoveFile,
-            .cannotCloseFile, .fileDoesNotExist, .noPermissionsToReadFile:
+            .cannotCloseFile:
+            return HTTPTransportError(.localWrite, requestMayHaveBeenSent: true, message: message)
+        case .fileDoesNotExist, .noPermissionsToReadFile:
             return HTTPTransportError(.localIO, requestMayHaveBeenSent: true, message: message)
         default:
             return HTTPTransportError(.other, requestMayHaveBeenSent: true, message: message)
@@ -409,12 +420,14 @@ final class ResponseSink: @unchecked Sendable {
         self.destination = destination
         self.fileURL = file
         if let file {
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw CocoaError(
-                    .fileWriteUnknown,
-                    userInfo: [NSFilePathErrorKey: file.path, NSLocalizedDescriptionKey: "cannot create \(file.path)"])
+            // `open` rather than `FileManager.createFile`, which says only that it failed, not why.
+            let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw HTTPTransportError(
+                    .localWrite, requestMayHaveBeenSent: false,
+                    message: "cannot create \(file.path): \(SystemErrorText.describe(errno: errno))")
             }
-            handle = try FileHandle(forWritingTo: file)
+            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         }
     }
 
@@ -463,9 +476,8 @@ final class ResponseSink: @unchecked Sendable {
                 return true
             } catch {
                 failure = HTTPTransportError(
-                    .localIO, requestMayHaveBeenSent: true,
-                    message:
-                        "cannot write the download to \(fileURL?.path ?? "its file"): \(error.localizedDescription)")
+                    .localWrite, requestMayHaveBeenSent: true,
+                    message: "cannot write \(fileURL?.path ?? "the download"): \(SystemErrorText.describe(error))")
                 return false
             }
         }
@@ -490,8 +502,8 @@ final class ResponseSink: @unchecked Sendable {
                 _ = try FileManager.default.replaceItemAt(fileURL, withItemAt: location)
             } catch {
                 failure = HTTPTransportError(
-                    .localIO, requestMayHaveBeenSent: true,
-                    message: "cannot move the download to \(fileURL.path): \(error.localizedDescription)")
+                    .localWrite, requestMayHaveBeenSent: true,
+                    message: "cannot move the download to \(fileURL.path): \(SystemErrorText.describe(error))")
             }
         }
     }

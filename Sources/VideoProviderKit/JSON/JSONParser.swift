@@ -2,14 +2,21 @@ import Foundation
 
 /// A small strict JSON parser (RFC 8259) over raw bytes.
 ///
-/// Vendor responses are untrusted: this parser never traps, bounds nesting depth, and reports the byte
+/// Vendor responses are untrusted: this parser never traps, bounds its recursion, and reports the byte
 /// offset of the first problem. It exists so that decoding a gateway's answer never depends on
 /// platform differences in `JSONSerialization`.
+///
+/// Strict about the text, tolerant of values: what RFC 8259 allows but Swift cannot hold never rejects the
+/// document, because the field may be one nothing reads (docs/reliability.md, "Parsers read only what they
+/// use"). A number beyond `Double`'s range is kept as an infinity, which ``JSONValue/doubleValue`` and
+/// ``JSONValue/intValue`` report as no value; a value nested deeper than ``maximumDepth`` is checked
+/// without recursion and kept as `null`.
 struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    private static let maximumDepth = 512
+    /// How deep values are built; deeper ones are skipped (see the type's documentation).
+    static let maximumDepth = 512
 
     init(bytes: Data) { self.bytes = [UInt8](bytes) }
 
@@ -63,13 +70,9 @@ struct JSONParser {
         }
     }
 
-    private mutating func enter() throws(JSONValue.ParseError) {
-        depth += 1
-        guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth)") }
-    }
-
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
-        try enter()
+        guard depth < Self.maximumDepth else { return try skipNested() }
+        depth += 1
         defer { depth -= 1 }
         index += 1
         var members: [String: JSONValue] = [:]
@@ -100,7 +103,8 @@ struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {
-        try enter()
+        guard depth < Self.maximumDepth else { return try skipNested() }
+        depth += 1
         defer { depth -= 1 }
         index += 1
         var elements: [JSONValue] = []
@@ -151,9 +155,95 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        // `Double("1e400")` is infinity, not nil; JSON has no infinity, so it is out of range too.
-        guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
-        return .double(value)
+        // The grammar was checked above, so `Double` reads it; `1e400` reads as an infinity, which is how a
+        // number too large to hold is kept (the field may be one nothing reads).
+        return .double(Double(text) ?? (bytes[start] == UInt8(ascii: "-") ? -.infinity : .infinity))
+    }
+
+    /// Checks an array or object nested deeper than ``maximumDepth`` without recursion, and stands `null` in
+    /// for it. Only brackets outside strings count; strings and scalars between them are checked by the
+    /// same rules as everywhere else.
+    private mutating func skipNested() throws(JSONValue.ParseError) -> JSONValue {
+        // Open brackets as bits, 1 for `{`: the matching closer is checked without a stack of values.
+        var open: [UInt64] = []
+        var count = 0
+        func push(_ isObject: Bool) {
+            if count % 64 == 0 { open.append(0) }
+            if isObject { open[count / 64] |= 1 << UInt64(count % 64) }
+            count += 1
+        }
+        func pop() -> Bool {
+            count -= 1
+            let isObject = open[count / 64] & (1 << UInt64(count % 64)) != 0
+            open[count / 64] &= ~(1 << UInt64(count % 64))
+            if count % 64 == 0 { open.removeLast() }
+            return isObject
+        }
+        // What may come next: a value (after `[`, `:` or `,` in an array), a key (after `{` or `,` in an
+        // object), or a separator or closer.
+        enum Expect { case value, key, separator }
+        var expect = Expect.value
+        var afterOpen = false
+        repeat {
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            let byte = bytes[index]
+            switch expect {
+            case .value, .key:
+                if afterOpen, byte == UInt8(ascii: count > 0 && isInnermostObject(open, count) ? "}" : "]") {
+                    index += 1
+                    _ = pop()
+                    expect = .separator
+                    afterOpen = false
+                    continue
+                }
+                afterOpen = false
+                if expect == .key {
+                    guard byte == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                    _ = try parseString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    index += 1
+                    expect = .value
+                    continue
+                }
+                if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    index += 1
+                    push(byte == UInt8(ascii: "{"))
+                    expect = byte == UInt8(ascii: "{") ? .key : .value
+                    afterOpen = true
+                } else {
+                    _ = try parseScalar()
+                    expect = .separator
+                }
+            case .separator:
+                let isObject = isInnermostObject(open, count)
+                if byte == UInt8(ascii: ",") {
+                    index += 1
+                    expect = isObject ? .key : .value
+                } else if byte == UInt8(ascii: isObject ? "}" : "]") {
+                    index += 1
+                    _ = pop()
+                } else {
+                    throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+                }
+            }
+        } while count > 0
+        return .null
+    }
+
+    private func isInnermostObject(_ open: [UInt64], _ count: Int) -> Bool {
+        let top = count - 1
+        return open[top / 64] & (1 << UInt64(top % 64)) != 0
+    }
+
+    /// A string, number or literal (anything but an array or object).
+    private mutating func parseScalar() throws(JSONValue.ParseError) -> JSONValue {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "["), UInt8(ascii: "{"): throw fail("unexpected character")
+        default: return try parseValue()
+        }
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -9,6 +9,9 @@ public enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     /// An integer that fits in 64 bits. Numbers with a fraction or exponent decode as ``double(_:)``.
     case int(Int)
+    /// Any other number. One too large for a `Double` (`1e400`) is kept as an infinity rather than refused,
+    /// since the field holding it may be one nothing reads; ``doubleValue`` and ``intValue`` give `nil` for
+    /// it, and ``serialized()`` writes `null`.
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -36,13 +39,17 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// The value as a finite number when it is one, or a string holding one; `nil` for a number too large to
+    /// hold, and for `"inf"` or `"nan"` in a string.
     public var doubleValue: Double? {
+        let value: Double?
         switch self {
-        case .int(let value): return Double(value)
-        case .double(let value): return value
-        case .string(let value): return Double(value.trimmingWhitespace())
-        default: return nil
+        case .int(let number): value = Double(number)
+        case .double(let number): value = number
+        case .string(let text): value = Double(text.trimmingWhitespace())
+        default: value = nil
         }
+        return value.flatMap { $0.isFinite ? $0 : nil }
     }
 
     public var isNull: Bool { self == .null }

@@ -309,15 +309,14 @@ public enum RequestValidator {
                 .bytes(bytes), head: bytes.prefix(12), declared: declared, index: index,
                 filename: nil, rule: rule, model: model)
         case .file(let url):
-            guard let handle = try? FileHandle(forReadingFrom: url) else {
-                return .failure(
-                    Violation(
-                        parameter: "", value: url.path, allowed: "a readable jpeg, png or webp file",
-                        reason: "cannot open the file"))
+            let head: Data
+            let size: Int64
+            switch LocalImageFile.inspect(url) {
+            case .success(let file): (head, size) = (file.head, file.size)
+            case .failure(let problem):
+                let allowed = "a readable jpeg, png or webp file"
+                return .failure(Violation(parameter: "", value: url.path, allowed: allowed, reason: problem.reason))
             }
-            defer { try? handle.close() }
-            let head = (try? handle.read(upToCount: 12)) ?? Data()
-            let size = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
             let outcome = resolveBytes(
                 .file(url, byteCount: size), head: head, declared: nil, index: index,
                 filename: url.lastPathComponent, rule: rule, model: model)
@@ -335,6 +334,15 @@ public enum RequestValidator {
     ) -> ImageOutcome {
         let what = payload.byteCount == 1 ? "1 byte" : "\(payload.byteCount) bytes"
         let formats = rule.formats.map(\.rawValue).joined(separator: ", ")
+        // Only bytes that would be sent count: a model that takes public URLs only refuses the image below
+        // for that reason, whatever its size.
+        if payload.byteCount > rule.maximumBytes, rule.accepts(.dataURI) || rule.accepts(.multipartFile) {
+            let value = (filename.map { "\($0), " } ?? "") + byteSize(payload.byteCount)
+            return .failure(
+                Violation(
+                    parameter: "", value: value, allowed: "at most \(byteSize(rule.maximumBytes)) per image",
+                    reason: "too large for \(model)"))
+        }
         guard let sniffed = ImageFormat(sniffing: head) else {
             return .failure(
                 Violation(
@@ -376,6 +384,22 @@ public enum RequestValidator {
             return nil
         }
         return (bytes, ImageFormat(mimeType: mime))
+    }
+
+    /// `1,073,741,824 bytes (1 GiB)`: exact, and readable.
+    static func byteSize(_ count: Int64) -> String {
+        var digits = String(count)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        let exact = digits + grouped + (count == 1 ? " byte" : " bytes")
+        let units: [(Int64, String)] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        guard let (unit, name) = units.first(where: { count >= $0.0 }) else { return exact }
+        let value = Double(count) / Double(unit)
+        let shown = value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+        return "\(exact) (\(shown) \(name))"
     }
 
     private static func abbreviate(_ text: String) -> String {

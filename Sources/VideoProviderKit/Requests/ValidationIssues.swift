@@ -20,7 +20,7 @@ public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String {
         var text = "\(parameter) = \(value) is not allowed"
         if let reason { text += " (\(reason))" }
-        return text + "; allowed: \(allowed)"
+        return (text + "; allowed: \(allowed)").escapingControlCharacters()
     }
 }
 

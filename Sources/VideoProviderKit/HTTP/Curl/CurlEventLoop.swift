@@ -242,7 +242,7 @@ final class CurlEventLoop: @unchecked Sendable {
             file.finish { failure in
                 if let failure {
                     transfer.complete(
-                        .failure(HTTPTransportError(.localIO, requestMayHaveBeenSent: true, message: failure)))
+                        .failure(HTTPTransportError(.localWrite, requestMayHaveBeenSent: true, message: failure)))
                 } else {
                     transfer.complete(.success(response))
                 }

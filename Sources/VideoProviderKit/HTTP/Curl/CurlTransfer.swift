@@ -376,7 +376,7 @@ final class CurlTransfer: @unchecked Sendable {
             paused = true
             return Int(VPK_CURL_WRITEFUNC_PAUSE)
         case .failed(let message):
-            failure = HTTPTransportError(.localIO, requestMayHaveBeenSent: true, message: message)
+            failure = HTTPTransportError(.localWrite, requestMayHaveBeenSent: true, message: message)
             return 0
         }
     }
@@ -389,9 +389,10 @@ final class CurlTransfer: @unchecked Sendable {
             return try bodyReader.read(into: buffer)
         } catch {
             // The body stopped short of its Content-Length, so the server cannot take it for a request.
+            let path = ((error as NSError).userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
             failure = HTTPTransportError(
                 .localIO, requestMayHaveBeenSent: false,
-                message: "cannot read the request body: \(error.localizedDescription)")
+                message: "cannot read the request body: \(path)\(SystemErrorText.describe(error))")
             return Int(VPK_CURL_READFUNC_ABORT)
         }
     }

@@ -94,13 +94,7 @@ public final class CurlTransport: HTTPTransport {
         if case .temporaryFile(let directory) = bodyDestination {
             let url = directory.appendingPathComponent("videoproviderkit-download-\(UUID().uuidString)")
             let resume = ResumeLink()
-            do {
-                file = try ResponseFileWriter(url: url, highWater: configuration.downloadBufferLimit) {
-                    resume.fire()
-                }
-            } catch {
-                throw HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: error.localizedDescription)
-            }
+            file = try ResponseFileWriter(url: url, highWater: configuration.downloadBufferLimit) { resume.fire() }
             transfer = CurlTransfer(request: request, destination: bodyDestination, settings: settings, file: file)
             resume.connect(loop, transfer)
         } else {

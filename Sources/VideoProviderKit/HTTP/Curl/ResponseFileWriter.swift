@@ -44,15 +44,13 @@ final class ResponseFileWriter: @unchecked Sendable {
     private var closed = false
 
     /// Creates `url` (which must not exist) and opens it for writing.
-    init(url: URL, highWater: Int, resume: @escaping @Sendable () -> Void) throws {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    init(url: URL, highWater: Int, resume: @escaping @Sendable () -> Void) throws(HTTPTransportError) {
+        // Owner-only while it is being written, as the other transport's downloads.
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw CocoaError(
-                .fileWriteUnknown,
-                userInfo: [
-                    NSFilePathErrorKey: url.path,
-                    NSLocalizedDescriptionKey: "cannot create \(url.path): \(String(cString: strerror(errno)))",
-                ])
+            throw HTTPTransportError(
+                .localWrite, requestMayHaveBeenSent: false,
+                message: "cannot create \(url.path): \(SystemErrorText.describe(errno: errno))")
         }
         self.url = url
         self.descriptor = descriptor
@@ -119,7 +117,7 @@ final class ResponseFileWriter: @unchecked Sendable {
         }
     }
 
-    /// `nil`, or what went wrong (`No space left on device`, with the path).
+    /// `nil`, or what went wrong, with the path (`No space left on device (ENOSPC)`).
     private func writeAll(_ data: Data) -> String? {
         data.withUnsafeBytes { buffer -> String? in
             var offset = 0
@@ -127,7 +125,7 @@ final class ResponseFileWriter: @unchecked Sendable {
                 let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    return "cannot write \(url.path): \(String(cString: strerror(errno)))"
+                    return "cannot write \(url.path): \(SystemErrorText.describe(errno: errno))"
                 }
                 offset += count
             }
