@@ -35,7 +35,10 @@ let package = Package(
         .plugin(name: "NewProviderPlugin", targets: ["NewProviderPlugin"]),
     ] + vendorTargets.map { .library(name: $0.name, targets: [$0.name]) },
     targets: [
-        .target(name: "VideoProviderKit", swiftSettings: swiftSettings),
+        // Declares the few libcurl functions CurlTransport uses and loads libcurl.so.4 at run time (dlopen):
+        // no curl headers, nothing installed. Ours, not a package dependency.
+        .target(name: "CCurlLoader", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "VideoProviderKit", dependencies: ["CCurlLoader"], swiftSettings: swiftSettings),
         .target(name: "KyyReactDialect", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
         .target(name: "OpenAIVideoDialect", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
         .target(name: "VideoProviderTesting", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),

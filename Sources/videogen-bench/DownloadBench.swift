@@ -17,7 +17,8 @@ import VideoProviderKit
 ///
 /// Through the client: `VideoClient.download(_:to:snapshot:)` for a task submitted to the peer's
 /// kyyReactApiServer (aizfw registered at the peer), whose `video_url` points at the peer's CDN host; the
-/// default ``URLSessionTransport`` streams it to a temporary file next to the destination and renames it.
+/// default transport (`CurlTransport` on Linux) streams it to a temporary file next to the destination and
+/// renames it. (`videogen-bench transport` compares the transports themselves.)
 /// Baseline, same URL, same run: bare `URLSession.download(for:)` plus the move into place (the ceiling on
 /// Linux), and curl when it is installed (the ceiling of the peer itself). Each run is a fresh child
 /// process, so its RSS growth is its own; the variants alternate, round after round.
@@ -102,7 +103,7 @@ enum DownloadBench {
         }
         print(
             "download: \(bytes) bytes from the loopback peer (python3 ThreadingHTTPServer) to a file, \(rounds) rounds")
-        print("  client = VideoClient.download (aizfw at the peer, video_url on its CDN host, URLSessionTransport)")
+        print("  client = VideoClient.download (aizfw at the peer, video_url on its CDN host, default transport)")
         print("  baseline = bare URLSession.download(for:) + move into place; curl -o FILE for the peer's ceiling")
         print("  MB/s = 10^6 bytes per second, median (min–max); CPU s = process CPU time of the transfer;")
         print("  RSS growth = peak RSS over RSS before, MiB")
@@ -147,6 +148,11 @@ enum DownloadBench {
         let destination = FileManager.default.temporaryDirectory
             .appendingPathComponent("videogen-bench-curl-\(UUID().uuidString).mp4")
         defer { try? FileManager.default.removeItem(at: destination) }
+        return try curlDownload(curl, url, to: destination)
+    }
+
+    /// curl's own transfer time (`time_total`), writing `destination` (`curl -o`).
+    static func curlDownload(_ curl: URL, _ url: URL, to destination: URL) throws -> Double {
         let process = Process()
         let pipe = Pipe()
         process.executableURL = curl
@@ -293,15 +299,26 @@ final class Peer: @unchecked Sendable {
     }
 
     func configure(_ settings: [String: Int]) async throws {
-        var request = URLRequest(url: api.appendingPathComponent("__config"))
+        try await control("__config", settings)
+    }
+
+    /// The next requests whose path starts with `path` each take one action (see the peer's header).
+    func script(_ path: String, method: String? = nil, _ actions: [[String: Any]]) async throws {
+        var rule: [String: Any] = ["path": path, "responses": actions]
+        if let method { rule["method"] = method }
+        try await control("__script", rule)
+    }
+
+    private func control(_ path: String, _ body: [String: Any]) async throws {
+        var request = URLRequest(url: api.appendingPathComponent(path))
         request.httpMethod = "POST"
-        request.httpBody = try JSONSerialization.data(withJSONObject: settings)
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         let session = URLSession(configuration: .ephemeral)
         defer { session.finishTasksAndInvalidate() }
         let (_, response) = try await session.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw Child.Failure(description: "the peer refused its configuration")
+            throw Child.Failure(description: "the peer refused \(path)")
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 // videogen-bench: VideoProviderKit's performance figures, each printed beside a baseline measured in the
 // same run. Run it in release mode:
 //
-//     swift run -c release videogen-bench [encode|download|jobs|polling|route] [--json]
+//     swift run -c release videogen-bench [encode|download|jobs|polling|route|transport] [--json]
 //
 // Every benchmark exits 0 whether or not its target is met (a miss is printed as MISSED with the gap);
 // a non-zero exit means the benchmark itself could not run.
@@ -11,14 +11,18 @@ import Foundation
 let usage = """
     usage: videogen-bench [NAME...] [--json]
            videogen-bench soak [--jobs N] [--waves N] [--seed N] [--fault-rate P] [--json]
+           videogen-bench answer-memory [--transport curl|urlsession|both] [--json]
 
-    NAME: encode, download, jobs, polling, route (default: all of them, in that order)
+    NAME: encode, download, jobs, polling, route, transport (default: all of them, in that order)
     --json: one JSON object per benchmark on its own line, for scripts
     soak: thousands of jobs with random faults; exits 1 when a job is lost, a task is paid for twice
           without opt-in, or memory grows (not a benchmark, so never part of the default run)
+    answer-memory: peak memory of a client answered with 1 GiB (announced, unannounced, endless, or a 1 MB
+          gzip that inflates to 1 GiB) on submit and status; exits 1 when a judged transport (curl) grows past
+          64 MiB or an error is not the expected one (a check, not part of the default run)
     """
 
-let benchmarks = ["encode", "download", "jobs", "polling", "route"]
+let benchmarks = ["encode", "download", "jobs", "polling", "route", "transport"]
 
 func main() async -> Int32 {
     var arguments = Array(CommandLine.arguments.dropFirst())
@@ -34,12 +38,23 @@ func main() async -> Int32 {
             case "encode": try await EncodeBench.child(rest, out: out)
             case "download": try await DownloadBench.child(rest, out: out)
             case "jobs": try await JobsBench.child(rest, out: out)
+            case "transport": try await TransportBench.child(rest, out: out)
+            case "answer-memory": try await AnswerMemoryCheck.child(rest, out: out)
             default: throw Child.Failure(description: "unknown child \(kind)")
             }
             return 0
         } catch {
             FileHandle.standardError.write(Data("videogen-bench child \(kind): \(error)\n".utf8))
             return 1
+        }
+    }
+
+    if arguments.first == "answer-memory" {
+        do {
+            return try await AnswerMemoryCheck.run(Array(arguments.dropFirst()), machine: Machine.current())
+        } catch {
+            FileHandle.standardError.write(Data("videogen-bench answer-memory: \(error)\n".utf8))
+            return 2
         }
     }
 
@@ -78,6 +93,7 @@ func main() async -> Int32 {
             case "jobs": try await JobsBench.run(json: json, machine: machine)
             case "polling": try await PollingBench.run(json: json, machine: machine)
             case "route": try RouteBench.run(json: json, machine: machine)
+            case "transport": try await TransportBench.run(json: json, machine: machine)
             default: break
             }
         } catch {

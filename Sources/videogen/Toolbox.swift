@@ -149,15 +149,16 @@ struct Toolbox {
         return (registry, missing)
     }
 
-    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP, with large request
-    /// bodies staged in `temporaryDirectory` (the command's own private folder, removed when it ends).
+    /// The simulator plays every gateway in `--simulate` mode; otherwise real HTTP through the library's
+    /// default transport, with large request bodies staged in `temporaryDirectory` (the command's own
+    /// private folder, removed when it ends) when that transport is `URLSessionTransport`.
     func transportAndClock(registry: ProviderRegistry, temporaryDirectory: URL? = nil) -> (
         any HTTPTransport, any VideoClock
     ) {
         guard simulate else {
-            var configuration = URLSessionTransport.Configuration()
-            if let temporaryDirectory { configuration.temporaryDirectory = temporaryDirectory }
-            return (UserAgentTransport(base: URLSessionTransport(configuration: configuration)), SystemClock())
+            return (
+                UserAgentTransport(base: Self.networkTransport(temporaryDirectory: temporaryDirectory)), SystemClock()
+            )
         }
         // A speed-up outside 0.001…100,000 (`1e300`) is ignored: the clock's arithmetic would overflow.
         let factor = environment["VIDEOGEN_SIMULATION_SPEEDUP"].flatMap(Double.init).flatMap {
@@ -168,8 +169,37 @@ struct Toolbox {
     }
 }
 
+extension Toolbox {
+    /// The library's default transport (`CurlTransport` on Linux). When libcurl cannot be loaded and
+    /// `URLSessionTransport` stands in, a note on stderr says so, once per process.
+    static func networkTransport(temporaryDirectory: URL?) -> any HTTPTransport {
+        var urlSession = URLSessionTransport.Configuration()
+        if let temporaryDirectory { urlSession.temporaryDirectory = temporaryDirectory }
+        let choice = DefaultHTTPTransport.make(curl: CurlTransport.Configuration(), urlSession: urlSession)
+        if let reason = choice.fallbackReason, FallbackNote.shared.firstTime() {
+            FileHandle.standardError.write(Data("videogen: note: \(reason)\n".utf8))
+        }
+        return choice.transport
+    }
+}
+
+/// Whether the transport fallback has been reported in this process.
+final class FallbackNote: @unchecked Sendable {
+    static let shared = FallbackNote()
+    private let lock = NSLock()
+    private var said = false  // guarded by `lock`
+
+    func firstTime() -> Bool {
+        lock.withLock {
+            defer { said = true }
+            return !said
+        }
+    }
+}
+
 /// Gives every real request videogen's own `User-Agent` (``VideoGen/userAgent``) unless the provider set
-/// one; without it, Linux's `URLSession` would send `videogen (unknown version) curl/…`. Dry runs show the
+/// one; without it, Linux's `URLSession` would send `videogen (unknown version) curl/…` and `CurlTransport`
+/// none. Dry runs show the
 /// same header (``VideoGen/addingUserAgent(_:)``).
 struct UserAgentTransport: HTTPTransport {
     let base: any HTTPTransport

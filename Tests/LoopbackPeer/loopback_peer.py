@@ -7,13 +7,16 @@ It plays three hosts at once, so tests can prove what reached where:
   api2  http://127.0.0.1:<port>   a second gateway, for fallback tests
   cdn   http://127.0.0.2:<port>   "another host" serving videos (127.0.0.1 on another port when
                                   127.0.0.2 cannot be bound; still another origin)
+  proxy http://127.0.0.1:<port>   a forward proxy: it answers absolute-form requests
+                                  (`GET http://host/path`) itself, as if it were that host, and logs
+                                  them with the absolute URL as their path
 
 plus a closed port (bound, never listening: connections are refused), and a "not TLS" port on 127.0.0.1
 that answers whatever arrives with a plain-text HTTP 400 and closes: an https client's TLS handshake
 fails there before any byte of its request is written.
 
 When ready it prints one JSON line on stdout:
-  {"api": URL, "api2": URL, "cdn": URL, "closedPort": N, "notTLSPort": N, "pid": N}
+  {"api": URL, "api2": URL, "cdn": URL, "proxy": URL, "closedPort": N, "notTLSPort": N, "pid": N}
 and exits when its stdin closes, or on SIGTERM/SIGINT.
 
 Behaviours (any host; `path` below is the URL path, query parameters after `?`):
@@ -23,6 +26,8 @@ Behaviours (any host; `path` below is the URL path, query parameters after `?`):
   GET  /bytes?n=N&seed=S&type=T     N bytes of a deterministic pattern (1 MiB blocks of SHA-256 counter
                                     output keyed by S, each block starting with its 8-byte index),
                                     streamed with a Content-Length; `T` is the Content-Type.
+  GET  /zeros?n=N                   N zero bytes with a Content-Length, sent from one cached block
+                                    without copying (the fastest this peer serves, for benchmarks).
   GET  /videos/<name>               `videoBytes` (see /__config) of the pattern with seed "video",
                                     as video/mp4.
   GET  /redirect?to=URL&status=302  a redirect to URL (relative or absolute, any scheme).
@@ -64,6 +69,20 @@ Control (not logged):
                                                      `declaredLength` (65536), then one byte every
                                                      `everyMs` (1000) until the client leaves or
                                                      `seconds` (120) pass
+                                    Hostile answers (the outcome logged says how many body bytes went out):
+                                      {"stream": N|null, "framing": "length"|"chunked"|"close",
+                                       "declaredLength": N?, "status": S?}
+                                                     N zero bytes (null: without end, until the client
+                                                     closes), framed by Content-Length (the declared
+                                                     length defaults to N, or 2^40 without end), chunked
+                                                     encoding, or the connection's close
+                                      {"gzipBomb": N, "status": S?, "framing": "chunked"?}
+                                                     a gzip body (Content-Encoding: gzip, with its
+                                                     Content-Length, or chunked) that inflates to N zero
+                                                     bytes; about N/1000 bytes on the wire
+                                      {"headerFlood": true}
+                                                     a status line, then header lines without end
+                                    A canned answer with "gzip": true is sent gzip-compressed.
   POST /__config                    {"videoBytes": N, "pollsBeforeDone": K, "videoURL": URL|null}
   GET  /__filehash?path=P           {"size", "sha256"} of a local file (so tests need no SHA-256 of
                                     their own), or 404
@@ -83,6 +102,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHUNK = 1 << 20
@@ -136,6 +156,7 @@ class State:
 
 
 STATE = State()
+ZEROS = bytes(4 << 20)
 
 
 def pattern_pieces(n, seed):
@@ -150,9 +171,39 @@ def pattern_pieces(n, seed):
         index += 1
 
 
+def gzip_bomb(inflated):
+    """A gzip member that inflates to `inflated` zero bytes (a multiple of 1 MiB), about a thousandth of
+    that on the wire: one deflated 1 MiB block, repeated (after a full flush each block encodes alike),
+    with the real CRC-32 and length."""
+    with STATE.lock:
+        cached = STATE.blocks.get(("bomb", inflated))
+    if cached is not None:
+        return cached
+    block = bytes(CHUNK)
+    count = max(1, inflated // CHUNK)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    unit = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final = compressor.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    body = (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + first + unit * (count - 1) + final
+            + struct.pack("<II", crc & 0xFFFFFFFF, (count * CHUNK) & 0xFFFFFFFF))
+    with STATE.lock:
+        STATE.blocks[("bomb", inflated)] = body
+    return body
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "LoopbackPeer/1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm holds the second
+        # until the client's delayed ACK, and every small answer takes tens of milliseconds.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format, *args):
         if VERBOSE:
@@ -284,6 +335,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/bytes" and self.command == "GET":
             return self.pattern(int(query.get("n", "0")), query.get("seed", "bytes"),
                                 query.get("type", "application/octet-stream"), entry)
+        if path == "/zeros" and self.command == "GET":
+            return self.zeros(int(query.get("n", "0")), entry)
         if path.startswith("/videos/") and self.command == "GET":
             with STATE.lock:
                 size = STATE.config["videoBytes"]
@@ -312,6 +365,22 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(piece)
         self.outcome(entry, "answered 200 (%d bytes)" % size)
 
+    def zeros(self, size, entry):
+        """`size` zero bytes from one cached block, sent without copying: as fast as python can put bytes
+        on a socket, so a benchmark measures the client rather than this peer."""
+        view = memoryview(ZEROS)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        self.wfile.flush()
+        sent = 0
+        while sent < size:
+            take = min(len(ZEROS), size - sent)
+            self.connection.sendall(view[:take])
+            sent += take
+        self.outcome(entry, "answered 200 (%d bytes)" % size)
+
     def drip(self, status, declared, every_ms, content_type, seconds, entry):
         """Headers promising `declared` bytes, then one byte per `every_ms` until done or abandoned."""
         self.send_response(status)
@@ -337,6 +406,16 @@ class Handler(BaseHTTPRequestHandler):
         fault = action.get("fault")
         if action.get("delayMs"):
             time.sleep(float(action["delayMs"]) / 1000)
+        if "stream" in action:
+            return self.stream(action, entry)
+        if "gzipBomb" in action:
+            data = gzip_bomb(int(action["gzipBomb"]))
+            if action.get("framing") == "chunked":
+                return self.chunked(int(action.get("status", 200)), data, {"Content-Encoding": "gzip"}, entry)
+            return self.answer(int(action.get("status", 200)), data, action.get("contentType", "application/json"),
+                               {"Content-Encoding": "gzip"}, entry)
+        if action.get("headerFlood"):
+            return self.header_flood(entry)
         if fault is None:
             body = action.get("body", "")
             data = base64.b64decode(action["bodyBase64"]) if "bodyBase64" in action else body.encode()
@@ -344,8 +423,13 @@ class Handler(BaseHTTPRequestHandler):
                 authorization = self.headers.get("Authorization") or ""
                 key = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else authorization
                 data = data.replace(b"{{key}}", key.encode()).replace(b"{{task}}", (created or "").encode())
+            headers = dict(action.get("headers") or {})
+            if action.get("gzip"):
+                compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+                data = compressor.compress(data) + compressor.flush()
+                headers["Content-Encoding"] = "gzip"
             return self.answer(int(action.get("status", 200)), data, action.get("contentType", "application/json"),
-                               action.get("headers"), entry)
+                               headers, entry)
         self.outcome(entry, "fault " + fault)
         if fault == "reset":
             self.reset()
@@ -386,6 +470,69 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             self.answer_json(500, {"message": "unknown fault %s" % fault}, entry)
+
+    def stream(self, action, entry):
+        """Zero bytes, `action["stream"]` of them or without end, framed as asked; stops when the client
+        goes away."""
+        total = action["stream"]
+        framing = action.get("framing", "length")
+        block = bytes(CHUNK)
+        sent = 0
+        self.close_connection = True
+        self.send_response(int(action.get("status", 200)))
+        self.send_header("Content-Type", action.get("contentType", "application/json"))
+        if framing == "length":
+            declared = action.get("declaredLength", total if total is not None else 1 << 40)
+            self.send_header("Content-Length", str(declared))
+        elif framing == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            while (total is None or sent < total) and not STATE.stop.is_set():
+                piece = block if total is None else block[:min(CHUNK, total - sent)]
+                if framing == "chunked":
+                    self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                else:
+                    self.wfile.write(piece)
+                sent += len(piece)
+            if framing == "chunked":
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        finally:
+            self.outcome(entry, "streamed %d bytes" % sent)
+
+    def chunked(self, status, data, headers, entry):
+        """`data` with chunked framing (no Content-Length), 64 KiB a chunk."""
+        self.close_connection = True
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        sent = 0
+        try:
+            for start in range(0, len(data), 65536):
+                piece = data[start:start + 65536]
+                self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                sent += len(piece)
+            self.wfile.write(b"0\r\n\r\n")
+        finally:
+            self.outcome(entry, "streamed %d bytes" % sent)
+
+    def header_flood(self, entry):
+        self.close_connection = True
+        sent = 0
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            line = b"X-Flood: " + b"a" * 1000 + b"\r\n"
+            while not STATE.stop.is_set():
+                self.wfile.write(line * 64)
+                sent += len(line) * 64
+        finally:
+            self.outcome(entry, "flooded %d header bytes" % sent)
 
     # MARK: kyyReactApiServer
 
@@ -508,6 +655,7 @@ def main():
         cdn = Server("cdn", "127.0.0.2")
     except OSError:
         cdn = Server("cdn", "127.0.0.1")
+    proxy = Server("proxy", "127.0.0.1")
     closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
     not_tls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -515,7 +663,7 @@ def main():
     not_tls.listen(16)
     threading.Thread(target=serve_not_tls, args=(not_tls,), daemon=True).start()
 
-    for server in (api, api2, cdn):
+    for server in (api, api2, cdn, proxy):
         host, port = server.server_address[:2]
         STATE.urls[server.name] = "http://%s:%d" % (host, port)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
@@ -542,7 +690,7 @@ def main():
     sys.stdout.flush()
     while not STATE.stop.wait(0.5):
         pass
-    for server in (api, api2, cdn):
+    for server in (api, api2, cdn, proxy):
         server.shutdown()
         server.server_close()
     closed.close()

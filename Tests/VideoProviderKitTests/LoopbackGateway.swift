@@ -5,7 +5,8 @@ import VideoProviderKit
 import VideoProviderTesting
 import XingchaoyiqingProvider
 
-/// A `VideoClient` on the real `URLSessionTransport`, wired to a ``LoopbackPeer``: the real
+/// A `VideoClient` on a real transport (``TransportKind/selected``: CI runs these suites on both), wired to a
+/// ``LoopbackPeer``: the real
 /// `AizfwProvider` at the peer's `api` host and, for fallback tests, the real `XingchaoyiqingProvider`
 /// (same kyyReactApiServer backend) at `api2`. Waits (backoff, `Retry-After`, polling) run on a
 /// `VirtualClock` in auto-advance mode: they cost no real time, and the clock shows exactly how long
@@ -29,17 +30,17 @@ struct LoopbackGateway {
     ///   - fallback: also register Xingchaoyiqing at `api2`, after aizfw.
     init(
         peer: LoopbackPeer, primaryBase: URL? = nil, fallback: Bool = false, idleTimeout: Duration = .seconds(10),
-        ambiguousSubmissions: AmbiguousSubmissionPolicy = .fail
+        ambiguousSubmissions: AmbiguousSubmissionPolicy = .fail, maximumDownloadBytes: Int64? = nil,
+        transport: TransportKind = .selected
     ) throws {
         var registry = ProviderRegistry()
         try registry.register(AizfwProvider(), apiKey: Self.primaryKey, baseURL: primaryBase ?? peer.kyyBase(.api))
         if fallback {
             try registry.register(XingchaoyiqingProvider(), apiKey: Self.fallbackKey, baseURL: peer.kyyBase(.api2))
         }
-        var transportConfiguration = URLSessionTransport.Configuration()
-        transportConfiguration.idleTimeout = idleTimeout
         var configuration = VideoClient.Configuration()
         configuration.ambiguousSubmissions = ambiguousSubmissions
+        if let maximumDownloadBytes { configuration.maximumDownloadBytes = maximumDownloadBytes }
         // No jitter: backoff delays are exact.
         configuration.random = { 0 }
         let clock = VirtualClock(mode: .autoAdvance)
@@ -47,7 +48,7 @@ struct LoopbackGateway {
         self.clock = clock
         self.events = events
         client = VideoClient(
-            registry: registry, transport: URLSessionTransport(configuration: transportConfiguration), clock: clock,
+            registry: registry, transport: try transport.make(idleTimeout: idleTimeout), clock: clock,
             configuration: configuration, observer: VideoClientObserver { events.record($0) })
     }
 

@@ -26,6 +26,8 @@ final class LoopbackPeer: @unchecked Sendable {
     let api2: URL
     /// Another host (`127.0.0.2`), playing a CDN.
     let cdn: URL
+    /// A forward proxy: it answers absolute-form requests itself and logs them (server `proxy`).
+    let proxy: URL
     /// A port on 127.0.0.1 that refuses connections.
     let closedPort: Int
     /// A port on 127.0.0.1 that answers anything with plain HTTP: a TLS handshake to it fails before any
@@ -42,12 +44,14 @@ final class LoopbackPeer: @unchecked Sendable {
         let api: String
         let api2: String
         let cdn: String
+        let proxy: String
         let closedPort: Int
         let notTLSPort: Int
     }
 
     private init(process: Process, input: FileHandle, output: FileHandle, ready: Ready) throws {
-        guard let api = URL(string: ready.api), let api2 = URL(string: ready.api2), let cdn = URL(string: ready.cdn)
+        guard let api = URL(string: ready.api), let api2 = URL(string: ready.api2), let cdn = URL(string: ready.cdn),
+            let proxy = URL(string: ready.proxy)
         else { throw PeerError("unreadable ready line") }
         self.process = process
         self.input = input
@@ -55,6 +59,7 @@ final class LoopbackPeer: @unchecked Sendable {
         self.api = api
         self.api2 = api2
         self.cdn = cdn
+        self.proxy = proxy
         self.closedPort = ready.closedPort
         self.notTLSPort = ready.notTLSPort
         control = URLSession(configuration: .ephemeral)
@@ -202,6 +207,7 @@ final class LoopbackPeer: @unchecked Sendable {
         case .api: base = api
         case .api2: base = api2
         case .cdn: base = cdn
+        case .proxy: base = proxy
         }
         return URL(string: base.absoluteString + pathAndQuery)!
     }
@@ -211,7 +217,7 @@ final class LoopbackPeer: @unchecked Sendable {
 }
 
 enum PeerServer: String, Sendable, Decodable {
-    case api, api2, cdn
+    case api, api2, cdn, proxy
 }
 
 /// What a scripted request gets.
@@ -227,6 +233,16 @@ enum PeerAction: Sendable {
     /// every `everyMs`.
     case fault(
         String, createTask: Bool = false, declaredLength: Int? = nil, sendBytes: Int? = nil, everyMs: Int? = nil)
+    /// `bytes` zero bytes (`nil`: without end, until the client closes), framed by `Content-Length`
+    /// (`declaredLength`, else `bytes`, else 2^40), `chunked` encoding, or the connection's `close`.
+    case stream(bytes: Int?, framing: String, status: Int = 200, declaredLength: Int? = nil)
+    /// A gzip body (`Content-Encoding: gzip`) of about a thousandth of the `inflated` zero bytes it decodes to,
+    /// with its `Content-Length` or (`chunked`) without.
+    case gzipBomb(inflated: Int, status: Int = 200, chunked: Bool = false)
+    /// A canned answer sent gzip-compressed.
+    case gzipped(status: Int, body: String)
+    /// A status line and then header lines without end.
+    case headerFlood
     /// An answer with any bytes as its body.
     case bytes(status: Int, contentType: String, headers: [String: String] = [:], body: Data)
     /// A hostile answer that quotes the request back: `{{key}}` in `body` becomes the bearer token the
@@ -241,6 +257,18 @@ enum PeerAction: Sendable {
                 "status": status, "contentType": contentType, "headers": headers, "body": body,
                 "delayMs": Int(delay.seconds * 1000), "createTask": createTask,
             ]
+        case .stream(let bytes, let framing, let status, let declaredLength):
+            var action: [String: Any] = [
+                "stream": bytes.map { $0 as Any } ?? NSNull(), "framing": framing, "status": status,
+            ]
+            if let declaredLength { action["declaredLength"] = declaredLength }
+            return action
+        case .gzipBomb(let inflated, let status, let chunked):
+            return ["gzipBomb": inflated, "status": status, "framing": chunked ? "chunked" : "length"]
+        case .gzipped(let status, let body):
+            return ["status": status, "body": body, "gzip": true]
+        case .headerFlood:
+            return ["headerFlood": true]
         case .bytes(let status, let contentType, let headers, let body):
             return [
                 "status": status, "contentType": contentType, "headers": headers,

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import VideoProviderKit
 
-/// `URLSessionTransport` over real loopback sockets, against `loopback_peer.py`.
+/// What is particular to `URLSessionTransport` over real loopback sockets (staging large bodies to a file,
+/// whole-second timeouts); what every transport must do is in ``TransportConformanceTests``.
 @Suite("URLSessionTransport over loopback", .timeLimit(.minutes(2)))
 struct URLSessionTransportLoopbackTests {
     static let canary = "sk-canary-transport-5f2d7c1e"
@@ -58,114 +59,7 @@ struct URLSessionTransportLoopbackTests {
         }
     }
 
-    // MARK: Redirects and credentials
-
-    /// A redirect to another host arrives without credentials; the header names are matched in any case.
-    @Test func crossHostRedirectDropsCredentials() async throws {
-        try await LoopbackPeer.run { peer in
-            let target = peer.url(.cdn, "/echo/video")
-            let request = HTTPRequest(
-                method: .get, url: peer.url(.api, "/redirect?to=\(target.absoluteString)"),
-                headers: [
-                    "authorization": "Bearer \(Self.canary)", "X-Api-Key": Self.canary, "Cookie": "s=\(Self.canary)",
-                    "Accept": "video/*", "X-Trace": "kept",
-                ])
-
-            let response = try await Self.transport().send(request)
-
-            #expect(response.status == 200)
-            #expect(response.url?.host == peer.cdn.host)
-            let echo = try Self.echo(response)
-            #expect(echo.server == .cdn)
-            #expect(echo.header("Authorization") == nil)
-            #expect(echo.header("X-Api-Key") == nil)
-            #expect(echo.header("Cookie") == nil)
-            #expect(echo.header("Accept") == "video/*")
-            #expect(echo.header("X-Trace") == "kept")
-            let log = try await peer.log()
-            #expect(log.on(.api).count == 1)
-            #expect(log.on(.cdn).count == 1)
-            #expect(!log.on(.cdn).contains { $0.mentions(Self.canary) })
-        }
-    }
-
-    /// Same host, another port, is another origin: credentials are dropped there too.
-    @Test func redirectToAnotherPortDropsCredentials() async throws {
-        try await LoopbackPeer.run { peer in
-            let request = HTTPRequest(
-                method: .get, url: peer.url(.api, "/redirect?to=\(peer.url(.api2, "/echo").absoluteString)"),
-                headers: ["Authorization": "Bearer \(Self.canary)"])
-
-            let echo = try Self.echo(try await Self.transport().send(request))
-
-            #expect(echo.server == .api2)
-            #expect(echo.header("Authorization") == nil)
-        }
-    }
-
-    /// A same-origin redirect keeps `Authorization`: the gateway is talking to itself.
-    @Test func sameOriginRedirectKeepsCredentials() async throws {
-        try await LoopbackPeer.run { peer in
-            let request = HTTPRequest(
-                method: .get, url: peer.url(.api, "/redirect?to=/echo/moved"),
-                headers: ["Authorization": "Bearer \(Self.canary)"])
-
-            let echo = try Self.echo(try await Self.transport().send(request))
-
-            #expect(echo.server == .api)
-            #expect(echo.path == "/echo/moved")
-            #expect(echo.header("Authorization") == "Bearer \(Self.canary)")
-        }
-    }
-
-    /// A redirect to `file://` is not followed: the caller gets the redirect itself, not a local file.
-    @Test func redirectToFileSchemeIsNotFollowed() async throws {
-        try await LoopbackPeer.run { peer in
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let request = HTTPRequest(method: .get, url: peer.url(.cdn, "/redirect?to=file:///etc/passwd"))
-
-            let inMemory = try await Self.transport().send(request)
-            let toFile = try await Self.transport().send(request, bodyDestination: .temporaryFile(in: scratch.url))
-
-            #expect(inMemory.status == 302)
-            #expect(inMemory.headers["Location"] == "file:///etc/passwd")
-            #expect(inMemory.body.isEmpty)
-            #expect(toFile.status == 302)
-            let file = try #require(toFile.bodyFile)
-            #expect(try Data(contentsOf: file).isEmpty)
-        }
-    }
-
-    /// A redirect loop is cut after `maximumRedirects` hops; the last redirect is handed back.
-    @Test func redirectLoopIsCut() async throws {
-        try await LoopbackPeer.run { peer in
-            let request = HTTPRequest(method: .get, url: peer.url(.api, "/redirect-loop"))
-
-            let response = try await Self.transport(maximumRedirects: 4).send(request)
-
-            #expect(response.status == 302)
-            let log = try await peer.log()
-            #expect(log.requests.map(\.path) == ["/redirect-loop"] + (1...4).map { "/redirect-loop?hop=\($0)" })
-        }
-    }
-
     // MARK: Failures
-
-    /// A refused connection is `connectionFailed` and proves nothing was sent.
-    @Test func refusedConnectionProvesNothingWasSent() async throws {
-        try await LoopbackPeer.run { peer in
-            let request = HTTPRequest(
-                method: .post, url: URL(string: "http://127.0.0.1:\(peer.closedPort)/submit")!,
-                body: HTTPBody(Data("{}".utf8)), createsTask: true)
-
-            let error = try await #require(throws: HTTPTransportError.self) {
-                try await Self.transport().send(request)
-            }
-            #expect(error.kind == .connectionFailed)
-            #expect(error.requestMayHaveBeenSent == false)
-        }
-    }
 
     /// A staged body file is deleted even when the request fails.
     @Test func stagedBodyIsDeletedWhenTheSendFails() async throws {
@@ -182,22 +76,6 @@ struct URLSessionTransportLoopbackTests {
         }
     }
 
-    /// No answer within `idleTimeout` is `timedOut`, and the request may have arrived (it did).
-    @Test func stalledServerTimesOut() async throws {
-        try await LoopbackPeer.run { peer in
-            try await peer.script("/stall", [.fault("stall")])
-            let request = HTTPRequest(
-                method: .post, url: peer.url(.api, "/stall"), body: HTTPBody(Data("{}".utf8)), createsTask: true)
-
-            let error = try await #require(throws: HTTPTransportError.self) {
-                try await Self.transport(idleTimeout: .seconds(1)).send(request)
-            }
-            #expect(error.kind == .timedOut)
-            #expect(error.requestMayHaveBeenSent)
-            #expect(try await peer.log().requests.count == 1)
-        }
-    }
-
     /// Linux's `URLSession` truncates its timeout to whole seconds, so an unrounded 0.5 s would fire at
     /// once; the transport rounds up, and a prompt answer is not cut off.
     @Test func subSecondIdleTimeoutDoesNotFireEarly() async throws {
@@ -209,46 +87,6 @@ struct URLSessionTransportLoopbackTests {
 
             #expect(response.status == 200)
             #expect(response.body == Data("{}".utf8))
-        }
-    }
-
-    /// Every way a connection can break after the request was sent is `connectionLost` with
-    /// `requestMayHaveBeenSent`, and the request is sent once, even on a reused keep-alive connection (where
-    /// libcurl would otherwise silently replay a request that got no answer).
-    @Test(arguments: ["reset", "reset-headers", "reset-body", "close"])
-    func brokenConnectionIsNotReplayed(fault: String) async throws {
-        try await LoopbackPeer.run { peer in
-            let transport = Self.transport()
-            // Opens a keep-alive connection that the submission below will reuse.
-            _ = try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/echo/warm-up")))
-            try await peer.script("/submit", [.fault(fault)])
-            let request = HTTPRequest(
-                method: .post, url: peer.url(.api, "/submit"), headers: ["Content-Type": "application/json"],
-                body: HTTPBody(Data(#"{"model":"grok_video3"}"#.utf8)), createsTask: true)
-
-            let error = try await #require(throws: HTTPTransportError.self) {
-                try await transport.send(request)
-            }
-            #expect(error.kind == .connectionLost)
-            #expect(error.requestMayHaveBeenSent)
-            let posts = try await peer.log().requests.filter { $0.method == "POST" }
-            #expect(posts.count == 1)
-        }
-    }
-
-    /// Cancelling the calling task cancels the request promptly, mid-wait.
-    @Test func cancellationStopsAStalledRequest() async throws {
-        try await LoopbackPeer.run { peer in
-            try await peer.script("/stall", [.fault("stall")])
-            let transport = Self.transport()
-            let task = Task {
-                try await transport.send(HTTPRequest(method: .get, url: peer.url(.api, "/stall")))
-            }
-            // Wait (on real sockets) until the request has arrived, then cancel.
-            while try await peer.log().requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
-            task.cancel()
-            let error = try await #require(throws: HTTPTransportError.self) { try await task.value }
-            #expect(error.kind == .cancelled)
         }
     }
 }

@@ -37,6 +37,16 @@ struct VideoGen {
         func contains(_ text: String) -> Bool { stdout.contains(text) || stderr.contains(text) }
     }
 
+    /// Whether the tool sends real requests through URLSessionTransport (`VIDEOPROVIDERKIT_TRANSPORT`, else
+    /// the platform's default: CurlTransport on Linux).
+    static var sendsThroughURLSession: Bool {
+        switch ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable]?.lowercased() {
+        case "urlsession": return true
+        case "curl": return false
+        default: return !DefaultHTTPTransport.prefersCurl
+        }
+    }
+
     /// A fake key that must never appear in any output.
     static let canary = "sk-CANARY-7f3a9c1e5b2d4f60a8e1"
 
@@ -70,8 +80,8 @@ struct VideoGen {
         return url
     }
 
-    /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME and TMPDIR)
-    /// set.
+    /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME, TMPDIR and
+    /// `VIDEOPROVIDERKIT_TRANSPORT` when the tests have it) set.
     ///
     /// - Parameter speedup: the simulated clock's speed-up (`VIDEOGEN_SIMULATION_SPEEDUP`); tests use a
     ///   high one so simulated tasks take a fraction of a second. `nil` keeps the tool's default.
@@ -90,6 +100,10 @@ struct VideoGen {
             "TMPDIR": FileManager.default.temporaryDirectory.path,
         ]
         if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
+        // CI's second pass runs the suite on the other transport (`.ci/run`): the tool follows it too.
+        if let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable] {
+            env[DefaultHTTPTransport.environmentVariable] = transport
+        }
         env.merge(environment) { _, new in new }
         process.environment = env
         // Files, not pipes: large outputs cannot fill a pipe buffer and stall the child.
@@ -209,6 +223,9 @@ extension VideoGen {
             "TMPDIR": FileManager.default.temporaryDirectory.path,
         ]
         if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
+        if let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable] {
+            env[DefaultHTTPTransport.environmentVariable] = transport
+        }
         env.merge(environment) { _, new in new }
         process.environment = env
         let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")

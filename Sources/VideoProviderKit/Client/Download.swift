@@ -125,6 +125,8 @@ extension VideoClient {
             throw failure(
                 "Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed.")
         }
+        var request = request
+        request.maximumResponseBytes = configuration.maximumDownloadBytes
         let directory = destination.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -23,6 +23,9 @@ public enum VideoClientEvent: Sendable {
     case resubmitted(previous: VideoJob, reason: String)
     /// A download finished.
     case downloaded(job: UUID, bytes: Int64, host: String?)
+    /// The default transport could not be used and another stands in (libcurl missing: see
+    /// ``DefaultHTTPTransport``). Sent once, when the client is made.
+    case transportFallback(reason: String)
 
     /// Which call a request belongs to.
     public enum Operation: String, Sendable {

@@ -105,10 +105,10 @@ public enum FailureAction: Sendable, Hashable {
     /// | 503 with a `Retry-After` ≤ `maximumRetryAfter` | retry (waiting as told), then fall back |
     /// | connection refused / DNS / TLS handshake, a timeout before sending (nothing sent) | retry, then fall back |
     /// | HTTP 408 (the server did not get the whole request) | retry, then fall back |
-    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 501, 503 without a short `Retry-After`, a refused redirect, a task the vendor failed at once | fall back |
+    /// | 401, 403, 404 (for the model or the endpoint), 402 or an exhausted quota, 429 with a long `Retry-After`, 501, 503 without a short `Retry-After`, a refused redirect, a redirect answering the submission without a task in its body (301, 302, 307, 308), a task the vendor failed at once | fall back |
     /// | 400-class validation from the vendor (400, 409, 413, 422, …), a refused local file | stop, with the vendor's message |
     /// | content-policy refusal, whatever the HTTP status (a 200 whose body is an error too) | stop |
-    /// | 500, 502, 504 and every other 5xx but 501 and 503, with or without a body; timeout or reset after sending; a 2xx we cannot read | ambiguous |
+    /// | 500, 502, 504 and every other 5xx but 501 and 503, with or without a body; timeout or reset after sending; a 2xx we cannot read; an answer over the size limit; a redirect whose body is a task, or a 303 | ambiguous |
     ///
     /// ``VideoClient`` applies two more rules on top: a task the vendor failed at once may be billed, so it
     /// falls back only with ``VideoClient/Configuration/resubmitFailedTasks``; and an ambiguous

@@ -48,6 +48,9 @@ public final class VideoClient: Sendable {
         public var resubmitFailedTasks = false
         /// Random numbers in `0..<1` for backoff jitter; tests make it constant.
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+        /// The most bytes a downloaded video may have (1 GiB): a server that sends more, or declares more,
+        /// fails the download as it arrives rather than filling the disk. Generated videos are tens of MB.
+        public var maximumDownloadBytes: Int64 = 1 << 30
 
         public init() {}
     }
@@ -104,16 +107,37 @@ public final class VideoClient: Sendable {
     /// than per poll (the random draw was a tenth of a poll's CPU).
     let bodilessRequestBoundary = MultipartBody.randomBoundary()
 
+    /// The most bytes of a submit or status answer kept in memory (1 MiB; real answers are a few KiB).
+    /// The transport enforces it as the answer arrives, after decoding, and error answers are bounded
+    /// lower still (``ResponseBodyDestination/errorBodyLimit``). An oversized answer to a submission is
+    /// ambiguous: it may hold a task.
+    public static let answerLimit = 1 << 20
+
     /// A client over `registry`. Tests pass `GatewaySimulator` as the transport and a virtual clock.
+    ///
+    /// - Parameters:
+    ///   - registry: the providers to route to.
+    ///   - transport: `nil` for ``DefaultHTTPTransport`` (``CurlTransport`` on Linux,
+    ///     ``URLSessionTransport`` on Apple platforms); when it has to fall back, `observer` hears
+    ///     ``VideoClientEvent/transportFallback(reason:)`` once, here.
+    ///   - clock: the time source for backoff, polling and cooldowns.
+    ///   - configuration: retries, cooldowns, polling and validation.
+    ///   - observer: receives every ``VideoClientEvent``.
     public init(
         registry: ProviderRegistry,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: (any HTTPTransport)? = nil,
         clock: any VideoClock = SystemClock(),
         configuration: Configuration = Configuration(),
         observer: VideoClientObserver = .none
     ) {
         self.registry = registry
-        self.transport = transport
+        if let transport {
+            self.transport = transport
+        } else {
+            let choice = DefaultHTTPTransport.make()
+            self.transport = choice.transport
+            if let reason = choice.fallbackReason { observer(.transportFallback(reason: reason)) }
+        }
         self.clock = clock
         self.configuration = configuration
         self.observer = observer
@@ -458,10 +482,14 @@ public final class VideoClient: Sendable {
         }
         let response: HTTPResponse
         switch await send(
-            request, provider: entry.providerID, model: entry.model, operation: .submit, destination: .memory)
+            request, provider: entry.providerID, model: entry.model, operation: .submit,
+            destination: .memory(limit: Self.answerLimit))
         {
         case .success(let value): response = value
         case .failure(let error): return .failure(error.redacting(key))
+        }
+        if (300..<400).contains(response.status) {
+            return .failure(redirectedSubmission(response, request: request, entry: entry).redacting(key))
         }
         do {
             var snapshot = try entry.provider.provider.parseSubmitResponse(response, for: entry.resolved)
@@ -473,6 +501,34 @@ public final class VideoClient: Sendable {
             if failure.retryAfter == nil { failure.retryAfter = VendorResponse.retryAfter(response.headers) }
             return .failure(failure.redacting(key))
         }
+    }
+
+    /// A submission answered with a redirect, which no transport follows (another host's answer must
+    /// never be taken for the task, and a loop must not send the paid request again). It proves nothing
+    /// was created only when its body is not one the provider reads as a task and it is not a 303 (See
+    /// Other says the server processed the request): then the error lets the client fall back; otherwise
+    /// the submission is ambiguous.
+    private func redirectedSubmission(_ response: HTTPResponse, request: HTTPRequest, entry: RoutePlan.Entry)
+        -> VideoProviderError
+    {
+        let host = request.url.host ?? "the server"
+        let location = response.headers["Location"].map { "to \($0)" } ?? "without a Location"
+        var asSuccess = response
+        asSuccess.status = 200
+        let task = try? entry.provider.provider.parseSubmitResponse(asSuccess, for: entry.resolved)
+        if task != nil || response.status == 303 {
+            let reason =
+                task.map { "its body reads as task \($0.taskID)" } ?? "303 See Other means the server processed it"
+            return VideoProviderError(
+                .ambiguousSubmission,
+                "\(host) (\(entry.providerID)) answered the submission with a redirect (HTTP \(response.status)) \(location); submissions are never redirected, and \(reason).",
+                providerID: entry.providerID, model: entry.model, taskID: task?.taskID, httpStatus: response.status,
+                requestMayHaveBeenSent: true)
+        }
+        return VideoProviderError(
+            .invalidResponse,
+            "\(host) (\(entry.providerID)) answered the submission with a redirect (HTTP \(response.status)) \(location); submissions are never redirected, and the answer holds no task, so nothing was created.",
+            providerID: entry.providerID, model: entry.model, httpStatus: response.status)
     }
 
     /// Sends one request, mapping transport failures to typed errors. A task-creating request that may
@@ -563,6 +619,11 @@ public final class VideoClient: Sendable {
         case .redirectRefused:
             kind = .invalidResponse
             message = "\(host) (\(provider)) redirected somewhere the client will not follow."
+        case .responseTooLarge:
+            // Part of the answer arrived and was dropped: for a submission it may have held the task.
+            kind = request.createsTask ? .ambiguousSubmission : .invalidResponse
+            message =
+                "The answer from \(host) (\(provider)) was larger than the client accepts: \(transportError.message)"
         case .timedOut:
             // A timeout before the request went out (connecting) created nothing.
             kind = request.createsTask && transportError.requestMayHaveBeenSent ? .ambiguousSubmission : .timeout
@@ -703,8 +764,8 @@ public final class VideoClient: Sendable {
         case .failure(let error): return .failure(error)
         }
         let answer = await send(
-            request, provider: job.providerID, model: job.model, operation: .status, destination: .memory,
-            taskID: job.taskID)
+            request, provider: job.providerID, model: job.model, operation: .status,
+            destination: .memory(limit: Self.answerLimit), taskID: job.taskID)
         return statusResult(answer, job: job, entry: entry)
     }
 

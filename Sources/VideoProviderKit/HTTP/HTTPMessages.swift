@@ -89,18 +89,25 @@ public struct HTTPRequest: Sendable, Hashable {
     public var headers: HTTPHeaders
     public var body: HTTPBody
     /// `true` for requests that may create a billable task. The client never sends such a request twice
-    /// unless it is certain the first one did not arrive, or the caller opted in.
+    /// unless it is certain the first one did not arrive, or the caller opted in. Transports never follow
+    /// a redirect for such a request: the redirect itself is the response.
     public var createsTask: Bool
+    /// The most response-body bytes the caller accepts, counted after any content decoding and enforced
+    /// while the body arrives, whatever the destination (a download's ceiling). `nil`: no bound beyond
+    /// the destination's own (``ResponseBodyDestination/memory(limit:)``) and
+    /// ``ResponseBodyDestination/errorBodyLimit``.
+    public var maximumResponseBytes: Int64?
 
     public init(
         method: HTTPMethod, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .empty,
-        createsTask: Bool = false
+        createsTask: Bool = false, maximumResponseBytes: Int64? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.createsTask = createsTask
+        self.maximumResponseBytes = maximumResponseBytes
     }
 }
 
@@ -146,13 +153,33 @@ public struct HTTPResponse: Sendable, Hashable {
 }
 
 /// Where a transport puts a response body.
+///
+/// Every limit is enforced while the body arrives, counted after content decoding (a small gzip body
+/// that inflates past the limit stops at the limit), and exceeding one is
+/// ``HTTPTransportError/Kind/responseTooLarge``: never a truncated body.
 public enum ResponseBodyDestination: Sendable, Hashable {
     /// In memory, up to `limit` bytes; a longer body is an error rather than a memory spike.
     case memory(limit: Int)
     /// Streamed to a new file in `directory` (on the same volume as the final destination, so the
-    /// caller can move it atomically).
+    /// caller can move it atomically), up to ``HTTPRequest/maximumResponseBytes``.
     case temporaryFile(in: URL)
 
     /// In memory, up to 16 MiB: status and error bodies are small.
     public static let memory = ResponseBodyDestination.memory(limit: 16 << 20)
+
+    /// The most bytes a transport accepts of a body whose status is outside 200–299 (errors, and
+    /// redirects it does not follow), whatever the destination: such a body is read for a message, and
+    /// a gateway's error page is a few KiB. 256 KiB.
+    public static let errorBodyLimit = 256 << 10
+
+    /// The bound for a body that answered `status`: the smallest of the destination's limit, the
+    /// request's ``HTTPRequest/maximumResponseBytes`` and, for a status outside 200–299,
+    /// ``errorBodyLimit``. `nil` when nothing bounds it.
+    package func limit(status: Int, request: HTTPRequest) -> Int64? {
+        var bound = request.maximumResponseBytes
+        func tighten(_ value: Int64) { bound = min(bound ?? value, value) }
+        if case .memory(let limit) = self { tighten(Int64(limit)) }
+        if !(200..<300).contains(status) { tighten(Int64(Self.errorBodyLimit)) }
+        return bound
+    }
 }

@@ -2,10 +2,12 @@ import Foundation
 
 /// The one seam between VideoProviderKit and the network.
 ///
-/// A transport sends a request and returns the response; it follows redirects, but never retries, never
-/// polls, and never interprets status codes: that is the client's job. ``URLSessionTransport`` is the
-/// default; `VideoProviderTesting` has an in-process ``HTTPTransport`` that plays every gateway, and apps
-/// can write their own (a proxy, a recorder, a different HTTP stack).
+/// A transport sends a request and returns the response; it follows redirects (never for a
+/// ``HTTPRequest/createsTask`` request), but never retries, never polls, and never interprets status codes:
+/// that is the client's job. ``DefaultHTTPTransport`` picks ``CurlTransport`` on Linux and
+/// ``URLSessionTransport`` on Apple platforms; `VideoProviderTesting` has an in-process ``HTTPTransport``
+/// that plays every gateway, and apps can write their own (a proxy, a recorder, a different HTTP stack).
+/// A transport enforces the limits of ``ResponseBodyDestination`` while the body arrives.
 ///
 /// Transports report failures as ``HTTPTransportError``, saying whether the request may have reached the
 /// server: that one fact decides whether a task-creating request can be retried safely.
@@ -14,7 +16,7 @@ public protocol HTTPTransport: Sendable {
 }
 
 extension HTTPTransport {
-    /// Sends with the response body in memory (16 MiB at most).
+    /// Sends with the response body in memory (16 MiB at most, ``ResponseBodyDestination/memory``).
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await send(request, bodyDestination: .memory)
     }
@@ -36,7 +38,8 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         public static let cancelled = Kind("cancelled")
         /// A redirect went somewhere the transport will not follow (a non-http(s) scheme, a loop).
         public static let redirectRefused = Kind("redirect-refused")
-        /// The response was larger than the caller allowed in memory.
+        /// The response (or its headers) was larger than the caller allows: see ``ResponseBodyDestination``.
+        /// Part of it arrived, so the request may have been acted on.
         public static let responseTooLarge = Kind("response-too-large")
         /// Reading the request body failed locally (an image file vanished or cannot be read). Nothing was sent.
         public static let localIO = Kind("local-io")
