@@ -84,6 +84,7 @@ module_key() {
     {
         echo "$swift_version ${flags[*]}"
         find "Sources/$module" -name '*.swift' -print0 | sort -z | xargs -0 sha256sum
+        [[ "$module" == VideoProviderKit ]] && cat Sources/CCurlLoader/include/CCurlLoader.h
         for dep in ${deps[$module]}; do cat "$obj/$dep.key"; done
     } | sha256sum | cut -d' ' -f1
 }
@@ -120,12 +121,24 @@ parallel() {
 
 start=$SECONDS
 echo "== compiling library modules (cached in .build-fuzz/modules)"
+# The core imports CCurlLoader, our C target that loads libcurl at run time: compile it with the
+# toolchain's clang and give swiftc a module map for its header, as SwiftPM does.
+ccurl="$obj/CCurlLoader"
+mkdir -p "$ccurl"
+printf 'module CCurlLoader {\n    header "%s"\n    export *\n}\n' "$root/Sources/CCurlLoader/include/CCurlLoader.h" \
+    >"$ccurl/module.modulemap"
+clang="$(dirname "$(command -v swiftc)")/clang"
+"$clang" -c -O1 -fPIC -I Sources/CCurlLoader/include Sources/CCurlLoader/CCurlLoader.c -o "$obj/CCurlLoader.o" || {
+    echo "fuzz.sh: compiling CCurlLoader failed" >&2
+    exit 1
+}
+flags+=(-I "$ccurl")
 for wave in "${waves[@]}"; do
     read -ra wave_modules <<<"$wave"
     parallel compile_module "${wave_modules[@]}"
 done
-module_objects=("$obj"/VideoProviderKit.o "$obj"/KyyReactDialect.o "$obj"/OpenAIVideoDialect.o
-    "$obj"/VideoProviderTesting.o)
+module_objects=("$obj"/CCurlLoader.o "$obj"/VideoProviderKit.o "$obj"/KyyReactDialect.o "$obj"/OpenAIVideoDialect.o
+    "$obj"/VideoProviderTesting.o -ldl)
 for vendor in "${vendors[@]}"; do module_objects+=("$obj/$vendor.o"); done
 
 # A target is its main.swift plus the shared helpers, linked against every module (unused objects cost
