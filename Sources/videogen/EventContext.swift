@@ -166,12 +166,12 @@ final class EventContext: @unchecked Sendable {
             return lastStatus != status
         }
         if json {
-            var event = JSONLine(["event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID])
-            event["status"] = snapshot.status.rawValue
-            event["rawStatus"] = snapshot.rawStatus ?? NSNull()
-            event["progress"] = snapshot.progress ?? NSNull()
-            event["elapsed"] = Render.seconds(elapsed)
-            console.event(event)
+            console.event(
+                JSONBody([
+                    "event": "progress", "provider": job.providerID, "taskID": job.taskID,
+                    "status": snapshot.status.rawValue, "rawStatus": snapshot.rawStatus, "progress": snapshot.progress,
+                    "elapsed": JSONView.seconds(elapsed),
+                ]))
         } else if console.stderrIsTerminal {
             lock.withLock {
                 lastSnapshot = snapshot

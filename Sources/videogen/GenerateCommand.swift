@@ -10,7 +10,7 @@ enum GenerateCommand {
         }
         guard let prompt = args.value("prompt") else { throw Arguments.UsageError(description: "--prompt is required") }
         var request = VideoRequest(model: model, prompt: prompt)
-        request.seconds = try args.integer("seconds")
+        request.seconds = args.integer("seconds")
         if let text = args.value("aspect-ratio") {
             guard let ratio = AspectRatio(rawValue: text) else {
                 throw Arguments.UsageError(
@@ -53,24 +53,17 @@ enum GenerateCommand {
         }
     }
 
-    /// `--timeout`: at least a second, at most a week.
-    static let timeoutRange: ClosedRange<Double> = 1...604_800
-    /// `--poll-interval`: at least a second (a vendor's own advice can raise it), at most an hour.
-    static let pollIntervalRange: ClosedRange<Double> = 1...3_600
-    /// `--max-billable-seconds`: a day of video at most.
-    static let budgetRange: ClosedRange<Int> = 1...86_400
-
     static func configuration(_ args: Arguments) throws(Arguments.UsageError) -> VideoClient.Configuration {
         var configuration = VideoClient.Configuration()
         if args.flag("adjust") { configuration.validation = .adjustToNearest }
         if args.flag("resubmit-ambiguous") { configuration.ambiguousSubmissions = .resubmit }
         if args.flag("resubmit-failed") { configuration.resubmitFailedTasks = true }
-        if let interval = try args.seconds("poll-interval", in: pollIntervalRange) {
+        if let interval = args.seconds("poll-interval") {
             configuration.polling = .fixed(interval, timeout: configuration.polling.timeout)
             // Never faster than the vendor asks (30 s on kyyReactApiServer), whatever the user gives.
             configuration.polling.fixedIntervalHonorsVendorMinimum = true
         }
-        if let timeout = try args.seconds("timeout", in: timeoutRange) { configuration.polling.timeout = timeout }
+        if let timeout = args.seconds("timeout") { configuration.polling.timeout = timeout }
         return configuration
     }
 
@@ -80,7 +73,7 @@ enum GenerateCommand {
     {
         var options = VideoClient.SubmitOptions(providers: try providerOrder(args))
         options.ambiguousSubmissions = configuration.ambiguousSubmissions
-        options.maximumBillableSeconds = try args.integer("max-billable-seconds", in: budgetRange)
+        options.maximumBillableSeconds = args.integer("max-billable-seconds")
         options.fallbacks = args.flag("allow-different-fallback") ? .anyOutput : .sameOutput
         return options
     }
@@ -137,22 +130,6 @@ enum GenerateCommand {
             registry: registry, plan: plan, missingKeys: missingKeys, notOffered: notOffered, capable: capable)
     }
 
-    /// One candidate of `plan --json` and `generate --dry-run --json` (see docs/cli.md).
-    static func candidateJSON(
-        _ entry: RoutePlan.Entry, order: Int, missingKeys: Set<ProviderID>, plan: RoutePlan
-    ) -> JSONLine {
-        let configured = !missingKeys.contains(entry.providerID)
-        var json = JSONLine(["order": order, "provider": entry.providerID.rawValue, "model": entry.model])
-        json["baseURL"] = entry.provider.baseURL?.absoluteString ?? NSNull()
-        json["sharesOriginWith"] = plan.providers(sharingOriginWith: entry).map(\.rawValue)
-        json["apiKeyEnvironmentVariable"] = entry.providerID.apiKeyEnvironmentVariable
-        json["apiKeyConfigured"] = configured
-        json["note"] = configured ? NSNull() : missingKeyNote(entry.providerID)
-        json["resolved"] = Render.resolvedJSON(entry.resolved)
-        json["billable"] = Render.billableJSON(entry.resolved.billableEstimate)
-        return json
-    }
-
     static func missingKeyNote(_ id: ProviderID) -> String {
         "\(id.apiKeyEnvironmentVariable) is not set; a real run would skip this provider"
     }
@@ -173,17 +150,19 @@ enum GenerateCommand {
         }
         let plan = exploration.plan
         if json {
-            var output = JSONLine(["model": request.model])
-            output["candidates"] = plan.eligible.enumerated().map {
-                candidateJSON($1, order: $0 + 1, missingKeys: exploration.missingKeys, plan: plan)
-            }
-            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
+            var output = JSONBody([
+                "model": request.model,
+                "candidates": plan.eligible.enumerated().map {
+                    JSONView.candidate($1, order: $0 + 1, missingKeys: exploration.missingKeys, plan: plan)
+                },
+                "skipped": exploration.allSkipped.map(JSONView.skipped),
+            ])
             if plan.eligible.isEmpty {
                 let error = exploration.plan.noCandidateError()
-                output["error"] = Render.errorJSON(
-                    error, exitCode: ExitCode(for: error), hints: VideoGen.hints(for: error))
+                output["error"] = .object(
+                    JSONView.error(error, exitCode: ExitCode(for: error), hints: VideoGen.hints(for: error)))
             }
-            console.out(output.rendered)
+            console.out(output.text)
         } else if !plan.eligible.isEmpty {
             console.out("Would try, in order:")
             for (index, entry) in plan.eligible.enumerated() {
@@ -245,7 +224,7 @@ enum GenerateCommand {
         guard !plan.eligible.isEmpty else {
             return VideoGen.report(exploration.plan.noCandidateError(), json: json, console: console)
         }
-        var candidates: [JSONLine] = []
+        var candidates: [JSONBody] = []
         for (index, entry) in plan.eligible.enumerated() {
             let httpRequest: HTTPRequest
             do {
@@ -263,11 +242,10 @@ enum GenerateCommand {
             let curl =
                 args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
-                var candidate = candidateJSON(
+                let candidate = JSONView.candidate(
                     entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)
-                candidate["request"] = Render.requestJSON(httpRequest)
-                candidate["curl"] = curl ?? NSNull()
-                candidates.append(candidate)
+                candidates.append(
+                    candidate.appending(JSONBody(["request": JSONView.request(httpRequest), "curl": curl])))
             } else {
                 if index > 0 { console.out("") }
                 let lines = Render.resolvedText(entry)
@@ -291,10 +269,11 @@ enum GenerateCommand {
             }
         }
         if json {
-            var output = JSONLine(["dryRun": true, "model": request.model])
-            output["candidates"] = candidates
-            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
-            console.out(output.rendered)
+            console.out(
+                JSONBody([
+                    "dryRun": true, "model": request.model, "candidates": candidates,
+                    "skipped": exploration.allSkipped.map(JSONView.skipped),
+                ]).text)
         } else if !exploration.allSkipped.isEmpty {
             console.out("")
             console.out("Passed over:")

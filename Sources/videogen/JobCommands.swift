@@ -72,16 +72,7 @@ enum JobCommands {
         do {
             let snapshot = try await client.status(of: job)
             if json {
-                var line = JSONLine(["provider": job.providerID.rawValue, "model": job.model])
-                line["taskID"] = snapshot.taskID
-                line["status"] = snapshot.status.rawValue
-                line["rawStatus"] = snapshot.rawStatus ?? NSNull()
-                line["progress"] = snapshot.progress ?? NSNull()
-                line["videoURL"] = snapshot.videoURL?.absoluteString ?? NSNull()
-                line["actualDuration"] = snapshot.actualDuration ?? NSNull()
-                line["errorCode"] = snapshot.errorCode ?? NSNull()
-                line["errorMessage"] = snapshot.errorMessage ?? NSNull()
-                console.out(line.rendered)
+                console.out(JSONView.status(job, snapshot).text)
             } else {
                 console.out("\(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID))")
                 console.out(
@@ -134,7 +125,7 @@ enum JobCommands {
         switch result {
         case .success(let video):
             if json {
-                console.event(Render.downloadedJSON(video))
+                console.event(JSONView.downloaded(video))
             } else {
                 console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
             }
@@ -149,11 +140,11 @@ enum JobCommands {
     static func follow(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
         let json = args.flag("json")
         var configuration = VideoClient.Configuration()
-        if let interval = try args.seconds("poll-interval", in: GenerateCommand.pollIntervalRange) {
+        if let interval = args.seconds("poll-interval") {
             configuration.polling = .fixed(interval)
             configuration.polling.fixedIntervalHonorsVendorMinimum = true
         }
-        if let timeout = try args.seconds("timeout", in: GenerateCommand.timeoutRange) {
+        if let timeout = args.seconds("timeout") {
             configuration.polling.timeout = timeout
         }
         let loaded: Loaded
