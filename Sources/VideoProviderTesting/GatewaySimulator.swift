@@ -128,7 +128,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         lock.withLock {
             state.faults.append(
                 FaultRule(
-                    fault: fault, operation: operation, gatewayKey: key, origin: origin, apiKey: apiKey,
+                    fault: fault,
+                    scope: RequestScope(operation: operation, gatewayKey: key, origin: origin, apiKey: apiKey),
                     remaining: times))
         }
     }
@@ -149,7 +150,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         lock.withLock {
             state.randomFaults.append(
                 RandomFaultRule(
-                    faults: faults, probability: min(1, probability), operation: operation, gatewayKey: key,
+                    faults: faults, probability: min(1, probability),
+                    scope: RequestScope(operation: operation, gatewayKey: key),
                     generator: SeededRandomNumberGenerator(seed: seed)))
         }
     }

@@ -5,26 +5,31 @@ import VideoProviderKit
 // and scripts waiting to be used. `GatewaySimulator` keeps one `State` behind its lock.
 
 extension GatewaySimulator {
-    /// An injected fault (``GatewaySimulator/inject(_:on:at:times:apiKey:)``) and what it applies to.
-    struct FaultRule {
-        let fault: Fault
-        let operation: Operation?
-        let gatewayKey: String?
+    /// Which requests a fault rule acts on; a `nil` member matches any request.
+    struct RequestScope {
+        var operation: Operation?
+        /// The gateway (or the CDN) by its ``Endpoint/baseKey(_:)``.
+        var gatewayKey: String?
         /// For a refused connection: every gateway on this origin is refused.
-        let origin: String?
+        var origin: String?
         /// Only requests with this bearer token.
-        let apiKey: String?
-        var remaining: Int?
+        var apiKey: String?
 
-        func applies(to endpoint: Endpoint, bearer: String?) -> Bool {
+        func matches(_ endpoint: Endpoint, bearer: String?) -> Bool {
             guard operation.map({ $0 == endpoint.operation }) ?? true, apiKey.map({ $0 == bearer }) ?? true else {
                 return false
             }
-            guard let gatewayKey else { return true }
-            if gatewayKey == endpoint.baseKey { return true }
+            guard let gatewayKey, gatewayKey != endpoint.baseKey else { return true }
             guard let origin, let base = endpoint.baseURL else { return false }
             return Endpoint.origin(base) == origin
         }
+    }
+
+    /// An injected fault (``GatewaySimulator/inject(_:on:at:times:apiKey:)``).
+    struct FaultRule {
+        let fault: Fault
+        let scope: RequestScope
+        var remaining: Int?
     }
 
     /// A queued task script (``GatewaySimulator/scriptNextTasks(_:count:at:)``).
@@ -38,8 +43,7 @@ extension GatewaySimulator {
     struct RandomFaultRule {
         let faults: [Fault]
         let probability: Double
-        let operation: Operation?
-        let gatewayKey: String?
+        let scope: RequestScope
         var generator: SeededRandomNumberGenerator
     }
 
@@ -80,18 +84,15 @@ extension GatewaySimulator {
         mutating func takeFault(for endpoint: Endpoint, bearer: String?) -> Fault? {
             // Nobody lives at an unknown host: there is nothing for a fault to act on.
             guard !endpoint.isUnknownHost else { return nil }
-            if let index = faults.firstIndex(where: { $0.applies(to: endpoint, bearer: bearer) }) {
+            if let index = faults.firstIndex(where: { $0.scope.matches(endpoint, bearer: bearer) }) {
                 let fault = faults[index].fault
                 if let remaining = faults[index].remaining {
                     if remaining <= 1 { faults.remove(at: index) } else { faults[index].remaining = remaining - 1 }
                 }
                 return fault
             }
-            for index in randomFaults.indices {
+            for index in randomFaults.indices where randomFaults[index].scope.matches(endpoint, bearer: bearer) {
                 let rule = randomFaults[index]
-                guard rule.operation.map({ $0 == endpoint.operation }) ?? true,
-                    rule.gatewayKey.map({ $0 == endpoint.baseKey }) ?? true
-                else { continue }
                 if let choice = randomFaults[index].generator.pick(
                     probability: rule.probability, among: rule.faults.count)
                 {

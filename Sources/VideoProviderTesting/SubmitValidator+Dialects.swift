@@ -8,16 +8,14 @@ extension SubmitValidator {
     /// `resolution`, read after refusing the field names of the other dialects (`foreign`).
     private struct DurationFields {
         let rules: ModelRules
-        let prompt: String
-        let requested: Int?
-        let seconds: Int
-        let aspectRatio: String
-        let resolution: String?
+        /// The submission these fields make, without images.
+        let submission: AcceptedSubmission
 
         init(_ json: [String: JSONValue], gateway: Gateway, foreign: [String: String]) throws(Rejection) {
             try refuseForeignFields(json.keys, foreign: foreign)
-            rules = try modelRules(try string(json, "model"), gateway: gateway)
-            prompt = try SubmitValidator.prompt(try string(json, "prompt"), rules: rules)
+            let rules = try modelRules(try string(json, "model"), gateway: gateway)
+            let prompt = try SubmitValidator.prompt(try string(json, "prompt"), rules: rules)
+            var requested: Int?
             if let value = json["duration"] {
                 // Even `"duration": null` is a length the vendor says not to send.
                 if case .fixed(let fixed, .rejected) = rules.seconds {
@@ -31,22 +29,21 @@ extension SubmitValidator {
                             message: "'duration' must be an integer number of seconds.", code: "invalid_duration")
                     }
                     requested = number
-                } else {
-                    requested = nil
                 }
-            } else {
-                requested = nil
             }
-            seconds = try SubmitValidator.seconds(requested, rules: rules, field: "duration")
-            aspectRatio = try SubmitValidator.aspectRatio(try string(json, "aspect_ratio"), rules: rules)
-            resolution = try SubmitValidator.resolution(
-                try string(json, "resolution"), rules: rules, field: "resolution")
+            self.rules = rules
+            submission = AcceptedSubmission(
+                model: rules.name, prompt: prompt, requestedSeconds: requested,
+                seconds: try SubmitValidator.seconds(requested, rules: rules, field: "duration"),
+                aspectRatio: try aspectRatio(try string(json, "aspect_ratio"), rules: rules),
+                resolution: try resolution(try string(json, "resolution"), rules: rules, field: "resolution"),
+                imageCount: 0)
         }
 
         func accepted(images: Int) -> AcceptedSubmission {
-            AcceptedSubmission(
-                model: rules.name, prompt: prompt, requestedSeconds: requested, seconds: seconds,
-                aspectRatio: aspectRatio, resolution: resolution, imageCount: images)
+            var accepted = submission
+            accepted.imageCount = images
+            return accepted
         }
     }
 
@@ -122,10 +119,10 @@ extension SubmitValidator {
             }
             // xAI's reference-to-video page: "The maximum duration allowed when using reference images is 10
             // seconds."
-            guard fields.seconds <= 10 else {
+            guard fields.submission.seconds <= 10 else {
                 throw Rejection(
                     message:
-                        "'duration' \(fields.seconds) is too long for reference images; the maximum duration allowed when using reference images is 10 seconds.",
+                        "'duration' \(fields.submission.seconds) is too long for reference images; the maximum duration allowed when using reference images is 10 seconds.",
                     code: "invalid_duration")
             }
             return fields.accepted(images: items.count)
@@ -139,13 +136,7 @@ extension SubmitValidator {
     static func openAIJSON(_ json: [String: JSONValue], gateway: Gateway) throws(Rejection)
         -> AcceptedSubmission
     {
-        let rules = try modelRules(try string(json, "model"), gateway: gateway)
-        guard rules.encoding == .json else {
-            throw Rejection(
-                message:
-                    "\(rules.name) takes a multipart/form-data body (fields model, prompt, aspect_ratio, seconds, size, input_reference files), not JSON.",
-                code: "invalid_content_type")
-        }
+        let rules = try openAIRules(try string(json, "model"), gateway: gateway, sentAs: .json)
         try refuseForeignFields(
             json.keys,
             foreign: [
@@ -162,11 +153,7 @@ extension SubmitValidator {
                 throw Rejection(
                     message: "'seconds' must be a string of whole seconds, such as \"8\".", code: "invalid_seconds")
             }
-            guard let number = decimal(text) else {
-                throw Rejection(
-                    message: "'seconds' '\(text)' is not a whole number of seconds.", code: "invalid_seconds")
-            }
-            requested = number
+            requested = try wholeSeconds(text)
         }
         let seconds = try seconds(requested, rules: rules, field: "seconds")
         let ratio = try aspectRatio(try string(json, "aspect_ratio"), rules: rules)
@@ -208,10 +195,29 @@ extension SubmitValidator {
             resolution: resolution, imageCount: images)
     }
 
-    /// Plain decimal digits, nothing else.
-    private static func decimal(_ text: String) -> Int? {
-        guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(text)
+    /// The OpenAI format's `seconds`, a string of plain decimal digits and nothing else.
+    private static func wholeSeconds(_ text: String) throws(Rejection) -> Int {
+        guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text)
+        else {
+            throw Rejection(message: "'seconds' '\(text)' is not a whole number of seconds.", code: "invalid_seconds")
+        }
+        return number
+    }
+
+    /// The rules of an OpenAI-format model, refusing a body in the other encoding: the classic mix-up
+    /// between `grok-imagine-video` (JSON) and the grok-video-3 family (multipart).
+    private static func openAIRules(_ model: String?, gateway: Gateway, sentAs encoding: GatewaySimulator.BodyEncoding)
+        throws(Rejection) -> ModelRules
+    {
+        let rules = try modelRules(model, gateway: gateway)
+        guard rules.encoding == encoding else {
+            let expected =
+                rules.encoding == .multipart
+                ? "a multipart/form-data body (fields model, prompt, aspect_ratio, seconds, size, input_reference files), not JSON"
+                : "an application/json body (fields model, prompt, seconds, aspect_ratio, resolution, image/images), not multipart"
+            throw Rejection(message: "\(rules.name) takes \(expected).", code: "invalid_content_type")
+        }
+        return rules
     }
 
     // MARK: - OpenAI format, multipart (grok-video-3 family)
@@ -241,13 +247,7 @@ extension SubmitValidator {
             }
             fields[part.name] = text
         }
-        let rules = try modelRules(fields["model"], gateway: gateway)
-        guard rules.encoding == .multipart else {
-            throw Rejection(
-                message:
-                    "\(rules.name) takes an application/json body (fields model, prompt, seconds, aspect_ratio, resolution, image/images), not multipart.",
-                code: "invalid_content_type")
-        }
+        let rules = try openAIRules(fields["model"], gateway: gateway, sentAs: .multipart)
         try refuseForeignFields(
             fields.keys,
             foreign: [
@@ -261,11 +261,7 @@ extension SubmitValidator {
         let prompt = try prompt(fields["prompt"], rules: rules)
         var requested: Int?
         if let text = fields["seconds"] {
-            guard let number = decimal(text) else {
-                throw Rejection(
-                    message: "'seconds' '\(text)' is not a whole number of seconds.", code: "invalid_seconds")
-            }
-            requested = number
+            requested = try wholeSeconds(text)
         }
         let seconds = try seconds(requested, rules: rules, field: "seconds")
         let ratio = try aspectRatio(fields["aspect_ratio"], rules: rules)

@@ -17,7 +17,7 @@ struct AcceptedSubmission {
     let seconds: Int
     let aspectRatio: String
     let resolution: String?
-    let imageCount: Int
+    var imageCount: Int
 }
 
 /// Checks a submit body against a gateway's rules, written from the vendor docs. Every failure is a
