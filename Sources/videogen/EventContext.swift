@@ -151,6 +151,18 @@ final class EventContext: @unchecked Sendable {
         }
     }
 
+    /// On a terminal, redraws the bar four times a second so its clock keeps ticking between polls, until
+    /// the returned task is cancelled; `nil` elsewhere.
+    func tick(clock: any VideoClock, from start: Duration) -> Task<Void, Never>? {
+        guard !json, console.stderrIsTerminal else { return nil }
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                redraw(elapsed: clock.now() - start)
+            }
+        }
+    }
+
     /// No bar is drawn after this returns, so the final output is not overwritten.
     func stopProgress() {
         lock.withLock { progressStopped = true }

@@ -136,18 +136,60 @@ enum GenerateCommand {
 
     // MARK: plan
 
-    static func plan(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
+    /// Runs `body` with the request the options describe and its route as `plan` and `--dry-run` see it;
+    /// when the route cannot be worked out, reports why instead.
+    static func exploring(
+        _ args: Arguments, console: Console, _ body: (VideoRequest, Exploration) -> ExitCode
+    ) throws(Arguments.UsageError) -> ExitCode {
         let toolbox = try Toolbox(arguments: args)
         let request = try request(args)
         let configuration = try configuration(args)
-        let json = args.flag("json")
         let options = try submitOptions(args, configuration: configuration)
-        let exploration: Exploration
-        do {
-            exploration = try explore(request, toolbox: toolbox, configuration: configuration, options: options)
+        do throws(VideoProviderError) {
+            return body(
+                request, try explore(request, toolbox: toolbox, configuration: configuration, options: options))
         } catch {
-            return VideoGen.report(error, json: json, console: console)
+            return VideoGen.report(error, json: args.flag("json"), console: console)
         }
+    }
+
+    /// One candidate in the text output of `plan` and `--dry-run`, with notes on a missing key and on the
+    /// providers that share its origin.
+    static func printCandidate(
+        _ entry: RoutePlan.Entry, number: Int, label: String = "", exploration: Exploration, console: Console
+    ) {
+        let lines = Render.resolvedText(entry)
+        console.out("\(number). " + lines[0] + label)
+        for line in lines.dropFirst() { console.out(" " + line) }
+        if exploration.missingKeys.contains(entry.providerID) {
+            console.out("   note:         " + missingKeyNote(entry.providerID))
+        }
+        let neighbours = exploration.plan.providers(sharingOriginWith: entry)
+        if !neighbours.isEmpty, let origin = entry.provider.origin {
+            console.out(
+                "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
+                    + "a connection failure on one passes over the others")
+        }
+    }
+
+    /// The candidates passed over and why, then what the user can change about them, in the tool's options.
+    static func printPassedOver(_ exploration: Exploration, console: Console) {
+        guard !exploration.allSkipped.isEmpty else { return }
+        console.out("Passed over:")
+        for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
+        let hints = VideoGen.hints(for: VideoProviderError(.noEligibleProvider, "", skipped: exploration.allSkipped))
+        for note in hints { console.out("note: " + note) }
+    }
+
+    static func plan(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
+        try exploring(args, console: console) { request, exploration in
+            printPlan(request, exploration, json: args.flag("json"), console: console)
+        }
+    }
+
+    private static func printPlan(
+        _ request: VideoRequest, _ exploration: Exploration, json: Bool, console: Console
+    ) -> ExitCode {
         let plan = exploration.plan
         if json {
             var output = JSONBody([
@@ -166,32 +208,12 @@ enum GenerateCommand {
         } else if !plan.eligible.isEmpty {
             console.out("Would try, in order:")
             for (index, entry) in plan.eligible.enumerated() {
-                let lines = Render.resolvedText(entry)
-                console.out("\(index + 1). " + lines[0])
-                for line in lines.dropFirst() { console.out(" " + line) }
-                if exploration.missingKeys.contains(entry.providerID) {
-                    console.out("   note:         " + missingKeyNote(entry.providerID))
-                }
-                let neighbours = plan.providers(sharingOriginWith: entry)
-                if !neighbours.isEmpty, let origin = entry.provider.origin {
-                    console.out(
-                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
-                            + "a connection failure on one passes over the others")
-                }
+                printCandidate(entry, number: index + 1, exploration: exploration, console: console)
             }
-            if !exploration.allSkipped.isEmpty {
-                console.out("Passed over:")
-                for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
-            }
-            for note in notes(exploration.allSkipped) { console.out("note: " + note) }
+            printPassedOver(exploration, console: console)
         }
         guard plan.eligible.isEmpty else { return .success }
         return VideoGen.report(exploration.plan.noCandidateError(), json: false, console: console)
-    }
-
-    /// What the user can change about candidates passed over, in the tool's options.
-    static func notes(_ skipped: [SkippedCandidate]) -> [String] {
-        VideoGen.hints(for: VideoProviderError(.noEligibleProvider, "", skipped: skipped))
     }
 
     /// `--provider` ids, checked against the built-in providers.
@@ -206,20 +228,17 @@ enum GenerateCommand {
 
     // MARK: dry run
 
+    /// A dry run shows what would be sent even before keys are set up: a missing key is a note, and the
+    /// header shows `[redacted]` either way.
     static func dryRun(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
-        let toolbox = try Toolbox(arguments: args)
-        let request = try request(args)
-        let configuration = try configuration(args)
-        let json = args.flag("json")
-        let options = try submitOptions(args, configuration: configuration)
-        // A dry run shows what would be sent even before keys are set up: a missing key is a note, and
-        // the header shows `[redacted]` either way.
-        let exploration: Exploration
-        do {
-            exploration = try explore(request, toolbox: toolbox, configuration: configuration, options: options)
-        } catch {
-            return VideoGen.report(error, json: json, console: console)
+        try exploring(args, console: console) { request, exploration in
+            printDryRun(request, exploration, json: args.flag("json"), curl: args.flag("curl"), console: console)
         }
+    }
+
+    private static func printDryRun(
+        _ request: VideoRequest, _ exploration: Exploration, json: Bool, curl printsCurl: Bool, console: Console
+    ) -> ExitCode {
         let plan = exploration.plan
         guard !plan.eligible.isEmpty else {
             return VideoGen.report(exploration.plan.noCandidateError(), json: json, console: console)
@@ -240,7 +259,7 @@ enum GenerateCommand {
                 return VideoGen.report(typed, json: json, console: console)
             }
             let curl =
-                args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
+                printsCurl ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
                 let candidate = JSONView.candidate(
                     entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)
@@ -248,18 +267,9 @@ enum GenerateCommand {
                     candidate.appending(JSONBody(["request": JSONView.request(httpRequest), "curl": curl])))
             } else {
                 if index > 0 { console.out("") }
-                let lines = Render.resolvedText(entry)
-                console.out("\(index + 1). " + lines[0] + (index == 0 ? " (first choice)" : " (fallback)"))
-                for line in lines.dropFirst() { console.out(" " + line) }
-                if exploration.missingKeys.contains(entry.providerID) {
-                    console.out("   note:         " + missingKeyNote(entry.providerID))
-                }
-                let neighbours = plan.providers(sharingOriginWith: entry)
-                if !neighbours.isEmpty, let origin = entry.provider.origin {
-                    console.out(
-                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
-                            + "a connection failure on one passes over the others")
-                }
+                printCandidate(
+                    entry, number: index + 1, label: index == 0 ? " (first choice)" : " (fallback)",
+                    exploration: exploration, console: console)
                 console.out("")
                 for line in Render.requestText(httpRequest) { console.out(line) }
                 if let curl {
@@ -276,9 +286,7 @@ enum GenerateCommand {
                 ]).text)
         } else if !exploration.allSkipped.isEmpty {
             console.out("")
-            console.out("Passed over:")
-            for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
-            for note in notes(exploration.allSkipped) { console.out("note: " + note) }
+            printPassedOver(exploration, console: console)
         }
         return .success
     }

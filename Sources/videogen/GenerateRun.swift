@@ -48,15 +48,7 @@ extension GenerateCommand {
         let observer = VideoClientObserver { event in Self.report(event, context: context) }
         let client = VideoClient(
             registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
-        // On a terminal the bar's clock keeps ticking between polls.
-        let ticker: Task<Void, Never>? =
-            !json && console.stderrIsTerminal
-            ? Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    context.redraw(elapsed: clock.now() - start)
-                }
-            } : nil
+        let ticker = context.tick(clock: clock, from: start)
         defer { ticker?.cancel() }
         let submitOptions = options
         let (result, interruption) = await RunControl.run(

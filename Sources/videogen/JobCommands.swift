@@ -6,11 +6,17 @@ enum JobCommands {
     /// A job ready to be asked about: its provider's key is set (checked before anything is sent).
     struct Loaded {
         let job: VideoJob
-        let simulated: Bool
         /// The job file, when JOB named one (not inline JSON).
         let file: URL?
         let toolbox: Toolbox
         let registry: ProviderRegistry
+
+        /// What the run knows as it follows or downloads the job.
+        func context(json: Bool, console: Console, output: URL?) -> EventContext {
+            EventContext(
+                json: json, console: console, output: output, jobFile: file, simulated: toolbox.simulate,
+                baseURLs: toolbox.baseURLs, flavorArguments: toolbox.flavorArguments, job: job)
+        }
     }
 
     /// JOB, read and checked: exactly one positional; a job, not a submission record; the provider's key
@@ -18,9 +24,6 @@ enum JobCommands {
     static func load(_ args: Arguments) throws(Arguments.UsageError) -> Result<Loaded, VideoProviderError> {
         guard let reference = args.positionals.first else {
             throw Arguments.UsageError(description: "give a job file (or its JSON)")
-        }
-        guard args.positionals.count == 1 else {
-            throw Arguments.UsageError(description: "give exactly one job, not \(args.positionals.count)")
         }
         let job: VideoJob
         let simulated: Bool
@@ -44,8 +47,7 @@ enum JobCommands {
         let inline = reference.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{")
         return .success(
             Loaded(
-                job: job, simulated: simulated, file: inline ? nil : URL(fileURLWithPath: reference), toolbox: toolbox,
-                registry: registry))
+                job: job, file: inline ? nil : URL(fileURLWithPath: reference), toolbox: toolbox, registry: registry))
     }
 
     static func client(_ loaded: Loaded, configuration: VideoClient.Configuration = VideoClient.Configuration())
@@ -108,9 +110,7 @@ enum JobCommands {
         defer { claim.release() }
         let job = loaded.job
         let (client, clock) = client(loaded)
-        let context = EventContext(
-            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
-            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        let context = loaded.context(json: json, console: console, output: output)
         context.enter(.downloading(job))
         let (result, interruption) = await RunControl.run(
             timeout: nil, clock: clock,
@@ -162,19 +162,10 @@ enum JobCommands {
         defer { claim?.release() }
         let job = loaded.job
         let (client, clock) = client(loaded, configuration: configuration)
-        let context = EventContext(
-            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
-            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        let context = loaded.context(json: json, console: console, output: output)
         if !json { console.err("Following task \(Render.oneLine(job.taskID)) on \(job.providerID) · \(job.model)") }
         let start = clock.now()
-        let ticker: Task<Void, Never>? =
-            !json && console.stderrIsTerminal
-            ? Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    context.redraw(elapsed: clock.now() - start)
-                }
-            } : nil
+        let ticker = context.tick(clock: clock, from: start)
         defer { ticker?.cancel() }
         let (result, interruption) = await RunControl.run(
             timeout: configuration.polling.timeout, clock: clock,

@@ -10,31 +10,18 @@ enum Render {
         return entry.descriptor.models.filter { $0.model == model || ModelAliases.areEquivalent($0.model, model) }
     }
 
-    static func durationText(_ rule: DurationRule) -> String {
+    /// The duration rule as text, `6–30 s (default 6)`; the Markdown matrix puts the default in bold.
+    static func durationText(_ rule: DurationRule, markdown: Bool = false) -> String {
+        func shown(_ value: Int) -> String { markdown ? "**\(value)**" : String(value) }
         switch rule {
-        case .range(let min, let max, let value): return "\(min)–\(max) s (default \(value))"
+        case .range(let min, let max, let value): return "\(min)–\(max) s (default \(shown(value)))"
         case .fixed(let value, let omitted): return "fixed \(value) s" + (omitted ? " (field omitted)" : "")
         case .set(let values, let value):
-            return values.map(String.init).joined(separator: " / ") + " s (default \(value))"
+            guard markdown else { return values.map(String.init).joined(separator: " / ") + " s (default \(value))" }
+            return values.map { $0 == value ? shown($0) : String($0) }.joined(separator: " / ") + " s"
         case .minimum(let min, let max, let value):
-            var text = "≥ \(min) s"
-            if let max { text = "\(min)–\(max) s" }
-            if let value { text += " (default \(value))" }
-            return text
-        }
-    }
-
-    /// The duration as the Markdown matrix shows it: like ``durationText(_:)``, with the default in bold.
-    static func durationMarkdown(_ rule: DurationRule) -> String {
-        switch rule {
-        case .range(let min, let max, let value): return "\(min)–\(max) s (default **\(value)**)"
-        case .fixed: return durationText(rule)
-        case .set(let values, let value):
-            return values.map { $0 == value ? "**\($0)**" : String($0) }.joined(separator: " / ") + " s"
-        case .minimum(let min, let max, let value):
-            var text = "≥ \(min) s"
-            if let max { text = "\(min)–\(max) s" }
-            if let value { text += " (default **\(value)**)" }
+            var text = max.map { "\(min)–\($0) s" } ?? "≥ \(min) s"
+            if let value { text += " (default \(shown(value)))" }
             return text
         }
     }
@@ -106,7 +93,8 @@ enum Render {
                 let mark = model.assumptions.isEmpty ? "" : " †"
                 let aliases = ModelAliases.aliases(of: model.model).map { "`\($0)`" }.joined(separator: ", ")
                 let cells = [
-                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases, durationMarkdown(model.duration),
+                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases,
+                    durationText(model.duration, markdown: true),
                     ratiosText(model.aspectRatios), resolutionsText(model.resolutions), imagesText(model.images),
                     "≤ \(model.promptMaxLength)", model.billing.rawValue,
                 ]

@@ -52,7 +52,7 @@ struct VideoGen {
             switch command.name {
             case "providers": return try InfoCommands.providers(args, console: console)
             case "capabilities": return try InfoCommands.capabilities(args, console: console)
-            case "plan": return try await GenerateCommand.plan(args, console: console)
+            case "plan": return try GenerateCommand.plan(args, console: console)
             case "generate": return try await GenerateCommand.generate(args, console: console)
             case "follow": return try await JobCommands.follow(args, console: console)
             case "status": return try await JobCommands.status(args, console: console)
