@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// The command line itself: nothing unexpected is silently accepted, `--image` tells URLs from paths,
 /// `help` and docs/cli.md agree, and the tool has a version.
@@ -73,7 +74,7 @@ import VideoProviderKit
     /// `--provider`, `--image`, `--base-url` and `--simulate-fault` repeat.
     @Test func repeatableOptionsStayRepeatable() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let images = try TestImages.pngFiles(2, in: directory)
+        let images = try TinyImages.pngFiles(2, in: directory)
         let plan = try VideoGen.run(
             [
                 "plan", "--json", "--model", "grok-video-3", "--prompt", "p", "--provider", "octopusx", "--provider",
