@@ -21,10 +21,17 @@ struct JSONParser {
     init(bytes: Data) { self.bytes = [UInt8](bytes) }
 
     mutating func parseDocument() throws(JSONValue.ParseError) -> JSONValue {
-        // A UTF-8 byte order mark is tolerated: some gateways emit one.
+        try parseWholeDocument { (parser: inout JSONParser) throws(JSONValue.ParseError) in try parser.parseValue() }
+    }
+
+    /// The document's one value, read by `parseValue`, with nothing but whitespace around it. A UTF-8 byte
+    /// order mark is tolerated: some gateways emit one.
+    private mutating func parseWholeDocument<Value>(
+        _ parseValue: (inout JSONParser) throws(JSONValue.ParseError) -> Value
+    ) throws(JSONValue.ParseError) -> Value {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         skipWhitespace()
-        let value = try parseValue()
+        let value = try parseValue(&self)
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected trailing characters") }
         return value
@@ -362,12 +369,9 @@ extension JSONParser {
     /// Parses the document keeping every object's members in document order, as ``JSONBody`` values, under
     /// the same rules as ``parseDocument()``: for showing a body exactly as it was written.
     mutating func parseOrderedDocument() throws(JSONValue.ParseError) -> JSONBody.Value {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
-        skipWhitespace()
-        let value = try parseOrderedValue()
-        skipWhitespace()
-        guard index == bytes.count else { throw fail("unexpected trailing characters") }
-        return value
+        try parseWholeDocument { (parser: inout JSONParser) throws(JSONValue.ParseError) in
+            try parser.parseOrderedValue()
+        }
     }
 
     private mutating func parseOrderedValue() throws(JSONValue.ParseError) -> JSONBody.Value {
