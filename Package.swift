@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "videogenTests",
-            dependencies: ["VideoProviderKit", "videogen", "videogen-bench"],
+            dependencies: ["VideoProviderKit", "VideoProviderTesting", "videogen", "videogen-bench"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -340,23 +340,23 @@ extension GatewaySimulator {
 
         /// new-api's sora channel running `grok-imagine-video` (see ``Flavor/newAPISora``).
         public static func newAPISora(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
-            Gateway(
-                name: "new-api (sora channel)", baseURL: baseURL, dialect: .openAIFormat,
-                models: [ModelRules.grokImagineVideo], flavor: .newAPISora)
+            newAPI("sora channel", .newAPISora, baseURL: baseURL)
         }
 
         /// new-api whose `grok-imagine-video` goes to an xAI channel (see ``Flavor/newAPIXAI``).
         public static func newAPIXAI(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
-            Gateway(
-                name: "new-api (xAI channel)", baseURL: baseURL, dialect: .openAIFormat,
-                models: [ModelRules.grokImagineVideo], flavor: .newAPIXAI)
+            newAPI("xAI channel", .newAPIXAI, baseURL: baseURL)
         }
 
         /// new-api answering in its generic task view (see ``Flavor/newAPIGeneric``).
         public static func newAPIGeneric(baseURL: URL = openAICompatibleBaseURL) -> Gateway {
+            newAPI("generic view", .newAPIGeneric, baseURL: baseURL)
+        }
+
+        private static func newAPI(_ variant: String, _ flavor: Flavor, baseURL: URL) -> Gateway {
             Gateway(
-                name: "new-api (generic view)", baseURL: baseURL, dialect: .openAIFormat,
-                models: [ModelRules.grokImagineVideo], flavor: .newAPIGeneric)
+                name: "new-api (\(variant))", baseURL: baseURL, dialect: .openAIFormat,
+                models: [ModelRules.grokImagineVideo], flavor: flavor)
         }
 
         /// A kyyReactApiServer deployment with transient 401s and HTTP 200 refusals (see

@@ -210,9 +210,6 @@ extension GatewaySimulator {
         public let hasAuthorization: Bool
         public let body: Data
         /// The body parsed with `JSONSerialization`, when it is a JSON object (and not multipart).
-        ///
-        /// Parsed when asked for, not when logged: the log keeps every request of a long run, and the parsed
-        /// trees were most of its memory.
         public var json: JSONValue? { isMultipart ? nil : SimulatorJSON.object(body) }
         /// The body's parts, when it is well-formed `multipart/form-data` (parsed when asked for).
         public var parts: [MultipartPart]? {

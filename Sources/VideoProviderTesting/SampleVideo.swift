@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A small, real, playable MP4 for simulated downloads: two seconds of a 128×72 H.264 test pattern
-/// (baseline profile, `faststart`), 6387 bytes.
+/// (baseline profile, `faststart`).
 ///
 /// It was encoded once with ffmpeg (`testsrc2`, `libx264 -profile:v baseline -crf 40
 /// -movflags +faststart`) and is kept here as base64 so the package needs no media tool at run time.

@@ -4,6 +4,15 @@ import VideoProviderKit
 // How deployed gateways answer beyond their documents (GatewaySimulator.Flavor). Each shape is written from
 // the deployment's own code or from public clients of it; docs/real-gateways.md names every source.
 
+extension GatewaySimulator.Gateway {
+    /// The xAI API behind new-api's xAI channel: xAI's own rules, plus this gateway's models xAI does not list.
+    var xAIUpstream: Self {
+        var upstream = Self.xAI(baseURL: baseURL)
+        upstream.models += models.filter { upstream.rules(for: $0.name) == nil }
+        return upstream
+    }
+}
+
 extension Responses {
     /// new-api's request-id suffix on middleware errors (`common.MessageWithRequestId`), fixed here.
     static let newAPIRequestID = "20250101000000000000000000000000"
@@ -36,6 +45,15 @@ extension Responses {
         default:
             return nil
         }
+    }
+
+    /// new-api's xAI channel refusing a body xAI refused (relay_task.go): a non-200 upstream answer becomes
+    /// `{"code":"fail_to_fetch_task","message":<its body>}` with the upstream's status.
+    static func newAPIUpstreamRefusal(_ rejection: Rejection) -> HTTPResponse {
+        let upstream = Responses(dialect: .xAI).error(rejection.status, rejection.message, code: rejection.code)
+        return json(
+            rejection.status,
+            ["code": "fail_to_fetch_task", "message": String(decoding: upstream.body, as: UTF8.self), "data": NSNull()])
     }
 
     /// A kyy deployment's refused status call: HTTP 401 `AuthenticationError` (the body public clients of
@@ -207,39 +225,9 @@ extension Responses {
     /// xai ConvertToNativeVideo: xAI's own answer with `request_id` set to the public id; a moderated video
     /// keeps `respect_moderation: false` and gets new-api's proxy URL.
     private func newAPIXAINativeStatus(_ view: StatusView) -> [String: Any] {
-        let record = view.record
-        var object: [String: Any] = ["request_id": record.id, "model": record.submission.model]
-        if let word = view.overrideStatus {
-            object["status"] = word
-            return object
-        }
-        switch (view.phase, record.script.outcome) {
-        case (.queued, _), (.processing, _):
-            object["status"] = "pending"
-            object["progress"] = Int(view.progress)
-        case (.completed, _):
-            object["status"] = "done"
-            object["progress"] = 100
-            var video: [String: Any] = ["duration": record.submission.seconds, "respect_moderation": true]
-            if view.revealsVideoURL { video["url"] = record.videoURL.absoluteString }
-            object["video"] = video
-        case (.failed, .moderated):
-            object["status"] = "done"
-            object["progress"] = 100
-            object["video"] = [
-                "duration": record.submission.seconds, "respect_moderation": false, "url": Self.proxyURL(record),
-            ]
-        case (.failed, .failure(let message, let code)):
-            object["status"] = "failed"
-            object["error"] = ["code": code ?? "internal_error", "message": message]
-        case (.failed, _):
-            object["status"] = "failed"
-        case (.expired, _):
-            object["status"] = "expired"
-        case (.cancelled, _):
-            object["status"] = "cancelled"
-        }
-        return object
+        xAIStatus(
+            view, requestID: view.record.id, moderatedVideoURL: Self.proxyURL(view.record),
+            defaultFailureCode: "internal_error")
     }
 
     /// An xAI mirror: no `status` while pending (only `request_id`) or when done (only `video`); a

@@ -178,9 +178,16 @@ struct Responses {
 
     /// `pending` (with an integer `progress`, assumed), `done` with `video {url, duration,
     /// respect_moderation}`, `failed` with `error {code, message}`, `expired`.
-    private func xAIStatus(_ view: StatusView) -> [String: Any] {
+    ///
+    /// Relays that pass xAI's answer through change a few things: they add the task's `requestID`, give a
+    /// moderated video a URL of their own, and name failures with another default code.
+    func xAIStatus(
+        _ view: StatusView, requestID: String? = nil, moderatedVideoURL: String? = nil,
+        defaultFailureCode: String = "generation_failed"
+    ) -> [String: Any] {
         let record = view.record
         var object: [String: Any] = ["model": record.submission.model]
+        if let requestID { object["request_id"] = requestID }
         if let word = view.overrideStatus {
             object["status"] = word
             return object
@@ -198,10 +205,12 @@ struct Responses {
         case (.failed, .moderated):
             object["status"] = "done"
             object["progress"] = 100
-            object["video"] = ["duration": record.submission.seconds, "respect_moderation": false]
+            var video: [String: Any] = ["duration": record.submission.seconds, "respect_moderation": false]
+            if let moderatedVideoURL { video["url"] = moderatedVideoURL }
+            object["video"] = video
         case (.failed, .failure(let message, let code)):
             object["status"] = "failed"
-            object["error"] = ["code": code ?? "generation_failed", "message": message]
+            object["error"] = ["code": code ?? defaultFailureCode, "message": message]
         case (.failed, _):
             object["status"] = "failed"
         case (.expired, _):

@@ -53,9 +53,6 @@ struct Endpoint {
     }
 
     /// `scheme://host:port`, lower-cased, with the default port made explicit.
-    ///
-    /// Read from the URL itself rather than `URLComponents`, whose host decoding (IDNA) made routing the
-    /// simulator's largest cost; request and gateway URLs go through the same function, so they agree.
     static func origin(_ url: URL) -> String? {
         guard let scheme = url.scheme?.lowercased(), let host = url.host(percentEncoded: false)?.lowercased(),
             !host.isEmpty
@@ -66,15 +63,6 @@ struct Endpoint {
 
     /// The origin plus the path prefix without a trailing slash: how gateways are told apart.
     static func baseKey(_ url: URL) -> String {
-        // Every request compares several gateways' keys; parsing their URLs each time was most of the
-        // simulator's routing cost (docs/performance.md, `jobs`).
-        if let known = BaseKeyCache.shared.key(for: url) { return known }
-        let key = computeBaseKey(url)
-        BaseKeyCache.shared.remember(key, for: url)
-        return key
-    }
-
-    private static func computeBaseKey(_ url: URL) -> String {
         guard let origin = origin(url) else { return url.absoluteString }
         var path = url.path(percentEncoded: true)
         while path.hasSuffix("/") { path.removeLast() }
@@ -108,7 +96,7 @@ struct Endpoint {
             return Endpoint(target: .unknownHost, baseURL: nil)
         }
         let segments = path.dropFirst(best.prefixLength).split(separator: "/").map {
-            $0.utf8.contains(UInt8(ascii: "%")) ? $0.removingPercentEncoding ?? String($0) : String($0)
+            $0.removingPercentEncoding ?? String($0)
         }
         guard let gateway = best.gateway else {
             let file = segments.count == 2 && segments[0] == "videos" ? segments[1] : ""
@@ -161,23 +149,6 @@ struct Endpoint {
             }
         }
         return .unknownPath
-    }
-}
-
-/// Base keys of the URLs the simulator has seen as gateway, CDN or task base URLs: a small, bounded set.
-private final class BaseKeyCache: @unchecked Sendable {
-    static let shared = BaseKeyCache()
-    private let lock = NSLock()
-    private var keys: [URL: String] = [:]  // guarded by `lock`
-
-    func key(for url: URL) -> String? { lock.withLock { keys[url] } }
-
-    func remember(_ key: String, for url: URL) {
-        lock.withLock {
-            // Bounded: a test that invents base URLs by the thousand only loses the cache's speed.
-            if keys.count >= 512 { keys.removeAll(keepingCapacity: true) }
-            keys[url] = key
-        }
     }
 }
 

@@ -30,7 +30,6 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
     private var current: Duration = .zero
     private var sleepers: [Sleeper] = []
     private var nextID: UInt64 = 0
-    private var totalSleeps = 0
 
     /// A clock at time zero whose wall time starts at `wallOrigin` (2026-01-01 00:00:00 UTC by default, so
     /// timestamps in tests are fixed).
@@ -45,9 +44,6 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
     /// `wallOrigin` plus ``now()``.
     public func wallTime() -> Date { wallOrigin.addingTimeInterval(now().seconds) }
 
-    /// How many times anything has slept on this clock.
-    public var sleepCount: Int { lock.withLock { totalSleeps } }
-
     /// How many sleepers are waiting (manual mode).
     public var pendingSleepers: Int { lock.withLock { sleepers.count } }
 
@@ -57,7 +53,6 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
         try Task.checkCancellation()
         if mode == .autoAdvance {
             lock.withLock {
-                totalSleeps += 1
                 current = max(current, current + max(duration, .zero))
             }
             // Let other tasks run, as a real sleep would.
@@ -67,7 +62,6 @@ public final class VirtualClock: VideoClock, @unchecked Sendable {
         }
         let id = lock.withLock { () -> UInt64 in
             nextID += 1
-            totalSleeps += 1
             return nextID
         }
         try await withTaskCancellationHandler {

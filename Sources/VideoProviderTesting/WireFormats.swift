@@ -49,75 +49,10 @@ enum SimulatorJSON {
         }
     }
 
-    /// Serialized with keys in byte order (deterministic bytes) and unescaped slashes (URLs stay readable).
-    ///
-    /// Answers are written by the small writer below: `JSONSerialization` with `.sortedKeys` compares keys
-    /// with locale-aware rules and was most of the simulator's cost per status answer (docs/performance.md,
-    /// `jobs`). A value of a type the writer does not know falls back to `JSONSerialization`.
+    /// Serialized with sorted keys (deterministic bytes) and unescaped slashes (URLs stay readable).
     static func data(_ object: [String: Any]) -> Data {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        if write(object, into: &out) { return Data(out) }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
-    }
-
-    /// Appends `value` as JSON; `false` for a value it cannot write. Types are matched exactly, so a boxed
-    /// `NSNumber` (whose `Bool`/`Int` casts are ambiguous) goes to the fallback.
-    private static func write(_ value: Any, into out: inout [UInt8]) -> Bool {
-        let type = Swift.type(of: value)
-        if type == String.self, let text = value as? String {
-            writeString(text, into: &out)
-        } else if type == Int.self, let number = value as? Int {
-            out.append(contentsOf: String(number).utf8)
-        } else if type == Bool.self, let flag = value as? Bool {
-            out.append(contentsOf: (flag ? "true" : "false").utf8)
-        } else if type == Double.self, let number = value as? Double {
-            guard number.isFinite else { return false }
-            out.append(contentsOf: String(number).utf8)
-        } else if let object = value as? [String: Any] {
-            out.append(UInt8(ascii: "{"))
-            for (index, key) in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                guard write(object[key]!, into: &out) else { return false }
-            }
-            out.append(UInt8(ascii: "}"))
-        } else if let array = value as? [Any] {
-            out.append(UInt8(ascii: "["))
-            for (index, element) in array.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                guard write(element, into: &out) else { return false }
-            }
-            out.append(UInt8(ascii: "]"))
-        } else if value is NSNull {
-            // Last: on Linux an `is NSNull` test of a Swift dictionary or array bridges it first.
-            out.append(contentsOf: "null".utf8)
-        } else {
-            return false
-        }
-        return true
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// RFC 8259 string escaping: quote, backslash and control characters; everything else as UTF-8.
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

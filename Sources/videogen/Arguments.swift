@@ -1,8 +1,10 @@
-/// A small hand-written command-line parser: `--name value`, `--name=value`, repeatable options,
-/// boolean flags and positionals. The design card allows no package dependencies.
+/// A command's arguments, parsed and checked against its entry in the option table (``CommandSpec``,
+/// ``OptionSpec``): `--name value`, `--name=value`, repeatable options, flags and positionals. The design
+/// card allows no package dependencies.
 ///
 /// Anything the command does not expect is a usage error, never silently dropped: an unknown option, a
-/// single-value option given twice, or a positional argument beyond the ones the command takes (also
+/// single-value option given twice, a missing required option, two options of which only one may be
+/// given, a value the option does not take, or a positional argument the command does not take (also
 /// after `--`).
 struct Arguments {
     struct UsageError: Error, CustomStringConvertible {
@@ -13,23 +15,14 @@ struct Arguments {
     private var flags: Set<String> = []
     private(set) var positionals: [String] = []
 
-    /// - Parameters:
-    ///   - options: names that take a value (without `--`).
-    ///   - repeatable: the options among `options` that may be given more than once; any other option
-    ///     given twice is an error.
-    ///   - flags: names that take none.
-    ///   - positionals: how many positional arguments the command takes (`status JOB`: one).
-    ///   - command: the command's name and what its positionals are, for the error when there are too many.
-    ///   - knownNames: every option and flag name of the tool, any command: a value that spells one of
-    ///     them (`--prompt --dry-run`) is refused, since the option's value was most likely forgotten.
-    init(
-        _ arguments: [String], options: Set<String>, repeatable: Set<String> = [], flags allowedFlags: Set<String>,
-        positionals maximumPositionals: Int = 0, command: String, knownNames: Set<String> = VideoGen.allOptionNames
-    ) throws(UsageError) {
+    init(_ arguments: [String], for command: CommandSpec) throws(UsageError) {
+        let options = command.optionIDs.map(OptionSpec.withID)
+        let maximumPositionals = command.positional == nil ? 0 : 1
         func addPositional(_ argument: String) throws(UsageError) {
             guard positionals.count < maximumPositionals else {
-                let takes = maximumPositionals == 0 ? "no positional arguments" : "exactly one job"
-                throw UsageError(description: "unexpected argument '\(argument)': \(command) takes \(takes)")
+                let takes =
+                    command.positional.map { "exactly one \($0.name.lowercased())" } ?? "no positional arguments"
+                throw UsageError(description: "unexpected argument '\(argument)': \(command.name) takes \(takes)")
             }
             positionals.append(argument)
         }
@@ -54,79 +47,101 @@ struct Arguments {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            if allowedFlags.contains(name) {
+            guard let option = options.first(where: { $0.name == name }) else {
+                throw UsageError(description: "unknown option '--\(name)'")
+            }
+            guard let kind = option.value else {
                 guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value") }
                 flags.insert(name)
-            } else if options.contains(name) {
-                guard values[name] == nil || repeatable.contains(name) else {
-                    throw UsageError(description: "--\(name) is given more than once; it takes one value")
-                }
-                if let inlineValue {
-                    values[name, default: []].append(inlineValue)
-                } else {
-                    guard index < arguments.count else { throw UsageError(description: "--\(name) needs a value") }
-                    let value = arguments[index]
-                    if Self.spellsAnOption(value, knownNames: knownNames) {
-                        throw UsageError(
-                            description:
-                                "--\(name) needs a value, but '\(value)' is one of videogen's options; to use it as the value, write --\(name)=\(value)"
-                        )
-                    }
-                    values[name, default: []].append(value)
-                    index += 1
-                }
+                continue
+            }
+            guard values[name] == nil || option.repeatable else {
+                throw UsageError(description: "--\(name) is given more than once; it takes one value")
+            }
+            let value: String
+            if let inlineValue {
+                value = inlineValue
             } else {
-                throw UsageError(description: "unknown option '--\(name)'")
+                guard index < arguments.count else { throw UsageError(description: "--\(name) needs a value") }
+                value = arguments[index]
+                index += 1
+                if Self.spellsAnOption(value) {
+                    throw UsageError(
+                        description:
+                            "--\(name) needs a value, but '\(value)' is one of videogen's options; to use it as the value, write --\(name)=\(value)"
+                    )
+                }
+            }
+            try Self.check(value, of: name, kind)
+            values[name, default: []].append(value)
+        }
+        for id in command.requiredIDs {
+            let name = OptionSpec.withID(id).name
+            guard values[name] != nil || flags.contains(name) else {
+                throw UsageError(description: "--\(name) is required")
+            }
+        }
+        for group in command.exclusiveGroups {
+            let given = group.map { OptionSpec.withID($0).name }.filter { values[$0] != nil || flags.contains($0) }
+            guard given.count <= 1 else {
+                throw UsageError(description: "choose one of " + given.map { "--\($0)" }.joined(separator: " and "))
             }
         }
     }
 
     /// Whether `text`, given where a value was expected, is one of the tool's options (`--dry-run`,
     /// `--seconds=8`), `--help`, `-h` or the `--` marker.
-    static func spellsAnOption(_ text: String, knownNames: Set<String>) -> Bool {
+    static func spellsAnOption(_ text: String) -> Bool {
         if text == "--" || text == "-h" { return true }
         guard text.hasPrefix("--") else { return false }
-        let name = text.dropFirst(2).prefix { $0 != "=" }
-        return knownNames.contains(String(name))
+        return OptionSpec.knownNames.contains(String(text.dropFirst(2).prefix { $0 != "=" }))
+    }
+
+    /// Refuses a value the option does not take, naming what it does take: never a crash on `1e300` or
+    /// `nan`, never a busy loop on `0.0001`.
+    private static func check(_ text: String, of name: String, _ kind: OptionSpec.Value) throws(UsageError) {
+        switch kind {
+        case .text:
+            return
+        case .wholeNumber(_, let range):
+            guard let number = Int(text) else {
+                throw UsageError(description: "--\(name) must be a whole number, not '\(text)'")
+            }
+            if let range, !range.contains(number) {
+                throw UsageError(
+                    description:
+                        "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(number)'"
+                )
+            }
+        case .seconds(_, let range):
+            guard let number = Double(text), number.isFinite, range.contains(number) else {
+                throw UsageError(
+                    description:
+                        "--\(name) must be a number of seconds from \(plain(range.lowerBound)) to \(plain(range.upperBound)), not '\(text)'"
+                )
+            }
+        case .oneOf(let words):
+            guard words.contains(text) else {
+                throw UsageError(
+                    description: "--\(name) must be one of \(words.sorted().joined(separator: ", ")), not '\(text)'")
+            }
+        }
+    }
+
+    /// `1` for 1.0, `2.5` for 2.5.
+    static func plain(_ number: Double) -> String {
+        number.rounded() == number ? String(Int(number)) : String(number)
     }
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
     func value(_ name: String) -> String? { values[name]?.last }
     func all(_ name: String) -> [String] { values[name] ?? [] }
 
-    func integer(_ name: String) throws(UsageError) -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let number = Int(text) else {
-            throw UsageError(description: "--\(name) must be a whole number, not '\(text)'")
-        }
-        return number
-    }
+    /// A whole-number option's value (checked when parsed).
+    func integer(_ name: String) -> Int? { value(name).flatMap { Int($0) } }
 
-    /// A number of seconds within `range` (fractions allowed). Anything else, `1e300` and `0.0001`
-    /// included, is a usage error naming the range: never a crash, never a busy loop.
-    func seconds(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Duration? {
-        guard let text = value(name) else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError(
-                description:
-                    "--\(name) must be a number of seconds from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)), not '\(text)'"
-            )
-        }
-        return .milliseconds(Int64((number * 1000).rounded()))
-    }
-
-    /// A whole number within `range`.
-    func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
-        guard let number = try integer(name) else { return nil }
-        guard range.contains(number) else {
-            throw UsageError(
-                description:
-                    "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(number)'")
-        }
-        return number
-    }
-
-    private static func plain(_ number: Double) -> String {
-        number.rounded() == number ? String(Int(number)) : String(number)
+    /// A seconds option's value (checked when parsed).
+    func seconds(_ name: String) -> Duration? {
+        value(name).flatMap(Double.init).map { .milliseconds(Int64(($0 * 1000).rounded())) }
     }
 }

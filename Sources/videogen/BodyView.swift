@@ -18,7 +18,7 @@ struct BodyView {
     let format: Format
     /// JSON bodies: the parsed top-level value, keys in body order, image data URIs abbreviated to
     /// `data:<mime>;base64,…[N bytes]`.
-    let json: OrderedJSON?
+    let json: JSONBody.Value?
     /// Multipart bodies: every part in order.
     let parts: [Part]?
 
@@ -31,16 +31,10 @@ struct BodyView {
         let contentType: String?
         let bytes: Int64?
 
-        var json: JSONLine {
-            var line = JSONLine(["name": name])
-            if let filename {
-                line["filename"] = filename
-                line["contentType"] = contentType ?? NSNull()
-                line["bytes"] = bytes.map(Int.init) ?? 0
-            } else {
-                line["value"] = value ?? ""
-            }
-            return line
+        /// `{"name","value"}` for a text part, `{"name","filename","contentType","bytes"}` for a file part.
+        var json: JSONBody {
+            guard let filename else { return JSONBody(["name": name, "value": value ?? ""]) }
+            return JSONBody(["name": name, "filename": filename, "contentType": contentType, "bytes": bytes ?? 0])
         }
     }
 
@@ -63,7 +57,7 @@ struct BodyView {
         }
     }
 
-    private init(text: String, complete: Bool, format: Format, json: OrderedJSON?, parts: [Part]?) {
+    private init(text: String, complete: Bool, format: Format, json: JSONBody.Value?, parts: [Part]?) {
         self.text = text
         self.complete = complete
         self.format = format
@@ -89,8 +83,37 @@ struct BodyView {
         let display = Flattened(body, preview: true)
         // The structured view parses a copy whose elided base64 carries the byte count only.
         let structured = Flattened(body, preview: false).text()
-        let parsed = (try? OrderedJSON.parse(structured)).map { $0.abbreviatingDataURIs() }
+        let parsed = (try? JSONBody.Value.parse(Data(structured.utf8))).map(abbreviatingDataURIs)
         return BodyView(text: display.text(), complete: display.complete, format: .json, json: parsed, parts: nil)
+    }
+
+    /// `value` with every image data URI shortened to `data:<mime>;base64,…[N bytes]`, N being the image's
+    /// size.
+    private static func abbreviatingDataURIs(_ value: JSONBody.Value) -> JSONBody.Value {
+        switch value {
+        case .string(let text): return .string(abbreviated(text))
+        case .array(let values): return .array(values.map(abbreviatingDataURIs))
+        case .object(let object):
+            var abbreviated = JSONBody()
+            for member in object.members { abbreviated[member.key] = abbreviatingDataURIs(member.value) }
+            return .object(abbreviated)
+        default: return value
+        }
+    }
+
+    private static func abbreviated(_ text: String) -> String {
+        guard text.hasPrefix("data:"), let marker = text.range(of: ";base64,") else { return text }
+        let head = text[..<marker.upperBound]
+        let payload = text[marker.upperBound...]
+        let count: Int
+        if payload.hasPrefix("…[base64 of "), let end = payload.range(of: " bytes]") {
+            count =
+                Int(payload[payload.index(payload.startIndex, offsetBy: "…[base64 of ".count)..<end.lowerBound]) ?? 0
+        } else {
+            let padding = payload.reversed().prefix { $0 == "=" }.count
+            count = max(0, payload.count / 4 * 3 - padding)
+        }
+        return "\(head)…[\(count) bytes]"
     }
 
     // MARK: Multipart

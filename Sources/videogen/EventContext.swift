@@ -151,6 +151,18 @@ final class EventContext: @unchecked Sendable {
         }
     }
 
+    /// On a terminal, redraws the bar four times a second so its clock keeps ticking between polls, until
+    /// the returned task is cancelled; `nil` elsewhere.
+    func tick(clock: any VideoClock, from start: Duration) -> Task<Void, Never>? {
+        guard !json, console.stderrIsTerminal else { return nil }
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                redraw(elapsed: clock.now() - start)
+            }
+        }
+    }
+
     /// No bar is drawn after this returns, so the final output is not overwritten.
     func stopProgress() {
         lock.withLock { progressStopped = true }
@@ -166,12 +178,12 @@ final class EventContext: @unchecked Sendable {
             return lastStatus != status
         }
         if json {
-            var event = JSONLine(["event": "progress", "provider": job.providerID.rawValue, "taskID": job.taskID])
-            event["status"] = snapshot.status.rawValue
-            event["rawStatus"] = snapshot.rawStatus ?? NSNull()
-            event["progress"] = snapshot.progress ?? NSNull()
-            event["elapsed"] = Render.seconds(elapsed)
-            console.event(event)
+            console.event(
+                JSONBody([
+                    "event": "progress", "provider": job.providerID, "taskID": job.taskID,
+                    "status": snapshot.status.rawValue, "rawStatus": snapshot.rawStatus, "progress": snapshot.progress,
+                    "elapsed": JSONView.seconds(elapsed),
+                ]))
         } else if console.stderrIsTerminal {
             lock.withLock {
                 lastSnapshot = snapshot

@@ -21,10 +21,8 @@ enum ExitCode: Int32 {
             self = .usage
         case .connectionFailed, .timeout, .ambiguousSubmission, .taskNotFinished:
             self = .network
-        case .quotaExceeded:
-            // The gateway answered: the account's quota or balance there is used up.
-            self = .failure
         default:
+            // The vendor answered: a refusal, a failed task, a used-up quota or balance, an unreadable answer.
             self = .failure
         }
     }

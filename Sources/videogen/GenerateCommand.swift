@@ -10,7 +10,7 @@ enum GenerateCommand {
         }
         guard let prompt = args.value("prompt") else { throw Arguments.UsageError(description: "--prompt is required") }
         var request = VideoRequest(model: model, prompt: prompt)
-        request.seconds = try args.integer("seconds")
+        request.seconds = args.integer("seconds")
         if let text = args.value("aspect-ratio") {
             guard let ratio = AspectRatio(rawValue: text) else {
                 throw Arguments.UsageError(
@@ -53,24 +53,17 @@ enum GenerateCommand {
         }
     }
 
-    /// `--timeout`: at least a second, at most a week.
-    static let timeoutRange: ClosedRange<Double> = 1...604_800
-    /// `--poll-interval`: at least a second (a vendor's own advice can raise it), at most an hour.
-    static let pollIntervalRange: ClosedRange<Double> = 1...3_600
-    /// `--max-billable-seconds`: a day of video at most.
-    static let budgetRange: ClosedRange<Int> = 1...86_400
-
     static func configuration(_ args: Arguments) throws(Arguments.UsageError) -> VideoClient.Configuration {
         var configuration = VideoClient.Configuration()
         if args.flag("adjust") { configuration.validation = .adjustToNearest }
         if args.flag("resubmit-ambiguous") { configuration.ambiguousSubmissions = .resubmit }
         if args.flag("resubmit-failed") { configuration.resubmitFailedTasks = true }
-        if let interval = try args.seconds("poll-interval", in: pollIntervalRange) {
+        if let interval = args.seconds("poll-interval") {
             configuration.polling = .fixed(interval, timeout: configuration.polling.timeout)
             // Never faster than the vendor asks (30 s on kyyReactApiServer), whatever the user gives.
             configuration.polling.fixedIntervalHonorsVendorMinimum = true
         }
-        if let timeout = try args.seconds("timeout", in: timeoutRange) { configuration.polling.timeout = timeout }
+        if let timeout = args.seconds("timeout") { configuration.polling.timeout = timeout }
         return configuration
     }
 
@@ -80,7 +73,7 @@ enum GenerateCommand {
     {
         var options = VideoClient.SubmitOptions(providers: try providerOrder(args))
         options.ambiguousSubmissions = configuration.ambiguousSubmissions
-        options.maximumBillableSeconds = try args.integer("max-billable-seconds", in: budgetRange)
+        options.maximumBillableSeconds = args.integer("max-billable-seconds")
         options.fallbacks = args.flag("allow-different-fallback") ? .anyOutput : .sameOutput
         return options
     }
@@ -137,82 +130,90 @@ enum GenerateCommand {
             registry: registry, plan: plan, missingKeys: missingKeys, notOffered: notOffered, capable: capable)
     }
 
-    /// One candidate of `plan --json` and `generate --dry-run --json` (see docs/cli.md).
-    static func candidateJSON(
-        _ entry: RoutePlan.Entry, order: Int, missingKeys: Set<ProviderID>, plan: RoutePlan
-    ) -> JSONLine {
-        let configured = !missingKeys.contains(entry.providerID)
-        var json = JSONLine(["order": order, "provider": entry.providerID.rawValue, "model": entry.model])
-        json["baseURL"] = entry.provider.baseURL?.absoluteString ?? NSNull()
-        json["sharesOriginWith"] = plan.providers(sharingOriginWith: entry).map(\.rawValue)
-        json["apiKeyEnvironmentVariable"] = entry.providerID.apiKeyEnvironmentVariable
-        json["apiKeyConfigured"] = configured
-        json["note"] = configured ? NSNull() : missingKeyNote(entry.providerID)
-        json["resolved"] = Render.resolvedJSON(entry.resolved)
-        json["billable"] = Render.billableJSON(entry.resolved.billableEstimate)
-        return json
-    }
-
     static func missingKeyNote(_ id: ProviderID) -> String {
         "\(id.apiKeyEnvironmentVariable) is not set; a real run would skip this provider"
     }
 
     // MARK: plan
 
-    static func plan(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
+    /// Runs `body` with the request the options describe and its route as `plan` and `--dry-run` see it;
+    /// when the route cannot be worked out, reports why instead.
+    static func exploring(
+        _ args: Arguments, console: Console, _ body: (VideoRequest, Exploration) -> ExitCode
+    ) throws(Arguments.UsageError) -> ExitCode {
         let toolbox = try Toolbox(arguments: args)
         let request = try request(args)
         let configuration = try configuration(args)
-        let json = args.flag("json")
         let options = try submitOptions(args, configuration: configuration)
-        let exploration: Exploration
-        do {
-            exploration = try explore(request, toolbox: toolbox, configuration: configuration, options: options)
+        do throws(VideoProviderError) {
+            return body(
+                request, try explore(request, toolbox: toolbox, configuration: configuration, options: options))
         } catch {
-            return VideoGen.report(error, json: json, console: console)
+            return VideoGen.report(error, json: args.flag("json"), console: console)
         }
+    }
+
+    /// One candidate in the text output of `plan` and `--dry-run`, with notes on a missing key and on the
+    /// providers that share its origin.
+    static func printCandidate(
+        _ entry: RoutePlan.Entry, number: Int, label: String = "", exploration: Exploration, console: Console
+    ) {
+        let lines = Render.resolvedText(entry)
+        console.out("\(number). " + lines[0] + label)
+        for line in lines.dropFirst() { console.out(" " + line) }
+        if exploration.missingKeys.contains(entry.providerID) {
+            console.out("   note:         " + missingKeyNote(entry.providerID))
+        }
+        let neighbours = exploration.plan.providers(sharingOriginWith: entry)
+        if !neighbours.isEmpty, let origin = entry.provider.origin {
+            console.out(
+                "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
+                    + "a connection failure on one passes over the others")
+        }
+    }
+
+    /// The candidates passed over and why, then what the user can change about them, in the tool's options.
+    static func printPassedOver(_ exploration: Exploration, console: Console) {
+        guard !exploration.allSkipped.isEmpty else { return }
+        console.out("Passed over:")
+        for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
+        let hints = VideoGen.hints(for: VideoProviderError(.noEligibleProvider, "", skipped: exploration.allSkipped))
+        for note in hints { console.out("note: " + note) }
+    }
+
+    static func plan(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
+        try exploring(args, console: console) { request, exploration in
+            printPlan(request, exploration, json: args.flag("json"), console: console)
+        }
+    }
+
+    private static func printPlan(
+        _ request: VideoRequest, _ exploration: Exploration, json: Bool, console: Console
+    ) -> ExitCode {
         let plan = exploration.plan
         if json {
-            var output = JSONLine(["model": request.model])
-            output["candidates"] = plan.eligible.enumerated().map {
-                candidateJSON($1, order: $0 + 1, missingKeys: exploration.missingKeys, plan: plan)
-            }
-            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
+            var output = JSONBody([
+                "model": request.model,
+                "candidates": plan.eligible.enumerated().map {
+                    JSONView.candidate($1, order: $0 + 1, missingKeys: exploration.missingKeys, plan: plan)
+                },
+                "skipped": exploration.allSkipped.map(JSONView.skipped),
+            ])
             if plan.eligible.isEmpty {
                 let error = exploration.plan.noCandidateError()
-                output["error"] = Render.errorJSON(
-                    error, exitCode: ExitCode(for: error), hints: VideoGen.hints(for: error))
+                output["error"] = .object(
+                    JSONView.error(error, exitCode: ExitCode(for: error), hints: VideoGen.hints(for: error)))
             }
-            console.out(output.rendered)
+            console.out(output.text)
         } else if !plan.eligible.isEmpty {
             console.out("Would try, in order:")
             for (index, entry) in plan.eligible.enumerated() {
-                let lines = Render.resolvedText(entry)
-                console.out("\(index + 1). " + lines[0])
-                for line in lines.dropFirst() { console.out(" " + line) }
-                if exploration.missingKeys.contains(entry.providerID) {
-                    console.out("   note:         " + missingKeyNote(entry.providerID))
-                }
-                let neighbours = plan.providers(sharingOriginWith: entry)
-                if !neighbours.isEmpty, let origin = entry.provider.origin {
-                    console.out(
-                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
-                            + "a connection failure on one passes over the others")
-                }
+                printCandidate(entry, number: index + 1, exploration: exploration, console: console)
             }
-            if !exploration.allSkipped.isEmpty {
-                console.out("Passed over:")
-                for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
-            }
-            for note in notes(exploration.allSkipped) { console.out("note: " + note) }
+            printPassedOver(exploration, console: console)
         }
         guard plan.eligible.isEmpty else { return .success }
         return VideoGen.report(exploration.plan.noCandidateError(), json: false, console: console)
-    }
-
-    /// What the user can change about candidates passed over, in the tool's options.
-    static func notes(_ skipped: [SkippedCandidate]) -> [String] {
-        VideoGen.hints(for: VideoProviderError(.noEligibleProvider, "", skipped: skipped))
     }
 
     /// `--provider` ids, checked against the built-in providers.
@@ -227,25 +228,22 @@ enum GenerateCommand {
 
     // MARK: dry run
 
+    /// A dry run shows what would be sent even before keys are set up: a missing key is a note, and the
+    /// header shows `[redacted]` either way.
     static func dryRun(_ args: Arguments, console: Console) throws(Arguments.UsageError) -> ExitCode {
-        let toolbox = try Toolbox(arguments: args)
-        let request = try request(args)
-        let configuration = try configuration(args)
-        let json = args.flag("json")
-        let options = try submitOptions(args, configuration: configuration)
-        // A dry run shows what would be sent even before keys are set up: a missing key is a note, and
-        // the header shows `[redacted]` either way.
-        let exploration: Exploration
-        do {
-            exploration = try explore(request, toolbox: toolbox, configuration: configuration, options: options)
-        } catch {
-            return VideoGen.report(error, json: json, console: console)
+        try exploring(args, console: console) { request, exploration in
+            printDryRun(request, exploration, json: args.flag("json"), curl: args.flag("curl"), console: console)
         }
+    }
+
+    private static func printDryRun(
+        _ request: VideoRequest, _ exploration: Exploration, json: Bool, curl printsCurl: Bool, console: Console
+    ) -> ExitCode {
         let plan = exploration.plan
         guard !plan.eligible.isEmpty else {
             return VideoGen.report(exploration.plan.noCandidateError(), json: json, console: console)
         }
-        var candidates: [JSONLine] = []
+        var candidates: [JSONBody] = []
         for (index, entry) in plan.eligible.enumerated() {
             let httpRequest: HTTPRequest
             do {
@@ -261,27 +259,17 @@ enum GenerateCommand {
                 return VideoGen.report(typed, json: json, console: console)
             }
             let curl =
-                args.flag("curl") ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
+                printsCurl ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
             if json {
-                var candidate = candidateJSON(
+                let candidate = JSONView.candidate(
                     entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)
-                candidate["request"] = Render.requestJSON(httpRequest)
-                candidate["curl"] = curl ?? NSNull()
-                candidates.append(candidate)
+                candidates.append(
+                    candidate.appending(JSONBody(["request": JSONView.request(httpRequest), "curl": curl])))
             } else {
                 if index > 0 { console.out("") }
-                let lines = Render.resolvedText(entry)
-                console.out("\(index + 1). " + lines[0] + (index == 0 ? " (first choice)" : " (fallback)"))
-                for line in lines.dropFirst() { console.out(" " + line) }
-                if exploration.missingKeys.contains(entry.providerID) {
-                    console.out("   note:         " + missingKeyNote(entry.providerID))
-                }
-                let neighbours = plan.providers(sharingOriginWith: entry)
-                if !neighbours.isEmpty, let origin = entry.provider.origin {
-                    console.out(
-                        "   note:         shares \(origin) with \(neighbours.map(\.rawValue).joined(separator: ", ")): "
-                            + "a connection failure on one passes over the others")
-                }
+                printCandidate(
+                    entry, number: index + 1, label: index == 0 ? " (first choice)" : " (fallback)",
+                    exploration: exploration, console: console)
                 console.out("")
                 for line in Render.requestText(httpRequest) { console.out(line) }
                 if let curl {
@@ -291,15 +279,14 @@ enum GenerateCommand {
             }
         }
         if json {
-            var output = JSONLine(["dryRun": true, "model": request.model])
-            output["candidates"] = candidates
-            output["skipped"] = exploration.allSkipped.map(Render.skippedJSON)
-            console.out(output.rendered)
+            console.out(
+                JSONBody([
+                    "dryRun": true, "model": request.model, "candidates": candidates,
+                    "skipped": exploration.allSkipped.map(JSONView.skipped),
+                ]).text)
         } else if !exploration.allSkipped.isEmpty {
             console.out("")
-            console.out("Passed over:")
-            for skipped in exploration.allSkipped { console.out("  - \(skipped)") }
-            for note in notes(exploration.allSkipped) { console.out("note: " + note) }
+            printPassedOver(exploration, console: console)
         }
         return .success
     }

@@ -48,15 +48,7 @@ extension GenerateCommand {
         let observer = VideoClientObserver { event in Self.report(event, context: context) }
         let client = VideoClient(
             registry: registry, transport: transport, clock: clock, configuration: configuration, observer: observer)
-        // On a terminal the bar's clock keeps ticking between polls.
-        let ticker: Task<Void, Never>? =
-            !json && console.stderrIsTerminal
-            ? Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    context.redraw(elapsed: clock.now() - start)
-                }
-            } : nil
+        let ticker = context.tick(clock: clock, from: start)
         defer { ticker?.cancel() }
         let submitOptions = options
         let (result, interruption) = await RunControl.run(
@@ -115,14 +107,13 @@ extension GenerateCommand {
     ) {
         let console = context.console
         if context.json {
-            var event = JSONLine(["event": "completed", "provider": job.providerID.rawValue, "model": job.model])
-            event["taskID"] = job.taskID
-            event["status"] = snapshot.status.rawValue
-            event["videoURL"] = snapshot.videoURL?.absoluteString ?? NSNull()
-            event["actualDuration"] = snapshot.actualDuration ?? NSNull()
-            event["elapsed"] = Render.seconds(elapsed)
-            console.event(event)
-            if let video { console.event(Render.downloadedJSON(video)) }
+            console.event(
+                JSONBody([
+                    "event": "completed", "provider": job.providerID, "model": job.model, "taskID": job.taskID,
+                    "status": snapshot.status.rawValue, "videoURL": snapshot.videoURL,
+                    "actualDuration": snapshot.actualDuration, "elapsed": JSONView.seconds(elapsed),
+                ]))
+            if let video { console.event(JSONView.downloaded(video)) }
         } else {
             console.out(
                 "Completed: \(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID)) in \(Render.elapsed(elapsed))"
@@ -143,21 +134,20 @@ extension GenerateCommand {
         case .request(let provider, .submit, let method, let url):
             let attempt = context.nextAttempt(provider)
             if json {
-                var line = JSONLine(["event": "attempt", "provider": provider.rawValue])
-                line["model"] = context.models[provider] ?? NSNull()
-                line["attempt"] = attempt
-                line["method"] = method.rawValue
-                line["url"] = url.absoluteString
-                console.event(line)
+                console.event(
+                    JSONBody([
+                        "event": "attempt", "provider": provider, "model": context.models[provider], "attempt": attempt,
+                        "method": method.rawValue, "url": url,
+                    ]))
             }
         case .request(_, .content, _, _):
             if let job = context.job { context.enter(.downloading(job)) }
         case .retry(let provider, let model, let attempt, let delay, let reason):
             if json {
                 console.event(
-                    JSONLine([
-                        "event": "retry", "provider": provider.rawValue, "model": model, "attempt": attempt,
-                        "delay": Render.seconds(delay), "reason": reason,
+                    JSONBody([
+                        "event": "retry", "provider": provider, "model": model, "attempt": attempt,
+                        "delay": JSONView.seconds(delay), "reason": reason,
                     ]))
             } else {
                 console.err(
@@ -167,37 +157,31 @@ extension GenerateCommand {
         case .fallback(let provider, let model, let reason):
             if json {
                 console.event(
-                    JSONLine(["event": "fallback", "from": provider.rawValue, "model": model, "reason": reason]))
+                    JSONBody(["event": "fallback", "from": provider, "model": model, "reason": reason]))
             } else {
                 console.err("note: \(provider) failed, trying the next provider: \(Render.oneLine(reason))")
             }
         case .skipped(let skipped):
             if json {
-                var line = JSONLine(["event": "skipped"])
-                line["provider"] = skipped.providerID.rawValue
-                line["model"] = skipped.model ?? NSNull()
-                line["reason"] = skipped.reason
-                line["violations"] = skipped.violations.map(Render.violationJSON)
-                console.event(line)
+                console.event(JSONBody(["event": "skipped"]).appending(JSONView.skipped(skipped)))
             }
         case .cooldown(let provider, let duration, let reason):
             if json {
                 console.event(
-                    JSONLine([
-                        "event": "cooldown", "provider": provider.rawValue, "seconds": Render.seconds(duration),
+                    JSONBody([
+                        "event": "cooldown", "provider": provider, "seconds": JSONView.seconds(duration),
                         "reason": reason,
                     ]))
             }
         case .submitted(let job):
             let saved = context.recordJob(job)
             if json {
-                var event = JSONLine([
-                    "event": "submitted", "provider": job.providerID.rawValue, "model": job.model, "taskID": job.taskID,
-                ])
-                event["jobFile"] = saved ?? NSNull()
-                event["billable"] = Render.billableJSON(job.request.billing)
-                event["warnings"] = job.request.warnings.map(\.message)
-                console.event(event)
+                console.event(
+                    JSONBody([
+                        "event": "submitted", "provider": job.providerID, "model": job.model, "taskID": job.taskID,
+                        "jobFile": saved, "billable": JSONView.billable(job.request.billing),
+                        "warnings": job.request.warnings.map(\.message),
+                    ]))
             } else {
                 console.err(
                     "Submitted to \(job.providerID) · \(job.model): task \(Render.oneLine(job.taskID)) (billable: \(job.request.billing))"
@@ -208,8 +192,8 @@ extension GenerateCommand {
         case .resubmitted(let previous, let reason):
             if json {
                 console.event(
-                    JSONLine([
-                        "event": "resubmitting", "from": previous.providerID.rawValue, "taskID": previous.taskID,
+                    JSONBody([
+                        "event": "resubmitting", "from": previous.providerID, "taskID": previous.taskID,
                         "reason": reason,
                     ]))
             } else {

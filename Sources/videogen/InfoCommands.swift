@@ -10,19 +10,7 @@ enum InfoCommands {
             return VideoGen.report(error, json: args.flag("json"), console: console)
         }
         if args.flag("json") {
-            let list = registry.providers.map { entry -> JSONLine in
-                var json = JSONLine()
-                json["id"] = entry.id.rawValue
-                json["name"] = entry.descriptor.name
-                json["baseURL"] = entry.baseURL?.absoluteString ?? NSNull()
-                json["baseURLSource"] = Render.baseURLSource(of: entry)
-                json["apiKeyEnvironmentVariable"] = entry.id.apiKeyEnvironmentVariable
-                json["apiKeyConfigured"] = entry.configuration.apiKey != nil
-                json["ready"] = entry.unavailableReason == nil
-                json["models"] = entry.descriptor.models.map(\.model)
-                return json
-            }
-            console.out(JSONLine(["providers": list]).rendered)
+            console.out(JSONView.providers(registry).text)
             return .success
         }
         for entry in registry.providers {
@@ -46,9 +34,6 @@ enum InfoCommands {
         do { registry = try toolbox.registry() } catch {
             return VideoGen.report(error, json: args.flag("json"), console: console)
         }
-        guard !(args.flag("json") && args.flag("markdown")) else {
-            throw Arguments.UsageError(description: "choose one of --json and --markdown")
-        }
         var providers = registry.providers
         if let id = args.value("provider") {
             guard let entry = registry.provider(ProviderID(id)) else {
@@ -64,7 +49,7 @@ enum InfoCommands {
             }
         }
         if args.flag("json") {
-            console.out(Render.capabilitiesJSON(providers, model: model).rendered)
+            console.out(JSONView.capabilities(providers, model: model).text)
         } else if args.flag("markdown") {
             console.out(Render.capabilitiesMarkdown(providers, model: model))
         } else {

@@ -6,11 +6,17 @@ enum JobCommands {
     /// A job ready to be asked about: its provider's key is set (checked before anything is sent).
     struct Loaded {
         let job: VideoJob
-        let simulated: Bool
         /// The job file, when JOB named one (not inline JSON).
         let file: URL?
         let toolbox: Toolbox
         let registry: ProviderRegistry
+
+        /// What the run knows as it follows or downloads the job.
+        func context(json: Bool, console: Console, output: URL?) -> EventContext {
+            EventContext(
+                json: json, console: console, output: output, jobFile: file, simulated: toolbox.simulate,
+                baseURLs: toolbox.baseURLs, flavorArguments: toolbox.flavorArguments, job: job)
+        }
     }
 
     /// JOB, read and checked: exactly one positional; a job, not a submission record; the provider's key
@@ -18,9 +24,6 @@ enum JobCommands {
     static func load(_ args: Arguments) throws(Arguments.UsageError) -> Result<Loaded, VideoProviderError> {
         guard let reference = args.positionals.first else {
             throw Arguments.UsageError(description: "give a job file (or its JSON)")
-        }
-        guard args.positionals.count == 1 else {
-            throw Arguments.UsageError(description: "give exactly one job, not \(args.positionals.count)")
         }
         let job: VideoJob
         let simulated: Bool
@@ -44,8 +47,7 @@ enum JobCommands {
         let inline = reference.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{")
         return .success(
             Loaded(
-                job: job, simulated: simulated, file: inline ? nil : URL(fileURLWithPath: reference), toolbox: toolbox,
-                registry: registry))
+                job: job, file: inline ? nil : URL(fileURLWithPath: reference), toolbox: toolbox, registry: registry))
     }
 
     static func client(_ loaded: Loaded, configuration: VideoClient.Configuration = VideoClient.Configuration())
@@ -72,16 +74,7 @@ enum JobCommands {
         do {
             let snapshot = try await client.status(of: job)
             if json {
-                var line = JSONLine(["provider": job.providerID.rawValue, "model": job.model])
-                line["taskID"] = snapshot.taskID
-                line["status"] = snapshot.status.rawValue
-                line["rawStatus"] = snapshot.rawStatus ?? NSNull()
-                line["progress"] = snapshot.progress ?? NSNull()
-                line["videoURL"] = snapshot.videoURL?.absoluteString ?? NSNull()
-                line["actualDuration"] = snapshot.actualDuration ?? NSNull()
-                line["errorCode"] = snapshot.errorCode ?? NSNull()
-                line["errorMessage"] = snapshot.errorMessage ?? NSNull()
-                console.out(line.rendered)
+                console.out(JSONView.status(job, snapshot).text)
             } else {
                 console.out("\(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID))")
                 console.out(
@@ -117,9 +110,7 @@ enum JobCommands {
         defer { claim.release() }
         let job = loaded.job
         let (client, clock) = client(loaded)
-        let context = EventContext(
-            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
-            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        let context = loaded.context(json: json, console: console, output: output)
         context.enter(.downloading(job))
         let (result, interruption) = await RunControl.run(
             timeout: nil, clock: clock,
@@ -134,7 +125,7 @@ enum JobCommands {
         switch result {
         case .success(let video):
             if json {
-                console.event(Render.downloadedJSON(video))
+                console.event(JSONView.downloaded(video))
             } else {
                 console.out("Saved \(video.fileURL.path) (\(video.byteCount) bytes)")
             }
@@ -149,11 +140,11 @@ enum JobCommands {
     static func follow(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
         let json = args.flag("json")
         var configuration = VideoClient.Configuration()
-        if let interval = try args.seconds("poll-interval", in: GenerateCommand.pollIntervalRange) {
+        if let interval = args.seconds("poll-interval") {
             configuration.polling = .fixed(interval)
             configuration.polling.fixedIntervalHonorsVendorMinimum = true
         }
-        if let timeout = try args.seconds("timeout", in: GenerateCommand.timeoutRange) {
+        if let timeout = args.seconds("timeout") {
             configuration.polling.timeout = timeout
         }
         let loaded: Loaded
@@ -171,19 +162,10 @@ enum JobCommands {
         defer { claim?.release() }
         let job = loaded.job
         let (client, clock) = client(loaded, configuration: configuration)
-        let context = EventContext(
-            json: json, console: console, output: output, jobFile: loaded.file, simulated: loaded.simulated,
-            baseURLs: loaded.toolbox.baseURLs, flavorArguments: loaded.toolbox.flavorArguments, job: job)
+        let context = loaded.context(json: json, console: console, output: output)
         if !json { console.err("Following task \(Render.oneLine(job.taskID)) on \(job.providerID) · \(job.model)") }
         let start = clock.now()
-        let ticker: Task<Void, Never>? =
-            !json && console.stderrIsTerminal
-            ? Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    context.redraw(elapsed: clock.now() - start)
-                }
-            } : nil
+        let ticker = context.tick(clock: clock, from: start)
         defer { ticker?.cancel() }
         let (result, interruption) = await RunControl.run(
             timeout: configuration.polling.timeout, clock: clock,

@@ -44,28 +44,38 @@ enum JobFile {
     static func write(
         _ pending: PendingSubmission, state: SubmissionState, message: String? = nil, simulated: Bool, to url: URL
     ) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var members = [(submissionKey, JSONLine.quote(state.rawValue))]
-        if let message { members.append(("message", JSONLine.quote(message))) }
-        try LocalFiles.writeAtomically(
-            prepending(members, to: try encoder.encode(pending), simulated: simulated), to: url)
+        var members = [(submissionKey, state.rawValue)]
+        if let message { members.append(("message", message)) }
+        let document = try inserting(members, into: try encoder.encode(pending), simulated: simulated)
+        try LocalFiles.writeAtomically(document, to: url)
     }
 
     /// The job's JSON (``VideoJob/encoded()``), plus `"videogenSimulated": true` for simulated jobs.
     static func encoded(_ job: VideoJob, simulated: Bool) throws -> Data {
-        prepending([], to: try job.encoded(), simulated: simulated)
+        try inserting([], into: try job.encoded(), simulated: simulated)
     }
 
-    /// Pretty-printed JSON with sorted keys, with `members` (and the simulated marker) inserted first.
-    private static func prepending(_ members: [(String, String)], to data: Data, simulated: Bool) -> Data {
-        var all = members
-        if simulated { all.insert((simulatedKey, "true"), at: 0) }
-        var text = String(decoding: data, as: UTF8.self)
-        guard !all.isEmpty, text.hasPrefix("{\n") else { return data }
-        let lines = all.map { "  \(JSONLine.quote($0.0)) : \($0.1),\n" }.joined()
-        text.insert(contentsOf: lines, at: text.index(text.startIndex, offsetBy: 2))
+    /// Pretty-printed JSON with sorted keys, as ``VideoJob/encoded()`` writes it.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    /// `document` (a pretty-printed JSON object) with videogen's own members first: the simulated marker,
+    /// then `members`, each written by the same encoder.
+    private static func inserting(_ members: [(String, String)], into document: Data, simulated: Bool) throws
+        -> Data
+    {
+        var text = String(decoding: document, as: UTF8.self)
+        guard simulated || !members.isEmpty, text.hasPrefix("{\n") else { return document }
+        func json(_ value: some Encodable) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+        var lines = simulated ? ["  \(try json(simulatedKey)) : true,\n"] : []
+        for (key, value) in members { lines.append("  \(try json(key)) : \(try json(value)),\n") }
+        text.insert(contentsOf: lines.joined(), at: text.index(text.startIndex, offsetBy: 2))
         return Data(text.utf8)
     }
 

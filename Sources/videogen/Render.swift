@@ -5,107 +5,23 @@ import VideoProviderKit
 enum Render {
     // MARK: Capabilities
 
-    /// The documented `capabilities --json` schema (see docs/cli.md). Keep it stable.
-    static func capabilitiesJSON(_ providers: [RegisteredProvider], model: String?) -> JSONLine {
-        var list: [JSONLine] = []
-        for entry in providers {
-            var provider = JSONLine()
-            provider["id"] = entry.id.rawValue
-            provider["name"] = entry.descriptor.name
-            provider["baseURL"] = entry.baseURL?.absoluteString ?? NSNull()
-            provider["baseURLSource"] = baseURLSource(of: entry)
-            provider["apiKeyEnvironmentVariable"] = entry.id.apiKeyEnvironmentVariable
-            provider["models"] = models(of: entry, matching: model).map(modelJSON)
-            list.append(provider)
-        }
-        return JSONLine(["providers": list])
-    }
-
-    /// Where a vendor document names the provider's default base URL, or `null` when it has no documented
-    /// default (the value does not change when `--base-url` overrides the default).
-    static func baseURLSource(of entry: RegisteredProvider) -> Any {
-        guard entry.descriptor.documentedBaseURL != nil, let source = entry.descriptor.baseURLSource else {
-            return NSNull()
-        }
-        return source
-    }
-
     static func models(of entry: RegisteredProvider, matching model: String?) -> [ModelCapabilities] {
         guard let model else { return entry.descriptor.models }
         return entry.descriptor.models.filter { $0.model == model || ModelAliases.areEquivalent($0.model, model) }
     }
 
-    static func modelJSON(_ model: ModelCapabilities) -> JSONLine {
-        var json = JSONLine()
-        json["model"] = model.model
-        json["aliases"] = ModelAliases.aliases(of: model.model)
-        json["duration"] = durationJSON(model.duration)
-        json["aspectRatios"] = JSONLine([
-            "values": model.aspectRatios.values.map(\.rawValue), "default": model.aspectRatios.default.rawValue,
-            "custom": model.aspectRatios.custom,
-        ])
-        if let resolutions = model.resolutions {
-            json["resolutions"] = JSONLine([
-                "values": resolutions.values.map(\.rawValue), "default": resolutions.default.rawValue,
-            ])
-        } else {
-            json["resolutions"] = NSNull()
-        }
-        var images = JSONLine([
-            "max": model.images.max, "transports": model.images.transports.map(\.rawValue),
-            "formats": model.images.formats.map(\.rawValue), "fields": model.images.layout.summary,
-        ])
-        // Only where a model has the limit (xAI's reference-to-video), so other lines keep their shape.
-        images["maxSecondsWithMultipleImages"] = model.images.maximumSecondsWithMultipleImages
-        images["maxBytes"] = model.images.maximumBytes
-        json["images"] = images
-        json["promptMaxLength"] = model.promptMaxLength
-        json["billing"] = model.billing.rawValue
-        json["assumptions"] = model.assumptions
-        return json
-    }
-
-    static func durationJSON(_ rule: DurationRule) -> JSONLine {
+    /// The duration rule as text, `6–30 s (default 6)`; the Markdown matrix puts the default in bold.
+    static func durationText(_ rule: DurationRule, markdown: Bool = false) -> String {
+        func shown(_ value: Int) -> String { markdown ? "**\(value)**" : String(value) }
         switch rule {
-        case .range(let min, let max, let value):
-            return JSONLine(["kind": "range", "min": min, "max": max, "default": value])
-        case .fixed(let value, let omitted):
-            return JSONLine(["kind": "fixed", "value": value, "omitted": omitted])
-        case .set(let values, let value):
-            return JSONLine(["kind": "set", "values": values, "default": value])
-        case .minimum(let min, let max, let value):
-            var json = JSONLine(["kind": "minimum", "min": min])
-            json["max"] = max
-            json["default"] = value
-            return json
-        }
-    }
-
-    static func durationText(_ rule: DurationRule) -> String {
-        switch rule {
-        case .range(let min, let max, let value): return "\(min)–\(max) s (default \(value))"
+        case .range(let min, let max, let value): return "\(min)–\(max) s (default \(shown(value)))"
         case .fixed(let value, let omitted): return "fixed \(value) s" + (omitted ? " (field omitted)" : "")
         case .set(let values, let value):
-            return values.map(String.init).joined(separator: " / ") + " s (default \(value))"
+            guard markdown else { return values.map(String.init).joined(separator: " / ") + " s (default \(value))" }
+            return values.map { $0 == value ? shown($0) : String($0) }.joined(separator: " / ") + " s"
         case .minimum(let min, let max, let value):
-            var text = "≥ \(min) s"
-            if let max { text = "\(min)–\(max) s" }
-            if let value { text += " (default \(value))" }
-            return text
-        }
-    }
-
-    /// The duration as the Markdown matrix shows it: like ``durationText(_:)``, with the default in bold.
-    static func durationMarkdown(_ rule: DurationRule) -> String {
-        switch rule {
-        case .range(let min, let max, let value): return "\(min)–\(max) s (default **\(value)**)"
-        case .fixed: return durationText(rule)
-        case .set(let values, let value):
-            return values.map { $0 == value ? "**\($0)**" : String($0) }.joined(separator: " / ") + " s"
-        case .minimum(let min, let max, let value):
-            var text = "≥ \(min) s"
-            if let max { text = "\(min)–\(max) s" }
-            if let value { text += " (default **\(value)**)" }
+            var text = max.map { "\(min)–\($0) s" } ?? "≥ \(min) s"
+            if let value { text += " (default \(shown(value)))" }
             return text
         }
     }
@@ -177,7 +93,8 @@ enum Render {
                 let mark = model.assumptions.isEmpty ? "" : " †"
                 let aliases = ModelAliases.aliases(of: model.model).map { "`\($0)`" }.joined(separator: ", ")
                 let cells = [
-                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases, durationMarkdown(model.duration),
+                    "`\(model.model)`\(mark)", aliases.isEmpty ? "—" : aliases,
+                    durationText(model.duration, markdown: true),
                     ratiosText(model.aspectRatios), resolutionsText(model.resolutions), imagesText(model.images),
                     "≤ \(model.promptMaxLength)", model.billing.rawValue,
                 ]
@@ -198,37 +115,6 @@ enum Render {
     }
 
     // MARK: Requests
-
-    static func resolvedJSON(_ resolved: ResolvedVideoRequest) -> JSONLine {
-        var json = JSONLine()
-        json["model"] = resolved.model
-        json["prompt"] = resolved.prompt
-        json["seconds"] = resolved.seconds
-        json["sendsDuration"] = resolved.sendsDuration
-        json["aspectRatio"] = resolved.aspectRatio.rawValue
-        json["resolution"] = resolved.resolution?.rawValue ?? NSNull()
-        json["images"] = resolved.images.map { image -> JSONLine in
-            switch image {
-            case .publicURL(let url): return JSONLine(["transport": "public-url", "url": url.absoluteString])
-            case .dataURI(let payload, let format):
-                return JSONLine(["transport": "data-uri", "format": format.rawValue, "bytes": payload.byteCount])
-            case .upload(let payload, let format, let filename):
-                return JSONLine([
-                    "transport": "multipart-file", "format": format.rawValue, "bytes": payload.byteCount,
-                    "filename": filename,
-                ])
-            }
-        }
-        json["warnings"] = resolved.warnings.map(\.message)
-        return json
-    }
-
-    static func billableJSON(_ estimate: BillableEstimate) -> JSONLine {
-        switch estimate {
-        case .seconds(let count): return JSONLine(["unit": "per-second", "seconds": count])
-        case .calls(let count): return JSONLine(["unit": "per-call", "calls": count])
-        }
-    }
 
     static func resolvedText(_ entry: RoutePlan.Entry) -> [String] {
         let resolved = entry.resolved
@@ -256,22 +142,6 @@ enum Render {
         lines.append("  billable:     \(resolved.billableEstimate)")
         for warning in resolved.warnings { lines.append("  warning:      \(warning.message)") }
         return lines
-    }
-
-    /// The request as `generate --dry-run --json` shows it (documented in docs/cli.md): method, URL,
-    /// redacted headers, the body text, and a structured view of the body.
-    static func requestJSON(_ request: HTTPRequest) -> JSONLine {
-        var headers = JSONLine()
-        for field in request.headers.redacted() { headers[field.name] = field.value }
-        let body = BodyView(request)
-        var json = JSONLine(["method": request.method.rawValue, "url": request.url.absoluteString, "headers": headers])
-        json["bodyFormat"] = body.format.rawValue
-        json["bodyLength"] = Int(request.body.length)
-        json["body"] = body.text
-        json["bodyComplete"] = body.complete
-        json["json"] = body.json ?? NSNull()
-        json["parts"] = body.parts.map { $0.map(\.json) } ?? NSNull()
-        return json
     }
 
     static func requestText(_ request: HTTPRequest) -> [String] {
@@ -351,78 +221,12 @@ enum Render {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    // MARK: Errors and snapshots
-
-    /// The `error` object of `--json` output (see docs/cli.md).
-    static func errorJSON(
-        _ error: VideoProviderError, exitCode: ExitCode, hints: [String] = [], followCommand: String? = nil
-    ) -> JSONLine {
-        var json = JSONLine(["event": "error", "kind": error.kind.rawValue, "message": error.message])
-        json["exitCode"] = Int(exitCode.rawValue)
-        json["provider"] = error.providerID?.rawValue ?? NSNull()
-        json["model"] = error.model ?? NSNull()
-        json["taskID"] = error.taskID ?? NSNull()
-        json["httpStatus"] = error.httpStatus ?? NSNull()
-        json["vendorCode"] = error.vendorCode ?? NSNull()
-        json["vendorMessage"] = error.vendorMessage ?? NSNull()
-        json["status"] = error.rawStatus ?? NSNull()
-        json["violations"] = error.violations.map(violationJSON)
-        json["skipped"] = error.skipped.map(skippedJSON)
-        json["attempts"] = error.attempts.map(attemptJSON)
-        json["hints"] = hints
-        json["followCommand"] = followCommand ?? NSNull()
-        return json
-    }
+    // MARK: Progress
 
     /// Whole seconds as `5`, fractions as `2.5`.
     static func plainSeconds(_ duration: Duration) -> String {
         let seconds = duration.seconds
         return seconds.rounded() == seconds ? String(Int(seconds)) : String(format: "%.1f", seconds)
-    }
-
-    static func violationJSON(_ violation: Violation) -> JSONLine {
-        var json = JSONLine(["parameter": violation.parameter, "value": violation.value, "allowed": violation.allowed])
-        json["reason"] = violation.reason ?? NSNull()
-        return json
-    }
-
-    static func skippedJSON(_ skipped: SkippedCandidate) -> JSONLine {
-        var json = JSONLine(["provider": skipped.providerID.rawValue])
-        json["model"] = skipped.model ?? NSNull()
-        json["reason"] = skipped.reason
-        json["violations"] = skipped.violations.map(violationJSON)
-        return json
-    }
-
-    static func attemptJSON(_ attempt: SubmissionAttempt) -> JSONLine {
-        var json = JSONLine([
-            "provider": attempt.providerID.rawValue, "model": attempt.model, "outcome": attempt.outcome.rawValue,
-        ])
-        json["httpStatus"] = attempt.httpStatus ?? NSNull()
-        json["errorKind"] = attempt.errorKind?.rawValue ?? NSNull()
-        json["detail"] = attempt.detail ?? NSNull()
-        return json
-    }
-
-    static func downloadedJSON(_ video: DownloadedVideo) -> JSONLine {
-        var json = JSONLine(["event": "downloaded", "path": video.fileURL.path, "bytes": Int(video.byteCount)])
-        json["contentType"] = video.contentType ?? NSNull()
-        json["host"] = video.sourceHost ?? NSNull()
-        return json
-    }
-
-    /// Seconds with one decimal, for JSON.
-    static func seconds(_ duration: Duration) -> Double { (duration.seconds * 10).rounded() / 10 }
-
-    static func snapshotJSON(_ snapshot: TaskSnapshot) -> JSONLine {
-        var json = JSONLine(["taskID": snapshot.taskID, "status": snapshot.status.rawValue])
-        json["rawStatus"] = snapshot.rawStatus
-        json["progress"] = snapshot.progress
-        json["videoURL"] = snapshot.videoURL?.absoluteString
-        json["actualDuration"] = snapshot.actualDuration
-        json["errorMessage"] = snapshot.errorMessage
-        json["errorCode"] = snapshot.errorCode
-        return json
     }
 
     static func elapsed(_ duration: Duration) -> String {

@@ -55,13 +55,13 @@ enum SimulatedGateways {
         }
     }
 
-    /// `--simulate-outcome` values.
-    static let outcomes: [String: GatewaySimulator.Outcome] = [
-        "success": .success,
-        "failure": .failure(message: "Simulated failure: the upstream renderer gave up.", code: "simulated_failure"),
-        "moderated": .moderated,
-        "expired": .expired,
-        "cancelled": .cancelled,
+    /// `--simulate-outcome` values, in the order `videogen help` lists them.
+    static let outcomes: [(name: String, outcome: GatewaySimulator.Outcome)] = [
+        ("success", .success),
+        ("failure", .failure(message: "Simulated failure: the upstream renderer gave up.", code: "simulated_failure")),
+        ("moderated", .moderated),
+        ("expired", .expired),
+        ("cancelled", .cancelled),
     ]
 
     /// `--simulate-fault ID=KIND` kinds, applied to every submission to that provider.

@@ -25,23 +25,7 @@ struct HostileServerLoopbackTests {
     static let resultPath = "/kyyReactApiServer/v1/result/"
 
     /// The longest run of the key's characters in `text` (0 when none).
-    static func longestKeyRun(in text: String) -> Int {
-        let key = Array(Self.key.utf8)
-        let bytes = Array(text.utf8)
-        var best = 0
-        for start in bytes.indices {
-            for offset in key.indices {
-                var length = 0
-                while start + length < bytes.count, offset + length < key.count,
-                    bytes[start + length] == key[offset + length]
-                {
-                    length += 1
-                }
-                best = max(best, length)
-            }
-        }
-        return best
-    }
+    static func longestKeyRun(in text: String) -> Int { text.longestRun(from: key) }
 
     /// Every text an error can show.
     static func texts(of error: VideoProviderError) -> [String] {

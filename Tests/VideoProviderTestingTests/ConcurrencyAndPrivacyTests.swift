@@ -113,16 +113,8 @@ import VideoProviderTesting
     }
 
     @Test func theTopLevelBoxesSpanTheWholeFile() {
-        let bytes = [UInt8](SampleVideo.mp4)
-        var offset = 0
-        var types: [String] = []
-        while offset + 8 <= bytes.count {
-            let size = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            types.append(String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self))
-            guard size >= 8 else { break }
-            offset += size
-        }
-        #expect(offset == bytes.count)
-        #expect(types == ["ftyp", "moov", "free", "mdat"])
+        let boxes = SampleVideo.topLevelBoxes(of: SampleVideo.mp4)
+        #expect(boxes.end == SampleVideo.mp4.count)
+        #expect(boxes.types == ["ftyp", "moov", "free", "mdat"])
     }
 }

@@ -59,8 +59,8 @@ import VideoProviderTesting
 
     @Test func proTasksAreTenSecondsAndDataURIsWorkForGrokVideo3AndPro() async throws {
         let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
-        let png = Raw.dataURI(Images.png, "image/png")
-        let jpeg = Raw.dataURI(Images.jpeg, "image/jpeg")
+        let png = Raw.dataURI(TinyImages.png, "image/png")
+        let jpeg = Raw.dataURI(TinyImages.jpeg, "image/jpeg")
         let pro = try await Raw.send(
             simulator,
             Raw.postJSON(Self.submitURL, #"{"model":"grok_video3_pro","prompt":"p","image_urls":["\#(png)"]}"#))
@@ -115,12 +115,8 @@ import VideoProviderTesting
 
     @Test(arguments: refusals)
     func refusesBadRequestsWithItsErrorShape(_ refusal: (body: String, fragment: String)) async throws {
-        let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
-        let response = try await Raw.send(simulator, Raw.postJSON(Self.submitURL, refusal.body))
-        #expect(response.status == 400)
-        let message = try ErrorShape.kyy(response)
+        let message = try ErrorShape.kyy(try await Raw.refusal(Raw.postJSON(Self.submitURL, refusal.body)))
         #expect(message.contains(refusal.fragment), "\(message)")
-        #expect(simulator.tasks.isEmpty)
     }
 
     @Test func refusesImageRulesPerModel() async throws {
@@ -128,18 +124,18 @@ import VideoProviderTesting
         func images(_ count: Int) -> String {
             (0..<count).map { #""https://example.com/\#($0).jpg""# }.joined(separator: ",")
         }
-        let png = Raw.dataURI(Images.png, "image/png")
+        let png = Raw.dataURI(TinyImages.png, "image/png")
         let cases: [(String, String)] = [
             (#"{"model":"grok_video3_max","prompt":"p","image_urls":[\#(images(6))]}"#, "accepts at most 5"),
             (#"{"model":"grok_video3","prompt":"p","image_urls":[\#(images(8))]}"#, "accepts at most 7"),
             (#"{"model":"grok_video3_max","prompt":"p","image_urls":["\#(png)"]}"#, "public image URLs only"),
             (#"{"model":"grok_video3_stable","prompt":"p","image_urls":["\#(png)"]}"#, "public image URLs only"),
             (
-                #"{"model":"grok_video3","prompt":"p","image_urls":["\#(Raw.dataURI(Images.gif, "image/gif"))"]}"#,
+                #"{"model":"grok_video3","prompt":"p","image_urls":["\#(Raw.dataURI(TinyImages.gif, "image/gif"))"]}"#,
                 "not a jpeg, png or webp image"
             ),
             (
-                #"{"model":"grok_video3","prompt":"p","image_urls":["\#(Raw.dataURI(Images.jpeg, "image/png"))"]}"#,
+                #"{"model":"grok_video3","prompt":"p","image_urls":["\#(Raw.dataURI(TinyImages.jpeg, "image/png"))"]}"#,
                 "declared as 'image/png' but its bytes are image/jpeg"
             ),
         ]

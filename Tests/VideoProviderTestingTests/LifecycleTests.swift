@@ -17,13 +17,20 @@ import VideoProviderTesting
         #expect(Array(bytes.dropFirst(4).prefix(4)) == Array("ftyp".utf8), sourceLocation: sourceLocation)
     }
 
-    @Test func kyyTaskRunsToCompletionAndTheCDNServesTheVideoWithoutCredentials() async throws {
+    /// A simulator on a manual clock, and the id of the task `request` created there (the answer's
+    /// `idField`).
+    static func submitted(
+        _ request: HTTPRequest, idField: String = "id"
+    ) async throws -> (VirtualClock, GatewaySimulator, String) {
         let clock = VirtualClock(mode: .manual)
         let simulator = GatewaySimulator(clock: clock)
-        let submitted = try Raw.json(
-            try await Raw.send(
-                simulator, Raw.postJSON(KyyReactDialectTests.submitURL, KyyReactDialectTests.documentedBody)))
-        let id = try #require(submitted["id"]?.stringValue)
+        let answer = try Raw.json(try await Raw.send(simulator, request))
+        return (clock, simulator, try #require(answer[idField]?.stringValue))
+    }
+
+    @Test func kyyTaskRunsToCompletionAndTheCDNServesTheVideoWithoutCredentials() async throws {
+        let (clock, simulator, id) = try await Self.submitted(
+            Raw.postJSON(KyyReactDialectTests.submitURL, KyyReactDialectTests.documentedBody))
         let statusURL = Raw.kyyBase + "/v1/result/\(id)"
 
         let queued = try Raw.json(try await Raw.send(simulator, Raw.get(statusURL)))
@@ -65,12 +72,8 @@ import VideoProviderTesting
     }
 
     @Test func openAIJSONTaskReportsRisingProgressAndServesContentWithAuth() async throws {
-        let clock = VirtualClock(mode: .manual)
-        let simulator = GatewaySimulator(clock: clock)
-        let submitted = try Raw.json(
-            try await Raw.send(
-                simulator, Raw.postJSON(OpenAIJSONDialectTests.duoyuanxSubmit, OpenAIJSONDialectTests.documentedBody)))
-        let id = try #require(submitted["id"]?.stringValue)
+        let (clock, simulator, id) = try await Self.submitted(
+            Raw.postJSON(OpenAIJSONDialectTests.duoyuanxSubmit, OpenAIJSONDialectTests.documentedBody))
         let statusURL = Raw.duoyuanx + "/v1/videos/\(id)"
 
         var progress: [JSONValue?] = []
@@ -108,12 +111,8 @@ import VideoProviderTesting
     }
 
     @Test func contentIsRefusedUntilTheVideoIsReady() async throws {
-        let clock = VirtualClock(mode: .manual)
-        let simulator = GatewaySimulator(clock: clock)
-        let submitted = try Raw.json(
-            try await Raw.send(
-                simulator, Raw.postMultipart(OpenAIMultipartDialectTests.octopusXSubmit, Raw.octopusXExample())))
-        let id = try #require(submitted["id"]?.stringValue)
+        let (_, simulator, id) = try await Self.submitted(
+            Raw.postMultipart(OpenAIMultipartDialectTests.octopusXSubmit, Raw.octopusXExample()))
         let early = try await Raw.send(simulator, Raw.get(Raw.octopusX + "/v1/videos/\(id)/content"))
         #expect(early.status == 404)
         #expect(try ErrorShape.openAI(early).code == "video_not_ready")
@@ -124,15 +123,10 @@ import VideoProviderTesting
     }
 
     @Test func multipartProTaskIsTenSecondsLong() async throws {
-        let clock = VirtualClock(mode: .manual)
-        let simulator = GatewaySimulator(clock: clock)
-        let submitted = try Raw.json(
-            try await Raw.send(
-                simulator,
-                Raw.postMultipart(
-                    OpenAIMultipartDialectTests.octopusXSubmit,
-                    [.text("model", "grok-video-3-pro"), .text("prompt", "p"), .text("size", "720P")])))
-        let id = try #require(submitted["id"]?.stringValue)
+        let (clock, simulator, id) = try await Self.submitted(
+            Raw.postMultipart(
+                OpenAIMultipartDialectTests.octopusXSubmit,
+                [.text("model", "grok-video-3-pro"), .text("prompt", "p"), .text("size", "720P")]))
         Self.at(clock, 22.5)
         let halfway = try Raw.json(try await Raw.send(simulator, Raw.get(Raw.octopusX + "/v1/videos/\(id)")))
         #expect(halfway["progress"] == .int(50))
@@ -145,11 +139,8 @@ import VideoProviderTesting
     }
 
     @Test func xAITaskIsPendingThenDoneWithAVideoObject() async throws {
-        let clock = VirtualClock(mode: .manual)
-        let simulator = GatewaySimulator(clock: clock)
-        let submitted = try Raw.json(
-            try await Raw.send(simulator, Raw.postJSON(XAIDialectTests.submitURL, XAIDialectTests.documentedBody)))
-        let id = try #require(submitted["request_id"]?.stringValue)
+        let (clock, simulator, id) = try await Self.submitted(
+            Raw.postJSON(XAIDialectTests.submitURL, XAIDialectTests.documentedBody), idField: "request_id")
         let statusURL = Raw.xAI + "/v1/videos/\(id)"
         let queued = try Raw.json(try await Raw.send(simulator, Raw.get(statusURL)))
         #expect(queued["status"] == .string("pending"))
@@ -182,14 +173,8 @@ import VideoProviderTesting
     }
 
     @Test func videoURLsExpireAfterTheirLifetime() async throws {
-        let clock = VirtualClock(mode: .manual)
-        let simulator = GatewaySimulator(clock: clock)
-        let id = try #require(
-            try Raw.json(
-                try await Raw.send(
-                    simulator, Raw.postJSON(KyyReactDialectTests.submitURL, KyyReactDialectTests.documentedBody)))[
-                    "id"]?
-                .stringValue)
+        let (clock, simulator, id) = try await Self.submitted(
+            Raw.postJSON(KyyReactDialectTests.submitURL, KyyReactDialectTests.documentedBody))
         let url = try #require(simulator.task(id)?.videoURL)
         Self.at(clock, 40 + 86_400)
         #expect(try await simulator.send(HTTPRequest(method: .get, url: url)).status == 200)

@@ -86,7 +86,7 @@ enum Raw {
         [
             .text("model", model), .text("prompt", "猫咪听歌摇头晃脑,下大雨"), .text("aspect_ratio", "2:3"),
             .text("seconds", "6"), .text("size", "720P"),
-            .file("input_reference", filename: "reference.png", contentType: "image/png", Images.png),
+            .file("input_reference", filename: "reference.png", contentType: "image/png", TinyImages.png),
         ] + extra
     }
 
@@ -101,31 +101,29 @@ enum Raw {
     static func send(_ simulator: GatewaySimulator, _ request: HTTPRequest) async throws -> HTTPResponse {
         try await simulator.send(request, bodyDestination: .memory)
     }
-}
 
-/// Real magic bytes of each format.
-enum Images {
-    /// A 1×1 RGBA PNG (70 bytes).
-    static let png = Data([
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-        0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
-        0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-        0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-    ])
-    /// A JPEG's SOI and JFIF APP0 segment.
-    static let jpeg = Data([
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
-        0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9,
-    ])
-    /// A RIFF/WEBP header with a VP8L chunk tag.
-    static let webp =
-        Data("RIFF".utf8) + Data([0x1A, 0x00, 0x00, 0x00]) + Data("WEBPVP8L".utf8)
-        + Data([
-            0x0D, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xFE, 0x07, 0x00,
-        ])
-    /// A GIF, which no gateway accepts.
-    static let gif = Data("GIF89a".utf8) + Data([0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x3B])
+    /// A fresh simulator (on a manual clock) and its answer to `request`.
+    static func answer(_ request: HTTPRequest) async throws -> (simulator: GatewaySimulator, response: HTTPResponse) {
+        let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
+        return (simulator, try await send(simulator, request))
+    }
+
+    /// A fresh simulator's answer to a submission it must refuse: a 400, and no task created.
+    static func refusal(
+        _ request: HTTPRequest, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> HTTPResponse {
+        let (simulator, response) = try await answer(request)
+        #expect(response.status == 400, sourceLocation: sourceLocation)
+        #expect(simulator.tasks.isEmpty, sourceLocation: sourceLocation)
+        return response
+    }
+
+    /// A fresh simulator's answer to a submission it must accept: a 200.
+    static func expectAccepted(_ request: HTTPRequest, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (_, response) = try await answer(request)
+        #expect(
+            response.status == 200, "\(String(decoding: response.body, as: UTF8.self))", sourceLocation: sourceLocation)
+    }
 }
 
 extension JSONValue {

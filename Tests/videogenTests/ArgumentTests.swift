@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// The command line itself: nothing unexpected is silently accepted, `--image` tells URLs from paths,
 /// `help` and docs/cli.md agree, and the tool has a version.
@@ -73,7 +74,7 @@ import VideoProviderKit
     /// `--provider`, `--image`, `--base-url` and `--simulate-fault` repeat.
     @Test func repeatableOptionsStayRepeatable() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let images = try TestImages.pngFiles(2, in: directory)
+        let images = try TinyImages.pngFiles(2, in: directory)
         let plan = try VideoGen.run(
             [
                 "plan", "--json", "--model", "grok-video-3", "--prompt", "p", "--provider", "octopusx", "--provider",
@@ -152,6 +153,43 @@ import VideoProviderKit
         }
         #expect(generate.count > 10)
         #expect(docs.contains("```\n" + generate.joined(separator: "\n") + "\n```\n"))
+    }
+
+    /// The option reference in docs/cli.md is what the option table writes (`videogen help --markdown`),
+    /// as docs/capabilities.md is what the provider tables write.
+    @Test func theOptionReferenceIsWhatTheOptionTableWrites() throws {
+        let result = try VideoGen.run(["help", "--markdown"])
+        #expect(result.exitCode == 0)
+        let generated = result.stdout.components(separatedBy: "\n").dropLast()
+        let docs = try String(
+            contentsOf: VideoGen.packageRoot.appendingPathComponent("docs/cli.md"), encoding: .utf8
+        ).components(separatedBy: "\n")
+        let first = try #require(generated.first)
+        let last = try #require(generated.last)
+        let start = try #require(docs.firstIndex(of: first))
+        let end = try #require(docs[start...].firstIndex(of: last))
+        #expect(
+            Array(docs[start...end]) == Array(generated),
+            "docs/cli.md's option reference is stale: replace it with the output of `swift run videogen help --markdown`"
+        )
+        // Every option of every command's synopsis has its line, naming the command.
+        let rows = generated.filter { $0.hasPrefix("| `--") }
+        #expect(rows.count > 25)
+        for command in ["providers", "capabilities", "generate", "follow", "status", "download"] {
+            let help = try VideoGen.run([command, "--help"]).stdout.components(separatedBy: "\n")
+            let usage = help.dropFirst().prefix { !$0.isEmpty }.joined(separator: " ")
+            let named = usage.split(separator: " ").filter { $0.hasPrefix("[--") || $0.hasPrefix("--") }
+                .map { String($0.drop { $0 == "[" }.prefix { $0 != "]" }) }
+            for option in named {
+                #expect(
+                    rows.contains { $0.hasPrefix("| `\(option) ") || $0.hasPrefix("| `\(option)`") }
+                        && rows.contains { $0.contains("| `\(option)") && $0.contains("`\(command)`") },
+                    "\(command) \(option)")
+            }
+        }
+        let withCommand = try VideoGen.run(["help", "generate", "--markdown"])
+        #expect(withCommand.exitCode == 2)
+        #expect(withCommand.firstErrorLine == "error: --markdown prints the whole reference; give no command")
     }
 
     // MARK: version

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// `videogen generate --dry-run`: the resolved request and the exact HTTP request per candidate, with the
 /// key redacted, nothing sent. Expected bodies follow the vendor docs (seeds 000–004) and the brief.
@@ -27,7 +28,7 @@ import VideoProviderKit
     @Test(arguments: [false, true])
     func canaryKeyAppearsInNoOutputInAnyMode(_ json: Bool) throws {
         let directory = try VideoGen.temporaryDirectory()
-        let images = try TestImages.pngFiles(2, in: directory)
+        let images = try TinyImages.pngFiles(2, in: directory)
         for model in ["grok-video-3", "grok-imagine-video", "grok_video3_pro", "grok-video-3-max"] {
             var arguments = [
                 "generate", "--dry-run", "--curl", "--model", model, "--prompt", "p",
@@ -79,7 +80,7 @@ import VideoProviderKit
 
     @Test func fixedLengthProHasNoSecondsPartAndIsBilledPerCall() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let image = try TestImages.pngFiles(1, in: directory)[0]
+        let image = try TinyImages.pngFiles(1, in: directory)[0]
         let (_, candidates) = try Self.dryRun([
             "--model", "grok-video-3-pro", "--prompt", "p", "--provider", "octopusx", "--provider", "duoyuanx",
             "--image", image,
@@ -104,7 +105,7 @@ import VideoProviderKit
 
     @Test func openAIFormatJSONSendsSecondsAsAStringAndOneImageAsImage() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let image = try TestImages.pngFiles(1, in: directory)[0]
+        let image = try TinyImages.pngFiles(1, in: directory)[0]
         let (_, candidates) = try Self.dryRun([
             "--model", "grok-imagine-video", "--prompt", "p", "--seconds", "8", "--provider", "openai-compatible",
             "--base-url", "openai-compatible=https://gateway.example.com/", "--image", image, "--resolution", "720p",
@@ -129,7 +130,7 @@ import VideoProviderKit
 
     @Test func twoImagesGoToImagesNeverBoth() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let images = try TestImages.pngFiles(2, in: directory)
+        let images = try TinyImages.pngFiles(2, in: directory)
         let (_, candidates) = try Self.dryRun([
             "--model", "duoyuanx:grok-imagine-video", "--prompt", "p", "--image", images[0], "--image", images[1],
         ])
@@ -184,7 +185,7 @@ import VideoProviderKit
     @Test func curlQuotesFileNamesItsFormParserWouldSplit() throws {
         let directory = try VideoGen.temporaryDirectory()
         let name = #"a;b,c"d\e 'f.png"#
-        try TestImages.png.write(to: directory.appendingPathComponent(name))
+        try TinyImages.png.write(to: directory.appendingPathComponent(name))
         let path = directory.appendingPathComponent(name).path
         let (_, candidates) = try Self.dryRun([
             "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", path, "--curl",
@@ -199,7 +200,7 @@ import VideoProviderKit
             candidates.first?["request"]?["parts"]?.array.last?["filename"] == .string(#"a;b,c%22d\e 'f.png"#))
 
         // A plain path stays unquoted.
-        let plain = try TestImages.pngFiles(1, in: directory)[0]
+        let plain = try TinyImages.pngFiles(1, in: directory)[0]
         let (_, simple) = try Self.dryRun([
             "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", plain, "--curl",
         ])
@@ -210,7 +211,7 @@ import VideoProviderKit
     /// Bytes given inline that travel as a multipart file have no file on disk: a comment line says which
     /// file to write, and the command reads it from there.
     @Test func curlSaysWhichFileToWriteForInlineImages() throws {
-        let uri = "data:image/png;base64," + TestImages.png.base64EncodedString()
+        let uri = "data:image/png;base64," + TinyImages.png.base64EncodedString()
         let (_, candidates) = try Self.dryRun([
             "--model", "octopusx:grok-video-3", "--prompt", "p", "--image", uri, "--image", uri, "--curl",
         ])
@@ -227,8 +228,8 @@ import VideoProviderKit
     /// Inline base64 up to 96 image bytes is shown whole; beyond, a 64-character prefix and the count. The
     /// structured view and the curl command say so too.
     @Test func inlineImageDataIsElidedBeyondNinetySixBytes() throws {
-        let large = TestImages.png + Data(repeating: 0, count: 30)
-        let small = TestImages.png + Data(repeating: 0, count: 26)
+        let large = TinyImages.png + Data(repeating: 0, count: 30)
+        let small = TinyImages.png + Data(repeating: 0, count: 26)
         let arguments = [
             "--model", "openai-compatible:grok-imagine-video", "--prompt", "p", "--base-url",
             "openai-compatible=https://gw.example.com", "--curl", "--image",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// Exit codes 2 (invalid input or usage, nothing sent) and 3 (network), and the first line of stderr.
 /// Exit 0 and 1 are covered by the generate tests.
@@ -52,7 +53,7 @@ import VideoProviderKit
 
     @Test func tooManyImages() throws {
         let directory = try VideoGen.temporaryDirectory()
-        let images = try TestImages.pngFiles(8, in: directory)
+        let images = try TinyImages.pngFiles(8, in: directory)
         let result = try VideoGen.run(
             ["generate", "--model", "xai:grok-imagine-video", "--prompt", "p", "--json"]
                 + images.flatMap { ["--image", $0] }, in: directory)

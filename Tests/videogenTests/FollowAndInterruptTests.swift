@@ -1,16 +1,10 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
-#endif
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
 #endif
 
 /// `videogen` against real loopback sockets (`Tests/LoopbackPeer/loopback_peer.py` playing aizfw's
@@ -119,14 +113,8 @@ struct FollowAndInterruptTests {
     /// printed command picks the job up.
     @Test func theTimeoutCutsADrippingDownloadAndTheFollowCommandFinishesIt() async throws {
         try await LoopbackPeer.run { peer in
-            let drip = peer.url(.cdn, "/drip?n=1000000&everyMs=200")
-            try await peer.script(
-                Self.submitPath, method: "POST", server: .api, [Self.completedAnswer(id: "video_drip", videoURL: drip)])
-            let run = try VideoGen.start(
-                [
-                    "generate", "--model", "aizfw:grok_video3", "--prompt", "p", "--base-url",
-                    "aizfw=\(peer.kyyBase().absoluteString)", "--output", "out/cat.mp4", "--timeout", "3",
-                ], environment: Self.key)
+            let run = try await Self.generateDripping(
+                peer, id: "video_drip", everyMs: 200, ["--output", "out/cat.mp4", "--timeout", "3"])
             let result = try run.finish()
             #expect(result.exitCode == 3)
             #expect(run.elapsed < .seconds(40))
@@ -161,19 +149,26 @@ struct FollowAndInterruptTests {
         }
     }
 
+    /// Starts `generate` (with `extra` options) against a task that completes at once and whose 1 MB video
+    /// the CDN drips one byte every `everyMs` milliseconds.
+    static func generateDripping(
+        _ peer: LoopbackPeer, id: String, everyMs: Int, _ extra: [String]
+    ) async throws -> VideoGen.Running {
+        let drip = peer.url(.cdn, "/drip?n=1000000&everyMs=\(everyMs)")
+        try await peer.script(submitPath, method: "POST", server: .api, [completedAnswer(id: id, videoURL: drip)])
+        return try VideoGen.start(
+            [
+                "generate", "--model", "aizfw:grok_video3", "--prompt", "p", "--base-url",
+                "aizfw=\(peer.kyyBase().absoluteString)",
+            ] + extra, environment: key)
+    }
+
     // MARK: Signals
 
     /// SIGTERM while downloading: exit 143, no partial file, the job kept, the command to pick it up.
     @Test func sigtermWhileDownloadingLeavesNoPartialFile() async throws {
         try await LoopbackPeer.run { peer in
-            let drip = peer.url(.cdn, "/drip?n=1000000&everyMs=100")
-            try await peer.script(
-                Self.submitPath, method: "POST", server: .api, [Self.completedAnswer(id: "video_term", videoURL: drip)])
-            let run = try VideoGen.start(
-                [
-                    "generate", "--model", "aizfw:grok_video3", "--prompt", "p", "--base-url",
-                    "aizfw=\(peer.kyyBase().absoluteString)", "--output", "cat.mp4",
-                ], environment: Self.key)
+            let run = try await Self.generateDripping(peer, id: "video_term", everyMs: 100, ["--output", "cat.mp4"])
             // The partial download exists while bytes flow.
             #expect(
                 try await Self.eventually {
@@ -203,7 +198,7 @@ struct FollowAndInterruptTests {
             let directory = try VideoGen.temporaryDirectory()
             let temporary = directory.appendingPathComponent("tmp")
             try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-            let image = try TestImages.pngFiles(1, in: directory)[0]
+            let image = try TinyImages.pngFiles(1, in: directory)[0]
             let arguments = [
                 "generate", "--model", "xingchaoyiqing:grok_video3", "--prompt", "p", "--image", image, "--base-url",
                 "xingchaoyiqing=\(peer.kyyBase().absoluteString)", "--output", "cat.mp4",
@@ -314,6 +309,11 @@ struct FollowAndInterruptTests {
             let task = try await Self.createTask(on: peer)
             let directory = try VideoGen.jobAt(peer.kyyBase().absoluteString, taskID: task)
             let base = ["--base-url", "aizfw=\(peer.kyyBase().absoluteString)", "--json"]
+            let failedAnswer = PeerAction.answer(
+                status: 200,
+                body:
+                    #"{"id":"\#(task)","object":"video","status":"failed","video_url":null,"error":{"code":"upstream_error","message":"The renderer gave up."}}"#
+            )
             let running = try VideoGen.run(
                 ["download", "job.json", "--output", "v.mp4"] + base, environment: Self.key, in: directory)
             #expect(running.exitCode == 3)
@@ -327,15 +327,7 @@ struct FollowAndInterruptTests {
                         "videogen follow \(directory.path)/job.json --output \(directory.path)/v.mp4 --base-url aizfw=\(peer.kyyBase().absoluteString)"
                     ))
 
-            try await peer.script(
-                Self.resultPath, method: "GET",
-                [
-                    .answer(
-                        status: 200,
-                        body:
-                            #"{"id":"\#(task)","object":"video","status":"failed","video_url":null,"error":{"code":"upstream_error","message":"The renderer gave up."}}"#
-                    )
-                ])
+            try await peer.script(Self.resultPath, method: "GET", [failedAnswer])
             let failed = try VideoGen.run(
                 ["download", "job.json", "--output", "v.mp4"] + base, environment: Self.key, in: directory)
             #expect(failed.exitCode == 1)
@@ -346,15 +338,7 @@ struct FollowAndInterruptTests {
             #expect(VideoGen.visibleFiles(in: directory).filter { $0.hasPrefix("v.mp4") }.isEmpty)
 
             // `follow` ends the same way: the library's `updates` sequence throws the task's own error.
-            try await peer.script(
-                Self.resultPath, method: "GET",
-                [
-                    .answer(
-                        status: 200,
-                        body:
-                            #"{"id":"\#(task)","object":"video","status":"failed","video_url":null,"error":{"code":"upstream_error","message":"The renderer gave up."}}"#
-                    )
-                ])
+            try await peer.script(Self.resultPath, method: "GET", [failedAnswer])
             let followed = try VideoGen.run(["follow", "job.json"] + base, environment: Self.key, in: directory)
             #expect(followed.exitCode == 1)
             let events = try followed.events()

@@ -1,22 +1,15 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// `videogen generate --simulate`, `status` and `download`: the whole flow against the in-process simulator,
 /// as a subprocess, on an accelerated clock.
 @Suite struct GenerateCommandTests {
     /// Whether `data` looks like an MP4: an `ftyp` box first, and a `moov` box somewhere.
     static func isMP4(_ data: Data) -> Bool {
-        guard data.count > 16, String(decoding: data[4..<8], as: UTF8.self) == "ftyp" else { return false }
-        var offset = 0
-        var boxes: [String] = []
-        while offset + 8 <= data.count {
-            let size = data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            boxes.append(String(decoding: data[offset + 4..<offset + 8], as: UTF8.self))
-            guard size >= 8 else { break }
-            offset += size
-        }
-        return boxes.contains("moov") && boxes.contains("mdat")
+        let boxes = SampleVideo.topLevelBoxes(of: data).types
+        return boxes.first == "ftyp" && boxes.contains("moov") && boxes.contains("mdat")
     }
 
     /// The README's first command, at the tool's own (default) speed.
@@ -72,16 +65,24 @@ import VideoProviderKit
         #expect(Self.isMP4(video))
     }
 
+    /// The events of a simulated `generate --json` of an 8 s, 720p `grok-video-3` whose submissions suffer
+    /// `fault` (`ID=KIND`), which succeeds in the end.
+    static func eventsOfAnEightSecond720pRun(
+        faulting fault: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [JSONValue] {
+        let result = try VideoGen.run([
+            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8",
+            "--resolution", "720p", "--simulate-fault", fault,
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+        return try result.events()
+    }
+
     @Test func aFailingGatewayFallsBackToTheNextProvider() throws {
         // A 503 (the request was not processed) is aizfw's answer, not its host's: the job goes on to
         // Xingchaoyiqing, served by the same kyyReactApiServer, which makes the same 8 s at 720p. (A 502
         // no longer falls back: after the body was sent it does not prove nothing was created.)
-        let result = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8",
-            "--resolution", "720p", "--simulate-fault", "aizfw=503",
-        ])
-        #expect(result.exitCode == 0, "\(result.stderr)")
-        let events = try result.events()
+        let events = try Self.eventsOfAnEightSecond720pRun(faulting: "aizfw=503")
         let story = events.prefix(4).map {
             "\($0["event"]?.stringValue ?? "?"):\($0["provider"]?.stringValue ?? $0["from"]?.stringValue ?? "?")"
         }
@@ -93,12 +94,7 @@ import VideoProviderKit
     @Test func aRefusingHostPassesOverEveryProviderOnIt() throws {
         // A refused connection is the host's: after aizfw's retries, Xingchaoyiqing (same origin) is passed
         // over with the reason, and OctopusX takes the job.
-        let result = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "grok-video-3", "--prompt", "p", "--seconds", "8",
-            "--resolution", "720p", "--simulate-fault", "aizfw=refuse",
-        ])
-        #expect(result.exitCode == 0, "\(result.stderr)")
-        let events = try result.events()
+        let events = try Self.eventsOfAnEightSecond720pRun(faulting: "aizfw=refuse")
         let attempts = events.filter { $0["event"] == .string("attempt") }.compactMap { $0["provider"]?.stringValue }
         #expect(attempts == ["aizfw", "aizfw", "aizfw", "octopusx"])
         let skipped = events.first { $0["event"] == .string("skipped") && $0["provider"] == .string("xingchaoyiqing") }

@@ -1,12 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import VideoProviderTesting
 
 /// The hostile-server matrix through `videogen` (docs/reliability.md, "Hostile servers"): a real loopback
 /// gateway (`loopback_peer.py` playing aizfw's kyyReactApiServer) that sends escape sequences, quotes the key
@@ -19,10 +14,10 @@ struct HostileServerTests {
     static let submitPath = "/kyyReactApiServer/v1/grok/videos"
     static let resultPath = "/kyyReactApiServer/v1/result/"
 
-    static func generate(_ peer: HostilePeer, _ extra: [String] = []) -> [String] {
+    static func generate(_ peer: LoopbackPeer, _ extra: [String] = []) -> [String] {
         [
             "generate", "--model", "aizfw:grok_video3", "--prompt", "A cat", "--base-url",
-            "aizfw=\(peer.kyyBase.absoluteString)",
+            "aizfw=\(peer.kyyBase().absoluteString)",
         ]
             + extra
     }
@@ -34,31 +29,16 @@ struct HostileServerTests {
         text.unicodeScalars.filter { $0 != "\n" && $0.isTerminalControl }
     }
 
-    static func longestKeyRun(in text: String) -> Int {
-        let key = Array(Self.key.utf8)
-        let bytes = Array(text.utf8)
-        var best = 0
-        for start in bytes.indices {
-            for offset in key.indices {
-                var length = 0
-                while start + length < bytes.count, offset + length < key.count,
-                    bytes[start + length] == key[offset + length]
-                {
-                    length += 1
-                }
-                best = max(best, length)
-            }
-        }
-        return best
-    }
+    /// The longest run of the key's characters in `text`.
+    static func longestKeyRun(in text: String) -> Int { text.longestRun(from: key) }
 
     /// Runs `generate` against a submission answered at once with a finished task whose video is on the CDN,
     /// so the tool writes the job file and the video without polling. Returns the job file.
-    static func finishedJob(_ peer: HostilePeer, in directory: URL) throws -> URL {
+    static func finishedJob(_ peer: LoopbackPeer, in directory: URL) async throws -> URL {
         let answer =
             #"{"id":"video_ok1","object":"video","model":"grok_video3","status":"completed","#
             + #""video_url":"\#(peer.cdn.absoluteString)/videos/ok.mp4","error":null}"#
-        try peer.script(submitPath, method: "POST", [["status": 200, "body": answer]])
+        try await peer.script(submitPath, method: "POST", [.answer(status: 200, body: answer)])
         let output = directory.appendingPathComponent("cat.mp4")
         let result = try VideoGen.run(
             generate(peer, ["--output", output.path]), environment: environment, in: directory)
@@ -66,12 +46,24 @@ struct HostileServerTests {
         return directory.appendingPathComponent("cat.mp4.job.json")
     }
 
+    /// A job whose video was saved once to `cat.mp4` (its bytes `earlier`), with the next status query
+    /// finding the task completed and its video on the CDN, as `download` asks first.
+    static func savedVideo(_ peer: LoopbackPeer) async throws -> (directory: URL, job: URL, output: URL, earlier: Data)
+    {
+        let directory = try VideoGen.temporaryDirectory()
+        let job = try await finishedJob(peer, in: directory)
+        let output = directory.appendingPathComponent("cat.mp4")
+        let earlier = try Data(contentsOf: output)
+        try await scriptCompletedStatus(peer)
+        return (directory, job, output, earlier)
+    }
+
     /// The next status query finds the task completed, its video on the CDN (`download` asks first).
-    static func scriptCompletedStatus(_ peer: HostilePeer) throws {
+    static func scriptCompletedStatus(_ peer: LoopbackPeer) async throws {
         let answer =
             #"{"id":"video_ok1","status":"completed","video_url":"\#(peer.cdn.absoluteString)/videos/ok.mp4","#
             + #""actualDuration":6,"error":null}"#
-        try peer.script(resultPath, method: "GET", [["status": 200, "body": answer]])
+        try await peer.script(resultPath, method: "GET", [.answer(status: 200, body: answer)])
     }
 
     // MARK: Terminals
@@ -84,91 +76,93 @@ struct HostileServerTests {
     /// A task that failed at once, its id, code and message full of escape sequences (OSC retitle, CSI clear,
     /// C1 CSI, a bidi override, and CR LF before a line that imitates the tool's own): nothing reaches the
     /// terminal raw, no fake line appears, and in `--json` the text comes back exactly as the server sent it.
-    @Test func serverTextIsEscapedInTextModeAndExactInJSON() throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        let directory = try VideoGen.temporaryDirectory()
+    @Test func serverTextIsEscapedInTextModeAndExactInJSON() async throws {
+        try await LoopbackPeer.run { peer in
+            let directory = try VideoGen.temporaryDirectory()
 
-        try peer.script(Self.submitPath, method: "POST", [["status": 200, "body": Self.hostileFailure]])
-        let text = try VideoGen.run(Self.generate(peer), environment: Self.environment, in: directory)
-        try peer.script(Self.submitPath, method: "POST", [["status": 200, "body": Self.hostileFailure]])
-        let json = try VideoGen.run(Self.generate(peer, ["--json"]), environment: Self.environment, in: directory)
+            try await peer.script(Self.submitPath, method: "POST", [.answer(status: 200, body: Self.hostileFailure)])
+            let text = try VideoGen.run(Self.generate(peer), environment: Self.environment, in: directory)
+            try await peer.script(Self.submitPath, method: "POST", [.answer(status: 200, body: Self.hostileFailure)])
+            let json = try VideoGen.run(Self.generate(peer, ["--json"]), environment: Self.environment, in: directory)
 
-        for result in [text, json] {
-            #expect(result.exitCode == 1)
-            #expect(Self.terminalControls(in: result.stdout + result.stderr) == [])
-            #expect(!(result.stdoutLines + result.stderrLines).contains { $0.hasPrefix("Saved ") })
+            for result in [text, json] {
+                #expect(result.exitCode == 1)
+                #expect(Self.terminalControls(in: result.stdout + result.stderr) == [])
+                #expect(!(result.stdoutLines + result.stderrLines).contains { $0.hasPrefix("Saved ") })
+            }
+            #expect(
+                text.firstErrorLine
+                    == #"error: aizfw accepted task video_\u001b[2J1 for grok_video3 and ended it failed at once: \u001b]0;pwned\u0007boom\r\nSaved /etc/passwd (1 bytes)\u202e. The task may be billed, so no other provider was tried (resubmitting failed tasks needs the caller's opt-in)."#
+            )
+            let error = try #require(try json.events().last)
+            #expect(error["event"] == "error")
+            #expect(error["taskID"] == .string("video_\u{1B}[2J1"))
+            #expect(error["vendorCode"] == .string("\u{9B}31m"))
+            #expect(error["vendorMessage"] == .string(Self.rawMessage))
         }
-        #expect(
-            text.firstErrorLine
-                == #"error: aizfw accepted task video_\u001b[2J1 for grok_video3 and ended it failed at once: \u001b]0;pwned\u0007boom\r\nSaved /etc/passwd (1 bytes)\u202e. The task may be billed, so no other provider was tried (resubmitting failed tasks needs the caller's opt-in)."#
-        )
-        let error = try #require(try json.events().last)
-        #expect(error["event"] == "error")
-        #expect(error["taskID"] == .string("video_\u{1B}[2J1"))
-        #expect(error["vendorCode"] == .string("\u{9B}31m"))
-        #expect(error["vendorMessage"] == .string(Self.rawMessage))
     }
 
     /// `status` prints the vendor's status word and message escaped, and `--json` gives them back exactly.
-    @Test func statusShowsHostileTextEscapedAndExact() throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        let directory = try VideoGen.temporaryDirectory()
-        let job = try Self.finishedJob(peer, in: directory)
-        let answer =
-            #"{"id":"video_ok1","status":"\u001b[5mrunning\u001b[0m","progress":"42%","#
-            + #""error":{"message":"\u001b]2;owned\u0007\nerror: fake"}}"#
-        try peer.script(
-            Self.resultPath, method: "GET", [["status": 200, "body": answer], ["status": 200, "body": answer]])
+    @Test func statusShowsHostileTextEscapedAndExact() async throws {
+        try await LoopbackPeer.run { peer in
+            let directory = try VideoGen.temporaryDirectory()
+            let job = try await Self.finishedJob(peer, in: directory)
+            let answer =
+                #"{"id":"video_ok1","status":"\u001b[5mrunning\u001b[0m","progress":"42%","#
+                + #""error":{"message":"\u001b]2;owned\u0007\nerror: fake"}}"#
+            try await peer.script(
+                Self.resultPath, method: "GET",
+                [.answer(status: 200, body: answer), .answer(status: 200, body: answer)])
 
-        let base = ["--base-url", "aizfw=\(peer.kyyBase.absoluteString)"]
-        let text = try VideoGen.run(["status", job.path] + base, environment: Self.environment, in: directory)
-        let json = try VideoGen.run(
-            ["status", job.path, "--json"] + base, environment: Self.environment, in: directory)
+            let base = ["--base-url", "aizfw=\(peer.kyyBase().absoluteString)"]
+            let text = try VideoGen.run(["status", job.path] + base, environment: Self.environment, in: directory)
+            let json = try VideoGen.run(
+                ["status", job.path, "--json"] + base, environment: Self.environment, in: directory)
 
-        // An unknown word beside an error reads as failed (docs/real-gateways.md): exit 1.
-        #expect(text.exitCode == 1, "\(text.stderr)")
-        #expect(Self.terminalControls(in: text.stdout + text.stderr + json.stdout + json.stderr) == [])
-        #expect(
-            text.stdoutLines == [
-                "aizfw · grok_video3 · task video_ok1",
-                #"  status:   failed (\u001b[5mrunning\u001b[0m)"#,
-                "  progress: 42%",
-                #"  error:    \u001b]2;owned\u0007\nerror: fake"#,
-            ])
-        let line = try json.json()
-        #expect(line["rawStatus"] == .string("\u{1B}[5mrunning\u{1B}[0m"))
-        #expect(line["errorMessage"] == .string("\u{1B}]2;owned\u{07}\nerror: fake"))
+            // An unknown word beside an error reads as failed (docs/real-gateways.md): exit 1.
+            #expect(text.exitCode == 1, "\(text.stderr)")
+            #expect(Self.terminalControls(in: text.stdout + text.stderr + json.stdout + json.stderr) == [])
+            #expect(
+                text.stdoutLines == [
+                    "aizfw · grok_video3 · task video_ok1",
+                    #"  status:   failed (\u001b[5mrunning\u001b[0m)"#,
+                    "  progress: 42%",
+                    #"  error:    \u001b]2;owned\u0007\nerror: fake"#,
+                ])
+            let line = try json.json()
+            #expect(line["rawStatus"] == .string("\u{1B}[5mrunning\u{1B}[0m"))
+            #expect(line["errorMessage"] == .string("\u{1B}]2;owned\u{07}\nerror: fake"))
+        }
     }
 
     /// The progress bar is drawn only on a terminal: under a pseudo-terminal, a status word full of escape
     /// sequences is drawn escaped; the only sequence on the terminal is the tool's own line clear. (The peer
     /// plays xAI here, which recommends no polling interval, so `--poll-interval 1` holds.)
-    @Test func theProgressLineOnATerminalShowsHostileStatusEscaped() throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        try peer.script(
-            "/v1/videos/generations", method: "POST", [["status": 200, "body": #"{"request_id":"req_1"}"#]])
-        let hostile = #"{"status":"\u001b]0;pwned\u0007processing\u001b[1A","progress":40}"#
-        let done =
-            #"{"status":"done","progress":100,"video":{"url":"\#(peer.cdn.absoluteString)/videos/x.mp4","#
-            + #""duration":6,"respect_moderation":true}}"#
-        try peer.script(
-            "/v1/videos/req_1", method: "GET", [["status": 200, "body": hostile], ["status": 200, "body": done]])
-        let directory = try VideoGen.temporaryDirectory()
+    @Test func theProgressLineOnATerminalShowsHostileStatusEscaped() async throws {
+        try await LoopbackPeer.run { peer in
+            try await peer.script(
+                "/v1/videos/generations", method: "POST", [.answer(status: 200, body: #"{"request_id":"req_1"}"#)])
+            let hostile = #"{"status":"\u001b]0;pwned\u0007processing\u001b[1A","progress":40}"#
+            let done =
+                #"{"status":"done","progress":100,"video":{"url":"\#(peer.cdn.absoluteString)/videos/x.mp4","#
+                + #""duration":6,"respect_moderation":true}}"#
+            try await peer.script(
+                "/v1/videos/req_1", method: "GET",
+                [.answer(status: 200, body: hostile), .answer(status: 200, body: done)])
+            let directory = try VideoGen.temporaryDirectory()
 
-        let run = try VideoGen.runInTerminal(
-            [
-                "generate", "--model", "xai:grok-imagine-video", "--prompt", "A cat", "--poll-interval", "1",
-                "--base-url", "xai=\(peer.api.absoluteString)",
-            ], environment: ["XAI_API_KEY": Self.key], in: directory)
+            let run = try VideoGen.runInTerminal(
+                [
+                    "generate", "--model", "xai:grok-imagine-video", "--prompt", "A cat", "--poll-interval", "1",
+                    "--base-url", "xai=\(peer.api.absoluteString)",
+                ], environment: ["XAI_API_KEY": Self.key], in: directory)
 
-        #expect(run.exitCode == 0, "\(run.terminal)")
-        let shown = run.terminal.replacingOccurrences(of: "\r\u{1B}[2K", with: "")
-            .replacingOccurrences(of: "\r\n", with: "\n")
-        #expect(Self.terminalControls(in: shown) == [])
-        #expect(shown.contains(#"40%  unknown (\u001b]0;pwned\u0007processing\u001b[1A)"#))
+            #expect(run.exitCode == 0, "\(run.terminal)")
+            let shown = run.terminal.replacingOccurrences(of: "\r\u{1B}[2K", with: "")
+                .replacingOccurrences(of: "\r\n", with: "\n")
+            #expect(Self.terminalControls(in: shown) == [])
+            #expect(shown.contains(#"40%  unknown (\u001b]0;pwned\u0007processing\u001b[1A)"#))
+        }
     }
 
     // MARK: Redaction where text is cut
@@ -176,32 +170,32 @@ struct HostileServerTests {
     /// The server quotes the key back where the tool cuts a plain-text error (300 bytes) or an HTML title
     /// (120 characters), at every position of the 31-character key: no run of its characters reaches the
     /// text output (stderr) or the JSON (stdout). (Before: up to 28 of them were printed.)
-    @Test func keyEchoedAtEveryCutPositionNeverReachesTheOutput() throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        let directory = try VideoGen.temporaryDirectory()
-        for visible in 1..<Self.key.count {
-            let plain = String(repeating: ".", count: 300 - visible) + "{{key}} was refused"
-            let html =
-                "<html><head><title>" + String(repeating: "=", count: 120 - visible)
-                + "{{key}} upstream</title></head></html>"
-            for (status, type, body) in [(400, "text/plain", plain), (502, "text/html", html)] {
-                try peer.script(
-                    Self.submitPath, method: "POST",
-                    [["status": status, "contentType": type, "body": body, "echoKey": true]])
-                let result = try VideoGen.run(
-                    Self.generate(peer, ["--json"]), environment: Self.environment, in: directory)
-                // A 502 after the submission was sent may hide a task: ambiguous, exit 3 (docs/cli.md).
-                #expect(result.exitCode == (status == 400 ? 1 : 3), "\(result.stderr)")
-                #expect(
-                    Self.longestKeyRun(in: result.stdout) < 4 && Self.longestKeyRun(in: result.stderr) < 4,
-                    "visible \(visible) in \(type): \(result.stderr)")
-                #expect(try result.events().last?["event"] == "error")
+    @Test func keyEchoedAtEveryCutPositionNeverReachesTheOutput() async throws {
+        try await LoopbackPeer.run { peer in
+            let directory = try VideoGen.temporaryDirectory()
+            for visible in 1..<Self.key.count {
+                let plain = String(repeating: ".", count: 300 - visible) + "{{key}} was refused"
+                let html =
+                    "<html><head><title>" + String(repeating: "=", count: 120 - visible)
+                    + "{{key}} upstream</title></head></html>"
+                for (status, type, body) in [(400, "text/plain", plain), (502, "text/html", html)] {
+                    try await peer.script(
+                        Self.submitPath, method: "POST",
+                        [.echoingKey(status: status, contentType: type, body: body)])
+                    let result = try VideoGen.run(
+                        Self.generate(peer, ["--json"]), environment: Self.environment, in: directory)
+                    // A 502 after the submission was sent may hide a task: ambiguous, exit 3 (docs/cli.md).
+                    #expect(result.exitCode == (status == 400 ? 1 : 3), "\(result.stderr)")
+                    #expect(
+                        Self.longestKeyRun(in: result.stdout) < 4 && Self.longestKeyRun(in: result.stderr) < 4,
+                        "visible \(visible) in \(type): \(result.stderr)")
+                    #expect(try result.events().last?["event"] == "error")
+                }
             }
+            // Every submission carried the key to its gateway, which sent it back.
+            let submissions = try await peer.log().requests.filter { $0.method == "POST" }
+            #expect(submissions.count == 2 * (Self.key.count - 1))
         }
-        // Every submission carried the key to its gateway, which sent it back.
-        let submissions = try peer.log().filter { $0["method"] == "POST" }
-        #expect(submissions.count == 2 * (Self.key.count - 1))
     }
 
     // MARK: Downloads
@@ -215,26 +209,25 @@ struct HostileServerTests {
         ),
         ("video/mp4", "", "an empty body, Content-Type video/mp4, not a video; nothing was saved."),
     ])
-    func aDownloadThatIsNotAVideoLeavesTheEarlierFile(contentType: String, body: String, what: String) throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        let directory = try VideoGen.temporaryDirectory()
-        let job = try Self.finishedJob(peer, in: directory)
-        let output = directory.appendingPathComponent("cat.mp4")
-        let earlier = try Data(contentsOf: output)
-        try Self.scriptCompletedStatus(peer)
-        try peer.script("/videos/", [["status": 200, "contentType": contentType, "body": body]])
+    func aDownloadThatIsNotAVideoLeavesTheEarlierFile(contentType: String, body: String, what: String) async throws {
+        try await LoopbackPeer.run { peer in
+            let (directory, job, output, earlier) = try await Self.savedVideo(peer)
+            try await peer.script("/videos/", [.answer(status: 200, contentType: contentType, body: body)])
 
-        let result = try VideoGen.run(
-            ["download", job.path, "--output", output.path, "--base-url", "aizfw=\(peer.kyyBase.absoluteString)"],
-            environment: Self.environment, in: directory)
+            let result = try VideoGen.run(
+                [
+                    "download", job.path, "--output", output.path, "--base-url",
+                    "aizfw=\(peer.kyyBase().absoluteString)",
+                ],
+                environment: Self.environment, in: directory)
 
-        #expect(result.exitCode == 1)
-        #expect(result.firstErrorLine == "error: \(peer.cdn.host!) answered HTTP 200 with \(what)")
-        #expect(try Data(contentsOf: output) == earlier)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasPrefix("videoproviderkit-download-") }
-        #expect(leftovers == [])
+            #expect(result.exitCode == 1)
+            #expect(result.firstErrorLine == "error: \(peer.cdn.host!) answered HTTP 200 with \(what)")
+            #expect(try Data(contentsOf: output) == earlier)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasPrefix("videoproviderkit-download-") }
+            #expect(leftovers == [])
+        }
     }
 
     /// A file the system will not let grow (the shell's `ulimit -f`, SIGXFSZ ignored as an editor would):
@@ -244,29 +237,28 @@ struct HostileServerTests {
     ///
     /// The limit is 4 MiB and the video 8 MiB: a ThreadSanitizer build of the tool (CI's last step) needs
     /// more than 512 KiB of file size for its own runtime and aborts at start below that.
-    @Test func aWriteTheSystemRefusesSaysWhatAndWhere() throws {
-        let peer = try HostilePeer()
-        defer { peer.stop() }
-        let directory = try VideoGen.temporaryDirectory()
-        let job = try Self.finishedJob(peer, in: directory)
-        let output = directory.appendingPathComponent("cat.mp4")
-        let earlier = try Data(contentsOf: output)
-        try Self.scriptCompletedStatus(peer)
-        try peer.configure(["videoBytes": 8 << 20])
+    @Test func aWriteTheSystemRefusesSaysWhatAndWhere() async throws {
+        try await LoopbackPeer.run { peer in
+            let (directory, job, output, earlier) = try await Self.savedVideo(peer)
+            try await peer.configure(videoBytes: 8 << 20)
 
-        let result = try VideoGen.runLimited(
-            ["download", job.path, "--output", output.path, "--base-url", "aizfw=\(peer.kyyBase.absoluteString)"],
-            shellPrefix: "trap '' XFSZ; ulimit -f 4096; ",
-            environment: Self.environment, in: directory)
+            let result = try VideoGen.runLimited(
+                [
+                    "download", job.path, "--output", output.path, "--base-url",
+                    "aizfw=\(peer.kyyBase().absoluteString)",
+                ],
+                shellPrefix: "trap '' XFSZ; ulimit -f 4096; ",
+                environment: Self.environment, in: directory)
 
-        #expect(result.exitCode == 1)
-        let line = result.firstErrorLine
-        #expect(
-            line.hasPrefix(
-                "error: Could not save the video to \(output.path) (cannot write \(directory.path)/videoproviderkit-download-"
-            ))
-        #expect(line.hasSuffix(": File too large (EFBIG)); any earlier file there is untouched."))
-        #expect(try Data(contentsOf: output) == earlier)
+            #expect(result.exitCode == 1)
+            let line = result.firstErrorLine
+            #expect(
+                line.hasPrefix(
+                    "error: Could not save the video to \(output.path) (cannot write \(directory.path)/videoproviderkit-download-"
+                ))
+            #expect(line.hasSuffix(": File too large (EFBIG)); any earlier file there is untouched."))
+            #expect(try Data(contentsOf: output) == earlier)
+        }
     }
 
     // MARK: Image files
@@ -296,7 +288,7 @@ struct HostileServerTests {
     @Test func anOversizedImageIsRefusedBeforeSending() throws {
         let directory = try VideoGen.temporaryDirectory()
         let image = directory.appendingPathComponent("huge.png")
-        try TestImages.png.write(to: image)
+        try TinyImages.png.write(to: image)
         let handle = try FileHandle(forWritingTo: image)
         try handle.truncate(atOffset: 1 << 30)
         try handle.close()

@@ -2,14 +2,6 @@ import Foundation
 import Testing
 import VideoProviderKit
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `videogen` never spends by accident: options that swallow another option, absurd numbers, unusable
 /// output paths and over-budget requests stop before anything is sent; ambiguous submissions are
 /// recorded and not resent; fallbacks make the same video.

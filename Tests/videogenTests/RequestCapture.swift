@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A one-shot HTTP listener on 127.0.0.1: it accepts one connection, keeps the request's head (request
 /// line and headers, as sent), answers with a fixed response and closes. Enough to see exactly which
 /// headers a real `videogen` run puts on the wire.

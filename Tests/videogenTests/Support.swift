@@ -1,14 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import VideoProviderTesting
 
 /// Runs the built `videogen` as a subprocess, in a fresh directory, with a controlled environment: no real
 /// API key from the machine reaches it, only the canary keys a test passes.
@@ -81,7 +74,7 @@ struct VideoGen {
     }
 
     /// Runs `videogen arguments` (or another `executable`) with only `environment` (plus PATH, HOME, TMPDIR and
-    /// `VIDEOPROVIDERKIT_TRANSPORT` when the tests have it) set.
+    /// `VIDEOPROVIDERKIT_TRANSPORT` when the tests have it) set, and waits for it to exit.
     ///
     /// - Parameter speedup: the simulated clock's speed-up (`VIDEOGEN_SIMULATION_SPEEDUP`); tests use a
     ///   high one so simulated tasks take a fraction of a second. `nil` keeps the tool's default.
@@ -89,56 +82,32 @@ struct VideoGen {
         _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
         speedup: Double? = 400, executable: URL = binary
     ) throws -> Result {
-        let directory = try directory ?? temporaryDirectory()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = [
+        try start(arguments, environment: environment, in: directory, speedup: speedup, executable: executable)
+            .finish(limit: nil)
+    }
+
+    /// The environment of a run in `directory`: PATH, HOME (the directory), TMPDIR, the simulation
+    /// speed-up, `VIDEOPROVIDERKIT_TRANSPORT` when the tests have it (CI's second pass runs the suite on the
+    /// other transport, and the tool follows it too), then `extra`.
+    static func environment(
+        in directory: URL, speedup: Double?, followingTransport: Bool = true, _ extra: [String: String]
+    ) -> [String: String] {
+        var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory.path,
             "TMPDIR": FileManager.default.temporaryDirectory.path,
         ]
-        if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
-        // CI's second pass runs the suite on the other transport (`.ci/run`): the tool follows it too.
-        if let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable] {
-            env[DefaultHTTPTransport.environmentVariable] = transport
+        if let speedup { environment["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
+        if followingTransport,
+            let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable]
+        {
+            environment[DefaultHTTPTransport.environmentVariable] = transport
         }
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        // Files, not pipes: large outputs cannot fill a pipe buffer and stall the child.
-        let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
-        let errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
-        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-        return Result(exitCode: process.terminationStatus, stdout: stdout, stderr: stderr, directory: directory)
+        return environment.merging(extra) { _, new in new }
     }
 }
 
-/// Small image files with real magic bytes.
-enum TestImages {
-    /// A 1×1 RGBA PNG (70 bytes).
-    static let png = Data([
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-        0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
-        0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-        0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-    ])
-
+extension TinyImages {
     /// Writes `count` PNG files into `directory` and returns their paths.
     static func pngFiles(_ count: Int, in directory: URL) throws -> [String] {
         try (1...count).map { index in
@@ -163,9 +132,10 @@ extension JSONValue {
 }
 
 extension VideoGen {
-    /// A `videogen` started in the background, to signal or to race against another.
+    /// A `videogen` (or another program) started in the background, to wait for, signal or race against
+    /// another. Its output goes to files, not pipes: large outputs cannot fill a pipe buffer and stall it.
     final class Running: @unchecked Sendable {
-        let process: Process
+        let process = Process()
         let directory: URL
         private let outURL: URL
         private let errURL: URL
@@ -173,13 +143,22 @@ extension VideoGen {
         private let err: FileHandle
         let started = ContinuousClock.now
 
-        init(process: Process, directory: URL, outURL: URL, errURL: URL, out: FileHandle, err: FileHandle) {
-            self.process = process
+        init(executable: URL, arguments: [String], environment: [String: String], in directory: URL) throws {
             self.directory = directory
-            self.outURL = outURL
-            self.errURL = errURL
-            self.out = out
-            self.err = err
+            process.executableURL = executable
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.environment = environment
+            outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+            errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            out = try FileHandle(forWritingTo: outURL)
+            err = try FileHandle(forWritingTo: errURL)
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
         }
 
         var pid: Int32 { process.processIdentifier }
@@ -189,11 +168,14 @@ extension VideoGen {
 
         func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-        /// Waits for it to exit (killing it after `limit`) and returns what it printed.
-        func finish(limit: Duration = .seconds(60)) throws -> Result {
-            let deadline = ContinuousClock.now + limit
-            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        /// Waits for it to exit and returns what it printed. With a `limit`, it is sent `stop` (SIGKILL unless
+        /// told otherwise) when the limit passes: a test of something that used to hang must not hang the suite.
+        func finish(limit: Duration? = .seconds(60), stop: Int32 = SIGKILL) throws -> Result {
+            if let limit {
+                let deadline = ContinuousClock.now + limit
+                while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+                if process.isRunning { kill(process.processIdentifier, stop) }
+            }
             process.waitUntilExit()
             try out.close()
             try err.close()
@@ -210,35 +192,13 @@ extension VideoGen {
 
     /// Starts `videogen arguments` like ``run(_:environment:in:speedup:executable:)`` but returns at once.
     static func start(
-        _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, speedup: Double? = 400
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, speedup: Double? = 400,
+        executable: URL = binary
     ) throws -> Running {
         let directory = try directory ?? temporaryDirectory()
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": directory.path,
-            "TMPDIR": FileManager.default.temporaryDirectory.path,
-        ]
-        if let speedup { env["VIDEOGEN_SIMULATION_SPEEDUP"] = String(speedup) }
-        if let transport = ProcessInfo.processInfo.environment[DefaultHTTPTransport.environmentVariable] {
-            env[DefaultHTTPTransport.environmentVariable] = transport
-        }
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        let outURL = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
-        let errURL = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return Running(process: process, directory: directory, outURL: outURL, errURL: errURL, out: out, err: err)
+        return try Running(
+            executable: executable, arguments: arguments,
+            environment: Self.environment(in: directory, speedup: speedup, environment), in: directory)
     }
 
     /// Files in `directory`, sorted, without the runner's stdout/stderr captures and the `.cache` and
@@ -247,5 +207,40 @@ extension VideoGen {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter {
             !$0.hasPrefix(".stdout-") && !$0.hasPrefix(".stderr-") && $0 != ".cache" && $0 != ".local"
         }.sorted()
+    }
+}
+
+extension VideoGen {
+    /// Runs the tool like ``run(_:environment:in:speedup:executable:)`` but through `/bin/sh -c`, so a test can
+    /// set limits first (`ulimit -f`, an ignored SIGXFSZ), and kills it after `deadline` seconds: a test of
+    /// something that used to hang must not hang the suite.
+    static func runLimited(
+        _ arguments: [String], shellPrefix: String = "", command: String? = nil, environment: [String: String] = [:],
+        in directory: URL, deadline: Double = 60
+    ) throws -> Result {
+        let quoted = ([binary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        // The tool on its default transport, whatever transport the rest of the suite runs on.
+        let environment = Self.environment(in: directory, speedup: nil, followingTransport: false, environment)
+        let running = try Running(
+            executable: URL(fileURLWithPath: "/bin/sh"),
+            arguments: ["-c", shellPrefix + "exec " + (command ?? quoted.joined(separator: " "))],
+            environment: environment, in: directory)
+        return try running.finish(limit: .milliseconds(Int64(deadline * 1000)), stop: SIGTERM)
+    }
+
+    /// Runs the tool on a pseudo-terminal (so it draws its progress line), through python3's `pty.spawn`
+    /// (python3 is already the loopback peer's interpreter; Swift's Glibc module has no `posix_openpt`).
+    /// Returns everything the terminal received, stdout and stderr together, as a terminal receives it (`\n`
+    /// arrives as `\r\n`).
+    static func runInTerminal(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL, deadline: Double = 60
+    ) throws -> (exitCode: Int32, terminal: String) {
+        let spawn = "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)"
+        let quoted = (["python3", "-c", spawn, binary.path] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        let result = try runLimited(
+            [], command: quoted.joined(separator: " "), environment: environment, in: directory, deadline: deadline)
+        return (result.exitCode, result.stdout)
     }
 }

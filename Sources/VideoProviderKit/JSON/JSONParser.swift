@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A small strict JSON parser (RFC 8259) over raw bytes.
 ///
@@ -21,10 +21,17 @@ struct JSONParser {
     init(bytes: Data) { self.bytes = [UInt8](bytes) }
 
     mutating func parseDocument() throws(JSONValue.ParseError) -> JSONValue {
-        // A UTF-8 byte order mark is tolerated: some gateways emit one.
+        try parseWholeDocument { (parser: inout JSONParser) throws(JSONValue.ParseError) in try parser.parseValue() }
+    }
+
+    /// The document's one value, read by `parseValue`, with nothing but whitespace around it. A UTF-8 byte
+    /// order mark is tolerated: some gateways emit one.
+    private mutating func parseWholeDocument<Value>(
+        _ parseValue: (inout JSONParser) throws(JSONValue.ParseError) -> Value
+    ) throws(JSONValue.ParseError) -> Value {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         skipWhitespace()
-        let value = try parseValue()
+        let value = try parseValue(&self)
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected trailing characters") }
         return value
@@ -71,15 +78,37 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
-        guard depth < Self.maximumDepth else { return try skipNested() }
+        var members: [String: JSONValue] = [:]
+        let built = try readObject { (parser: inout JSONParser, key: String) throws(JSONValue.ParseError) in
+            members[key] = try parser.parseValue()
+        }
+        return built ? .object(members) : .null
+    }
+
+    private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        let built = try readArray { (parser: inout JSONParser) throws(JSONValue.ParseError) in
+            elements.append(try parser.parseValue())
+        }
+        return built ? .array(elements) : .null
+    }
+
+    /// Reads an object, handing each key to `readValue`, which reads the value that follows it. Returns
+    /// `false` for an object nested deeper than ``maximumDepth``, which is checked but not built.
+    private mutating func readObject(
+        _ readValue: (inout JSONParser, String) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) -> Bool {
+        guard depth < Self.maximumDepth else {
+            _ = try skipNested()
+            return false
+        }
         depth += 1
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return true
         }
         while true {
             skipWhitespace()
@@ -89,7 +118,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            try readValue(&self, key)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -98,24 +127,30 @@ struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             index += 1
-            return .object(members)
+            return true
         }
     }
 
-    private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {
-        guard depth < Self.maximumDepth else { return try skipNested() }
+    /// Reads an array, calling `readElement` to read each element. Returns `false` for an array nested
+    /// deeper than ``maximumDepth``, which is checked but not built.
+    private mutating func readArray(
+        _ readElement: (inout JSONParser) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) -> Bool {
+        guard depth < Self.maximumDepth else {
+            _ = try skipNested()
+            return false
+        }
         depth += 1
         defer { depth -= 1 }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(elements)
+            return true
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            try readElement(&self)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -124,7 +159,7 @@ struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
             index += 1
-            return .array(elements)
+            return true
         }
     }
 
@@ -325,5 +360,53 @@ struct JSONParser {
             index += 1
         }
         return value
+    }
+}
+
+// MARK: - Document order
+
+extension JSONParser {
+    /// Parses the document keeping every object's members in document order, as ``JSONBody`` values, under
+    /// the same rules as ``parseDocument()``: for showing a body exactly as it was written.
+    mutating func parseOrderedDocument() throws(JSONValue.ParseError) -> JSONBody.Value {
+        try parseWholeDocument { (parser: inout JSONParser) throws(JSONValue.ParseError) in
+            try parser.parseOrderedValue()
+        }
+    }
+
+    private mutating func parseOrderedValue() throws(JSONValue.ParseError) -> JSONBody.Value {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            var object = JSONBody()
+            let built = try readObject { (parser: inout JSONParser, key: String) throws(JSONValue.ParseError) in
+                object[key] = try parser.parseOrderedValue()
+            }
+            return built ? .object(object) : .null
+        case UInt8(ascii: "["):
+            var elements: [JSONBody.Value] = []
+            let built = try readArray { (parser: inout JSONParser) throws(JSONValue.ParseError) in
+                elements.append(try parser.parseOrderedValue())
+            }
+            return built ? .array(elements) : .null
+        default:
+            switch try parseValue() {
+            case .string(let text): return .string(text)
+            case .int(let number): return .int(number)
+            case .double(let number): return .double(number)
+            case .bool(let flag): return .bool(flag)
+            case .null: return .null
+            case let other: return .json(other)
+            }
+        }
+    }
+}
+
+extension JSONBody.Value {
+    /// Parses UTF-8 JSON keeping object members in document order (``JSONValue/parse(_:)`` sorts them when
+    /// it writes). Throws ``JSONValue/ParseError`` for anything that is not exactly one JSON value.
+    package static func parse(_ data: Data) throws(JSONValue.ParseError) -> JSONBody.Value {
+        var parser = JSONParser(bytes: data)
+        return try parser.parseOrderedDocument()
     }
 }
