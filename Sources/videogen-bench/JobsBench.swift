@@ -300,9 +300,8 @@ enum JobsBench {
         let registry = try makeRegistry()
         func prepare(_ index: Int) throws -> (entry: RoutePlan.Entry, context: ProviderContext, submit: HTTPRequest) {
             let plan = registry.plan(for: request(index))
-            guard let entry = plan.eligible.first, let context = entry.provider.context() else {
-                throw plan.noCandidateError(knownModels: [])
-            }
+            guard let entry = plan.eligible.first else { throw plan.noCandidateError() }
+            let context = entry.context()
             return (entry, context, try entry.provider.provider.submitRequest(for: entry.resolved, context: context))
         }
         // Warm up, then forget it.

@@ -140,7 +140,7 @@ extension GenerateCommand {
         let json = context.json
         let console = context.console
         switch event {
-        case .request(let provider, .submit, let method, let url):
+        case .request(let provider, .submit, let method, let url, _):
             let attempt = context.nextAttempt(provider)
             if json {
                 var line = JSONLine(["event": "attempt", "provider": provider.rawValue])
@@ -150,7 +150,7 @@ extension GenerateCommand {
                 line["url"] = url.absoluteString
                 console.event(line)
             }
-        case .request(_, .content, _, _):
+        case .request(_, .content, _, _, _):
             if let job = context.job { context.enter(.downloading(job)) }
         case .retry(let provider, let model, let attempt, let delay, let reason):
             if json {

@@ -27,7 +27,7 @@ extension RoutePlan {
     ///
     /// Candidates fill in their own defaults, so a fallback could otherwise make and bill a different
     /// video than the first choice: ``VideoClient`` applies this under ``FallbackMatching/sameOutput``.
-    public func keepingSameOutput(as reference: Entry) -> RoutePlan {
+    package func keepingSameOutput(as reference: Entry) -> RoutePlan {
         let target = VideoOutput(reference.resolved)
         var copy = self
         copy.eligible = []
@@ -124,5 +124,34 @@ extension RoutePlan {
             }
         }
         return (changed, amount)
+    }
+}
+
+extension RoutePlan {
+    /// The plan with the providers the caller excludes, and those cooling down, moved to ``skipped`` with the
+    /// reason. `cooldown` answers for one provider: the time left and why, or `nil` when it is available.
+    func passingOver(
+        _ excluded: Set<ProviderID>, cooldown: (ProviderID) -> (remaining: Duration, reason: String)?
+    ) -> RoutePlan {
+        var copy = self
+        copy.eligible.removeAll { entry in
+            if excluded.contains(entry.providerID) {
+                copy.skipped.append(
+                    SkippedCandidate(
+                        providerID: entry.providerID, model: entry.model, reason: "excluded by the caller"))
+                return true
+            }
+            if let cooling = cooldown(entry.providerID) {
+                copy.skipped.append(
+                    SkippedCandidate(
+                        providerID: entry.providerID, model: entry.model,
+                        reason:
+                            "cooling down for \(Int(cooling.remaining.seconds.rounded(.up))) s after: \(cooling.reason)"
+                    ))
+                return true
+            }
+            return false
+        }
+        return copy
     }
 }
