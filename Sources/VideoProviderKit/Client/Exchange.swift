@@ -33,42 +33,84 @@ struct Exchange: Sendable {
         taskID: String? = nil, into destination: ResponseBodyDestination, request build: () throws -> HTTPRequest,
         read: (HTTPResponse, HTTPRequest) throws(VideoProviderError) -> Output
     ) async -> Result<Output, VideoProviderError> {
-        let secret = endpoint.secret
+        // Only the await is here; the work around it is in synchronous helpers kept out of line. A task
+        // keeps the memory of its deepest chain of async frames until it ends, and every followed job is
+        // a task waiting here between polls (docs/performance.md, `jobs`).
         let request: HTTPRequest
-        do {
-            request = try build()
-        } catch {
-            let failure = Self.wrap(error, as: .invalidRequest, endpoint.id, model)
-            return .failure(failure.redacting(secret))
+        switch Self.built(build, endpoint: endpoint, model: model) {
+        case .success(let built): request = built
+        case .failure(let failure): return .failure(failure)
         }
+        let sent = announce(request, operation, endpoint)
+        do {
+            let response = try await transport.send(request, bodyDestination: destination)
+            return received(response, to: request, sent: sent, operation, endpoint, read: read)
+        } catch {
+            return .failure(
+                failed(error, request: request, sent: sent, operation, endpoint, model: model, taskID: taskID))
+        }
+    }
+
+    /// When and as what a request went out.
+    struct Sent {
+        let id: RequestID
+        let start: Duration
+    }
+
+    @inline(never)
+    private static func built(_ build: () throws -> HTTPRequest, endpoint: ProviderEndpoint, model: String?)
+        -> Result<HTTPRequest, VideoProviderError>
+    {
+        do {
+            return .success(try build())
+        } catch {
+            return .failure(wrap(error, as: .invalidRequest, endpoint.id, model).redacting(endpoint.secret))
+        }
+    }
+
+    @inline(never)
+    private func announce(_ request: HTTPRequest, _ operation: VideoClientEvent.Operation, _ endpoint: ProviderEndpoint)
+        -> Sent
+    {
         let id = RequestID.next()
         observer(
             .request(provider: endpoint.id, operation: operation, method: request.method, url: request.url, id: id))
-        let start = clock.now()
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(request, bodyDestination: destination)
-        } catch {
-            observer(
-                .response(
-                    provider: endpoint.id, operation: operation, status: nil, elapsed: clock.now() - start, id: id,
-                    vendorRequestID: nil))
-            let failure = Self.transportFailure(
-                error, request: request, operation: operation, provider: endpoint.id, model: model, taskID: taskID)
-            return .failure(failure.redacting(secret))
-        }
+        return Sent(id: id, start: clock.now())
+    }
+
+    @inline(never)
+    private func received<Output>(
+        _ response: HTTPResponse, to request: HTTPRequest, sent: Sent, _ operation: VideoClientEvent.Operation,
+        _ endpoint: ProviderEndpoint, read: (HTTPResponse, HTTPRequest) throws(VideoProviderError) -> Output
+    ) -> Result<Output, VideoProviderError> {
+        let secret = endpoint.secret
         // The key is scrubbed from an answer before anything reads it (docs/reliability.md, "Redaction").
         var answer = response
         answer.body = response.body.redactingSecretPrefixes(secret)
         observer(
             .response(
-                provider: endpoint.id, operation: operation, status: answer.status, elapsed: clock.now() - start,
-                id: id, vendorRequestID: VendorRequestID.find(in: answer, secret: secret)))
+                provider: endpoint.id, operation: operation, status: answer.status, elapsed: clock.now() - sent.start,
+                id: sent.id, vendorRequestID: VendorRequestID.find(in: answer, secret: secret)))
         do {
             return .success(try read(answer, request))
         } catch {
             return .failure(error.redacting(secret))
         }
+    }
+
+    @inline(never)
+    private func failed(
+        _ error: any Error, request: HTTPRequest, sent: Sent, _ operation: VideoClientEvent.Operation,
+        _ endpoint: ProviderEndpoint, model: String?, taskID: String?
+    ) -> VideoProviderError {
+        observer(
+            .response(
+                provider: endpoint.id, operation: operation, status: nil, elapsed: clock.now() - sent.start,
+                id: sent.id,
+                vendorRequestID: nil))
+        return Self.transportFailure(
+            error, request: request, operation: operation, provider: endpoint.id, model: model, taskID: taskID
+        ).redacting(endpoint.secret)
     }
 
     // MARK: Classifying

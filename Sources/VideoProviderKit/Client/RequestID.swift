@@ -51,7 +51,8 @@ enum VendorRequestID {
         for name in headerNames {
             if let value = response.headers[name], let id = cleaned(Substring(value), secret: secret) { return id }
         }
-        guard let start = response.body.range(of: marker)?.upperBound else { return nil }
+        // new-api writes the marker into error messages only: a successful answer is not searched.
+        guard !response.isSuccess, let start = response.body.range(of: marker)?.upperBound else { return nil }
         let rest = response.body[start...]
         guard let end = rest.firstIndex(of: UInt8(ascii: ")")), end > start else { return nil }
         return cleaned(Substring(decoding: rest[..<end], as: UTF8.self), secret: secret)

@@ -38,6 +38,8 @@ struct Submission {
 
     private var observer: VideoClientObserver { client.observer }
 
+    // The async function only awaits; the work between awaits is in synchronous helpers kept out of line,
+    // so a submission waiting on the network holds a small frame (docs/performance.md, `jobs`).
     mutating func run() async throws(VideoProviderError) -> VideoJob {
         var next = machine.start()
         while case .send(let index, let attempt, let delay) = next {
@@ -87,6 +89,7 @@ struct Submission {
 
     /// Reports a failed attempt to the machine and carries out its decision: the provider's health, the
     /// attempt's record, the candidates passed over, the event; throws when the machine says stop.
+    @inline(never)
     private mutating func failed(
         _ error: VideoProviderError, taskCreated: Bool, entry: RoutePlan.Entry, index: Int, attempt: Int
     ) throws(VideoProviderError) -> SubmissionMachine.Next {
@@ -117,6 +120,7 @@ struct Submission {
     }
 
     /// `error` as the call's end: every attempt made and every candidate passed over.
+    @inline(never)
     private func finished(_ error: VideoProviderError) -> VideoProviderError {
         var copy = error
         copy.attempts = attempts
@@ -125,11 +129,13 @@ struct Submission {
         return copy
     }
 
+    @inline(never)
     private mutating func passOver(_ candidate: SkippedCandidate) {
         skipped.append(candidate)
         observer(.skipped(candidate))
     }
 
+    @inline(never)
     private mutating func passOver(_ candidates: [SubmissionMachine.PassedOver]) {
         for item in candidates {
             let entry = plan.eligible[item.candidate]
@@ -143,6 +149,7 @@ struct Submission {
     }
 
     /// Calls the app's record hook before a submission is sent; a failure stops the call with nothing sent.
+    @inline(never)
     private func recordBeforeSending(_ entry: RoutePlan.Entry, _ hook: @Sendable (PendingSubmission) throws -> Void)
         throws(VideoProviderError)
     {
@@ -162,6 +169,7 @@ struct Submission {
     }
 
     /// Records the accepted attempt and builds the job.
+    @inline(never)
     private mutating func accept(_ snapshot: TaskSnapshot, entry: RoutePlan.Entry) -> VideoJob {
         client.health.recordSuccess(entry.providerID)
         attempts.append(record(entry, .accepted, nil))
@@ -184,6 +192,7 @@ struct Submission {
     // MARK: Errors
 
     /// A submission the vendor answered with a task that had already ended badly, as an error.
+    @inline(never)
     private func immediateFailure(_ snapshot: TaskSnapshot, entry: RoutePlan.Entry) -> VideoProviderError? {
         guard snapshot.status == .failed || snapshot.status == .cancelled || snapshot.status == .expired else {
             return nil
@@ -199,6 +208,7 @@ struct Submission {
     }
 
     /// The error that ends a call, from the machine's reason to stop and the last failure.
+    @inline(never)
     private func stopError(_ stop: SubmissionMachine.Stop, error: VideoProviderError, entry: RoutePlan.Entry)
         -> VideoProviderError
     {
@@ -272,6 +282,7 @@ extension VideoClient {
     /// Sends one submission through the exchange pipeline: the provider's request for the resolved
     /// request, and its reading of the answer. A redirect is never followed (see
     /// ``redirectedSubmission(_:request:entry:)``).
+    @inline(never)
     func send(_ entry: RoutePlan.Entry, boundary: String) async -> Result<TaskSnapshot, VideoProviderError> {
         let endpoint = entry.endpoint
         return await exchange.run(

@@ -37,22 +37,32 @@ public struct ProviderConfiguration: Sendable {
 
 /// A registered provider with its effective settings.
 public struct RegisteredProvider: Sendable {
-    /// The registration's id: what routes, jobs, cooldowns and events name. Today it is the provider's own
-    /// id (one registration per provider), but nothing downstream assumes so.
-    public let id: ProviderID
-    public let configuration: ProviderConfiguration
-    /// The descriptor with capability overrides applied.
-    public let descriptor: ProviderDescriptor
-
-    init(id: ProviderID, configuration: ProviderConfiguration, descriptor: ProviderDescriptor) {
-        self.id = id
-        self.configuration = configuration
-        self.descriptor = descriptor
+    // One reference wherever a registration is held: every status call and download carries one across
+    // its awaits, and inline it made each of them a few hundred bytes larger (docs/performance.md, `jobs`).
+    private struct Fields: Sendable {
+        let id: ProviderID
+        let configuration: ProviderConfiguration
+        let descriptor: ProviderDescriptor
     }
 
-    public var provider: any VideoProvider { configuration.provider }
+    private let storage: CopyOnWrite<Fields>
+
+    init(id: ProviderID, configuration: ProviderConfiguration, descriptor: ProviderDescriptor) {
+        storage = CopyOnWrite(Fields(id: id, configuration: configuration, descriptor: descriptor))
+    }
+
+    /// The registration's id: what routes, jobs, cooldowns and events name. Today it is the provider's own
+    /// id (one registration per provider), but nothing downstream assumes so.
+    public var id: ProviderID { storage.box.value.id }
+    public var configuration: ProviderConfiguration { storage.box.value.configuration }
+    /// The descriptor with capability overrides applied.
+    public var descriptor: ProviderDescriptor { storage.box.value.descriptor }
+
+    public var provider: any VideoProvider { storage.box.value.configuration.provider }
     /// The base URL requests go to, or `nil` when neither the app nor a vendor document gave one.
-    public var baseURL: URL? { configuration.baseURL ?? descriptor.documentedBaseURL }
+    public var baseURL: URL? {
+        storage.box.value.configuration.baseURL ?? storage.box.value.descriptor.documentedBaseURL
+    }
 
     /// The origin of ``baseURL`` (`https://zcbservice.aizfw.cn`), or `nil` without a base URL. Providers with
     /// the same origin are one failure domain for connection failures: see ``VideoClient/submit(_:options:)``.
@@ -84,6 +94,10 @@ public struct RegisteredProvider: Sendable {
         return .ready(endpoint)
     }
 
+    var apiKey: APIKey? { storage.box.value.configuration.apiKey }
+    var secret: String? { storage.box.value.configuration.apiKey?.secret }
+    var additionalHeaders: HTTPHeaders { storage.box.value.configuration.additionalHeaders }
+
     /// The context providers build requests with, or `nil` without a base URL.
     package func context(boundary: String = MultipartBody.randomBoundary()) -> ProviderContext? {
         ProviderEndpoint(self)?.context(boundary: boundary)
@@ -107,17 +121,17 @@ package struct ProviderEndpoint: Sendable {
     }
 
     package var id: ProviderID { registration.id }
-    package var provider: any VideoProvider { registration.configuration.provider }
+    package var provider: any VideoProvider { registration.provider }
     /// The API key's text, for scrubbing it from what the vendor sends back.
-    package var secret: String? { registration.configuration.apiKey?.secret }
-    package var additionalHeaders: HTTPHeaders { registration.configuration.additionalHeaders }
+    package var secret: String? { registration.secret }
+    package var additionalHeaders: HTTPHeaders { registration.additionalHeaders }
 
     package var origin: String? { registration.origin }
 
     /// The context providers build requests with.
     package func context(boundary: String) -> ProviderContext {
         ProviderContext(
-            baseURL: baseURL, apiKey: registration.configuration.apiKey,
-            additionalHeaders: registration.configuration.additionalHeaders, multipartBoundary: boundary)
+            baseURL: baseURL, apiKey: registration.apiKey, additionalHeaders: registration.additionalHeaders,
+            multipartBoundary: boundary)
     }
 }
