@@ -4,6 +4,7 @@ import Foundation
 ///
 /// ```swift
 /// import AizfwProvider
+/// import Foundation
 /// import OctopusXProvider
 /// import VideoProviderKit
 ///
