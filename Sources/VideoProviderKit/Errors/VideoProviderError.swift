@@ -9,7 +9,7 @@ public import Foundation
 ///
 /// An API key never appears here: requests are not stored, and vendor text is scrubbed of the key before
 /// it is attached.
-public struct VideoProviderError: Error, Sendable, CustomStringConvertible, LocalizedError {
+public struct VideoProviderError: Error, Sendable, CustomStringConvertible, CustomReflectable, LocalizedError {
     /// What went wrong, as a stable, extensible value.
     public struct Kind: Sendable, Hashable, Codable, CustomStringConvertible {
         public let rawValue: String
@@ -178,6 +178,8 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
                 retryAfter: retryAfter, violations: violations, skipped: skipped, attempts: attempts,
                 requestMayHaveBeenSent: requestMayHaveBeenSent, underlying: underlying))
     }
+
+    public var customMirror: Mirror { storage.mirror(of: self) }
 
     /// The message, then every detail that is known, one per line.
     ///

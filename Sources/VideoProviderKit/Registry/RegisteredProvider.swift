@@ -36,7 +36,7 @@ public struct ProviderConfiguration: Sendable {
 }
 
 /// A registered provider with its effective settings.
-public struct RegisteredProvider: Sendable {
+public struct RegisteredProvider: Sendable, CustomStringConvertible, CustomReflectable {
     // One reference wherever a registration is held: every status call and download carries one across
     // its awaits, and inline it made each of them a few hundred bytes larger (docs/performance.md, `jobs`).
     private struct Fields: Sendable {
@@ -50,6 +50,18 @@ public struct RegisteredProvider: Sendable {
     init(id: ProviderID, configuration: ProviderConfiguration, descriptor: ProviderDescriptor) {
         storage = CopyOnWrite(Fields(id: id, configuration: configuration, descriptor: descriptor))
     }
+
+    /// The registration in one line; the key shows only whether there is one.
+    public var description: String {
+        readableDescription(
+            "RegisteredProvider",
+            [
+                "id": id.rawValue, "baseURL": baseURL, "key": configuration.apiKey == nil ? "none" : "set",
+                "models": descriptor.models.map(\.model).joined(separator: " "),
+            ])
+    }
+
+    public var customMirror: Mirror { storage.mirror(of: self) }
 
     /// The registration's id: what routes, jobs, cooldowns and events name. Today it is the provider's own
     /// id (one registration per provider), but nothing downstream assumes so.

@@ -31,3 +31,20 @@ extension CopyOnWrite: Equatable where Value: Equatable {
 extension CopyOnWrite: Hashable where Value: Hashable {
     func hash(into hasher: inout Hasher) { box.value.hash(into: &hasher) }
 }
+
+extension CopyOnWrite {
+    /// A mirror of `subject` whose children are the boxed fields, so `dump` and debuggers show the fields
+    /// rather than the box.
+    func mirror(of subject: some Any) -> Mirror {
+        Mirror(subject, children: Mirror(reflecting: box.value).children, displayStyle: .struct)
+    }
+}
+
+/// `Name(label: value, …)`, the fields that have a value, each with its control characters escaped: the
+/// values come from vendors and a log line must stay one line (docs/reliability.md).
+func readableDescription(_ name: String, _ fields: KeyValuePairs<String, (any CustomStringConvertible)?>) -> String {
+    let shown = fields.compactMap { label, value in
+        value.map { "\(label): \(String(describing: $0).escapingControlCharacters())" }
+    }
+    return "\(name)(\(shown.joined(separator: ", ")))"
+}

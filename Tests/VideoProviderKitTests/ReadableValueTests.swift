@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import VideoProviderKit
+import VideoProviderTesting
+
+/// Values a log prints read as their fields, never as the box that holds them.
+@Suite struct ReadableValueTests {
+    @Test func aLoggedJobPrintsItsFields() async throws {
+        let clock = VirtualClock(mode: .autoAdvance, wallOrigin: Date(timeIntervalSince1970: 1_767_225_600))
+        let harness = try Harness(["octopusx"], clock: clock)
+        let job = try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "A fox in the snow"))
+        #expect(
+            "\(job)"
+                == "VideoJob(id: \(job.id), provider: octopusx, model: grok-video-3, task: \(job.taskID), "
+                + "baseURL: \(Sim.octopusX), submittedAt: 2026-01-01T00:00:00Z, attempts: 1)")
+        #expect(String(reflecting: job) == "\(job)")
+        var dumped = ""
+        dump(job, to: &dumped)
+        #expect(!dumped.contains("CopyOnWrite"))
+        #expect(dumped.contains("- taskID: \"\(job.taskID)\""))
+        #expect(dumped.contains("- prompt: \"A fox in the snow\""))
+    }
+
+    @Test func aSnapshotPrintsTheFieldsThatHaveAValueWithVendorTextEscaped() {
+        let snapshot = TaskSnapshot(
+            taskID: "task-1", status: .failed, rawStatus: "FAIL", progress: 40, errorMessage: "bad\nprompt\u{1B}[2J")
+        #expect(
+            "\(snapshot)"
+                == #"TaskSnapshot(task: task-1, status: failed, rawStatus: FAIL, progress: 40%, error: bad\nprompt\u001b[2J)"#
+        )
+        var dumped = ""
+        dump(snapshot, to: &dumped)
+        #expect(!dumped.contains("CopyOnWrite"))
+        #expect(dumped.contains("▿ rawStatus: Optional(\"FAIL\")"))
+    }
+
+    @Test func aRegisteredProviderPrintsWhetherItHasAKeyNeverTheKey() throws {
+        let registry = try Sim.registry(["octopusx"])
+        let registered = try #require(registry.providers.first)
+        #expect(
+            "\(registered)"
+                == "RegisteredProvider(id: octopusx, baseURL: \(Sim.octopusX), key: set, "
+                + "models: grok-video-3 grok-video-3-pro grok-video-3-max)")
+        var dumped = ""
+        dump(registered, to: &dumped)
+        #expect(!dumped.contains("CopyOnWrite"))
+        #expect(!dumped.contains(Sim.key))
+        #expect(dumped.contains("[redacted]"))
+    }
+
+    @Test func anErrorDumpsItsFieldsNotTheBox() {
+        let error = VideoProviderError(.invalidRequest, "seconds 99 is not allowed")
+        var dumped = ""
+        dump(error, to: &dumped)
+        #expect(!dumped.contains("CopyOnWrite"))
+        #expect(dumped.contains("- message: \"seconds 99 is not allowed\""))
+    }
+}
