@@ -56,3 +56,46 @@ import VideoProviderTesting
         #expect(dumped.contains("- message: \"seconds 99 is not allowed\""))
     }
 }
+
+/// A request and its answer can be joined in a log: both events carry the client's id, the answer the
+/// vendor's too.
+@Suite struct EventRequestIDTests {
+    /// The simulator, its answers stamped with a vendor request id as gateways send one.
+    struct StampingTransport: HTTPTransport {
+        let inner: GatewaySimulator
+        func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+            var response = try await inner.send(request, bodyDestination: bodyDestination)
+            response.headers["X-Request-Id"] = "vendor-\(request.method.rawValue)-\(request.url.lastPathComponent)"
+            return response
+        }
+    }
+
+    @Test func requestAndResponseShareOurIDAndTheResponseCarriesTheVendors() async throws {
+        let clock = VirtualClock(mode: .autoAdvance)
+        let simulator = GatewaySimulator(clock: clock)
+        let events = EventLog()
+        let client = VideoClient(
+            registry: try Sim.registry(["octopusx"]), transport: StampingTransport(inner: simulator), clock: clock,
+            configuration: Sim.configuration(), observer: VideoClientObserver { events.append($0) })
+        let job = try await client.submit(VideoRequest(model: "grok-video-3", prompt: "A fox in the snow"))
+        _ = try await client.result(for: job)
+
+        var requests: [RequestID: VideoClientEvent.Operation] = [:]
+        var answered: [(RequestID, VideoClientEvent.Operation, String?)] = []
+        for event in events.all {
+            switch event {
+            case .request(_, let operation, _, _, let id): requests[id] = operation
+            case .response(_, let operation, _, _, let id, let vendorID): answered.append((id, operation, vendorID))
+            default: break
+            }
+        }
+        #expect(answered.count >= 2)
+        #expect(Set(requests.keys).count == requests.count)
+        for (id, operation, vendorID) in answered {
+            #expect(requests[id] == operation)
+            let expected = operation == .submit ? "vendor-POST-videos" : "vendor-GET-\(job.taskID)"
+            #expect(vendorID == expected)
+        }
+        #expect(answered.first?.1 == .submit)
+    }
+}
