@@ -8,8 +8,8 @@ public import Foundation
 /// ``VideoClient/download(_:to:snapshot:)``.
 /// It holds no secrets.
 public struct VideoJob: Sendable, Hashable, Codable, Identifiable, CustomStringConvertible, CustomReflectable {
-    // The fields live in one immutable box: a job is held by every task that follows it, and inline it was
-    // 385 bytes of each suspended frame (docs/performance.md, `jobs`). The JSON is the fields' own.
+    // The fields live in a `CopyOnWrite`: every task that follows a job holds it across its awaits, where
+    // a large value weighs on every waiting job (docs/performance.md, `jobs`). The JSON is the fields' own.
     private struct Fields: Sendable, Hashable, Codable {
         let id: UUID
         let providerID: ProviderID

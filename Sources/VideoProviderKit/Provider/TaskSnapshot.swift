@@ -26,8 +26,8 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, Custo
 
 /// One observation of a task: what a submit or status call returned.
 public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible, CustomReflectable {
-    // The fields live in one copy-on-write box: snapshots are held across every await of the polling
-    // loop, and inline each was 153 bytes of every suspended task's frame (docs/performance.md, `jobs`).
+    // The fields live in a `CopyOnWrite`: snapshots are held across every await of the polling loop,
+    // where a large value weighs on every waiting job (docs/performance.md, `jobs`).
     private struct Fields: Hashable {
         var taskID: String
         var status: TaskStatus

@@ -37,8 +37,8 @@ public struct ProviderConfiguration: Sendable {
 
 /// A registered provider with its effective settings.
 public struct RegisteredProvider: Sendable, CustomStringConvertible, CustomReflectable {
-    // One reference wherever a registration is held: every status call and download carries one across
-    // its awaits, and inline it made each of them a few hundred bytes larger (docs/performance.md, `jobs`).
+    // The fields live in a `CopyOnWrite`: every status call and download carries a registration across
+    // its awaits (docs/performance.md, `jobs`).
     private struct Fields: Sendable {
         let id: ProviderID
         let configuration: ProviderConfiguration

@@ -1,8 +1,8 @@
 /// A value kept behind one reference and copied only when written while shared.
 ///
 /// The client holds errors, snapshots, jobs and providers across its awaits, and an async function's frame
-/// lives in its task's allocator until the task ends: inline, those values made every waiting job tens of
-/// KiB (docs/performance.md, `jobs`). Behind a `CopyOnWrite` each is one pointer in the frame.
+/// lives in its task's allocator until the task ends: inline, those values made every waiting job several
+/// times larger (docs/performance.md, `jobs`, measures it). Behind a `CopyOnWrite` each is one pointer.
 ///
 /// Read fields through ``box`` (`storage.box.value.field`): that reads the one field in place, where a
 /// getter returning the whole value would copy it out first, and in an async function the copy is frame
