@@ -81,17 +81,17 @@ public struct GatewayAnswer: Sendable, Hashable {
 
     /// Where the task id is: kyy and OpenAI `id`, new-api `task_id`, xAI and new-api's xAI channel
     /// `request_id`, kyy clients `taskId`.
-    public static let taskIDFields = ["id", "task_id", "request_id", "taskId"]
+    package static let taskIDFields = ["id", "task_id", "request_id", "taskId"]
     /// Where the status word is.
-    public static let statusFields = ["status", "task_status", "taskStatus"]
+    package static let statusFields = ["status", "task_status", "taskStatus"]
     /// Where the video URL is, in order.
-    public static let videoURLPaths: [[String]] = [
+    package static let videoURLPaths: [[String]] = [
         ["video_url"], ["url"], ["result_url"], ["video", "url"], ["metadata", "url"],
     ]
     /// Where a failure reason is when there is no `error` member.
-    public static let failureReasonFields = ["fail_reason", "failReason", "failure_reason", "error_message"]
+    package static let failureReasonFields = ["fail_reason", "failReason", "failure_reason", "error_message"]
     /// Codes that mean "no error" in envelopes (`{"code":"success"}`, `{"code":0}`, `{"code":200}`).
-    public static let successCodes: Set<String> = ["success", "ok", "0", "200"]
+    package static let successCodes: Set<String> = ["success", "ok", "0", "200"]
 
     // MARK: - Readers
 
@@ -382,7 +382,7 @@ extension VendorResponse {
 
     /// Whether the vendor's wording says the credentials were refused, whatever the HTTP status (xAI's
     /// HTTP 400 "Incorrect API key provided", kyy's HTTP 200 "登录验证失败", new-api's "无效的令牌").
-    public static func isAuthenticationWording(code: String?, message: String?) -> Bool {
+    package static func isAuthenticationWording(code: String?, message: String?) -> Bool {
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
         guard !haystack.isEmpty else { return false }
         return [

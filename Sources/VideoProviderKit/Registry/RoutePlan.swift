@@ -33,15 +33,15 @@ public struct RoutePlan: Sendable {
     /// `true` when no registered provider has the model at all.
     public let modelIsUnknown: Bool
     /// The provider a `provider:model` string named when no such provider is registered.
-    public let unknownProvider: ProviderID?
+    package let unknownProvider: ProviderID?
     /// The provider a `provider:model` string pinned, if any.
-    public let pinnedProvider: ProviderID?
+    package let pinnedProvider: ProviderID?
     /// The providers the call was limited to (`only`), if it was and no provider was pinned.
-    public let chosenProviders: [ProviderID]?
+    package let chosenProviders: [ProviderID]?
     /// Every registered provider, for error messages.
-    public let registeredProviders: [ProviderID]
+    package let registeredProviders: [ProviderID]
     /// The model names that would have been accepted (the pinned provider's, or everyone's).
-    public let knownModels: [String]
+    package let knownModels: [String]
 
     init(
         model: String, eligible: [Entry], skipped: [SkippedCandidate], modelIsUnknown: Bool,
