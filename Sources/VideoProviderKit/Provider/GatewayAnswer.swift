@@ -24,8 +24,6 @@ public import Foundation
 public struct GatewayAnswer: Sendable, Hashable {
     /// The object the fields were read from: the body, or the `data` object of new-api's task envelope.
     public let object: JSONValue
-    /// Whether the body was new-api's task envelope and ``object`` its `data`.
-    public let isEnveloped: Bool
     /// The task id, trimmed; `nil` when no id field holds a non-blank string or an integer.
     public let taskID: String?
     /// The vendor's status word as sent; `nil` when missing or blank.
@@ -47,9 +45,8 @@ public struct GatewayAnswer: Sendable, Hashable {
 
     /// Reads `json`; never fails. `base` is the URL that was asked, for video URLs given as a path.
     public init(json: JSONValue, relativeTo base: URL? = nil) {
-        let (object, enveloped) = Self.unwrapped(json)
+        let object = Self.unwrapped(json)
         self.object = object
-        isEnveloped = enveloped
         taskID = Self.firstText(object, Self.taskIDFields)
         rawStatus = Self.firstWord(object, Self.statusFields)
         progress = VendorResponse.progress(object["progress"])
@@ -97,13 +94,12 @@ public struct GatewayAnswer: Sendable, Hashable {
 
     /// new-api's task envelope `{"code":"success","message":"","data":{…}}` (and any `{…,"data":{…}}` whose
     /// top level has neither id nor status but whose `data` has one) yields its `data`.
-    static func unwrapped(_ json: JSONValue) -> (JSONValue, Bool) {
-        guard let data = json["data"], case .object = data else { return (json, false) }
+    static func unwrapped(_ json: JSONValue) -> JSONValue {
+        guard let data = json["data"], case .object = data else { return json }
         let topHasTask = firstText(json, taskIDFields) != nil || firstWord(json, statusFields) != nil
         let dataHasTask = firstText(data, taskIDFields) != nil || firstWord(data, statusFields) != nil
         let successEnvelope = text(json["code"]).map { successCodes.contains($0.lowercased()) } ?? false
-        if dataHasTask && (!topHasTask || successEnvelope) { return (data, true) }
-        return (json, false)
+        return dataHasTask && (!topHasTask || successEnvelope) ? data : json
     }
 
     /// A non-blank string (trimmed) or an integer as text.
