@@ -99,3 +99,23 @@ import VideoProviderTesting
         #expect(answered.first?.1 == .submit)
     }
 }
+
+/// Values that hold boxed ones print through them: a logged plan or registry shows fields, never a box or
+/// the key.
+@Suite struct ReadableCompositeValueTests {
+    @Test func aPlanARegistryAndAnEventPrintTheirFields() async throws {
+        let harness = try Harness(["aizfw", "octopusx"])
+        let plan = harness.client.plan(VideoRequest(model: "grok-video-3", prompt: "A fox in the snow"))
+        let job = try await harness.client.submit(VideoRequest(model: "grok-video-3", prompt: "A fox in the snow"))
+        let texts = [
+            "\(plan)", String(reflecting: plan), "\(harness.registry)", "\(VideoClientEvent.submitted(job))",
+        ]
+        for text in texts {
+            #expect(!text.contains("CopyOnWrite"))
+            #expect(!text.contains(Sim.key))
+        }
+        #expect(texts[0].contains("RegisteredProvider(id: aizfw, baseURL: \(Sim.kyy), key: set"))
+        #expect(texts[2].contains("RegisteredProvider(id: octopusx, baseURL: \(Sim.octopusX), key: set"))
+        #expect(texts[3].contains("VideoJob(id: \(job.id), provider: \(job.providerID.rawValue)"))
+    }
+}
