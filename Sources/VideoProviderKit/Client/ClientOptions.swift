@@ -20,8 +20,8 @@ extension VideoClient {
         /// fails for a reason that is not the prompt's (an upstream error, expiry), submit it to the next
         /// candidate. Off by default, since the failed task may have been billed.
         public var resubmitFailedTasks = false
-        /// Random numbers in `0..<1` for backoff jitter; tests make it constant.
-        public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+        /// Random numbers in `0..<1` for backoff jitter; the package's tests make it constant.
+        package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
         /// The most bytes a downloaded video may have (1 GiB): a server that sends more, or declares more,
         /// fails the download as it arrives rather than filling the disk. Generated videos are tens of MB.
         public var maximumDownloadBytes: Int64 = 1 << 30
@@ -54,8 +54,8 @@ extension VideoClient {
         /// is sent and the call fails with ``VideoProviderError/Kind/configuration``. Lets an app record a
         /// paid attempt before it happens, so even a crash leaves a trace of a possibly billed submission.
         public var beforeSubmitting: (@Sendable (PendingSubmission) throws -> Void)?
-        /// A fixed multipart boundary, for byte-exact tests.
-        public var multipartBoundary: String?
+        /// A fixed multipart boundary, for the package's byte-exact tests.
+        package var multipartBoundary: String?
         /// Seconds already possibly billed by earlier tasks of the same `generate` call.
         var committedSeconds = 0
 
