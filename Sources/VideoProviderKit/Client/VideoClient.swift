@@ -2,18 +2,10 @@ import Foundation
 
 /// What an app calls: submit a request, follow the task, download the video.
 ///
+/// Given a ``ProviderRegistry`` of the gateways the app holds keys for:
+///
 /// ```swift
-/// import AizfwProvider
-/// import Foundation
-/// import OctopusXProvider
-/// import VideoProviderKit
-///
-/// let env = ProcessInfo.processInfo.environment
-/// var registry = ProviderRegistry()
-/// try registry.register(AizfwProvider(), apiKey: env["AIZFW_API_KEY"])
-/// try registry.register(OctopusXProvider(), apiKey: env["OCTOPUSX_API_KEY"])
 /// let client = VideoClient(registry: registry)
-///
 /// let job = try await client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat dancing in the rain", seconds: 8))
 /// do {
 ///     for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }

@@ -62,3 +62,16 @@ func registrySample(aizfwKey: String?, octopusKey: String?) throws -> RoutePlan 
     let plan = registry.plan(for: VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 20))
     return plan
 }
+
+/// Client/VideoClient.swift: the type's documentation comment.
+func videoClientCommentSample(registry: ProviderRegistry) async throws {
+    let client = VideoClient(registry: registry)
+    let job = try await client.submit(VideoRequest(model: "grok-video-3", prompt: "A cat dancing in the rain", seconds: 8))
+    do {
+        for try await snapshot in client.updates(for: job) { print(snapshot.status, snapshot.progress ?? 0) }
+        let video = try await client.download(job, to: URL(fileURLWithPath: "cat.mp4"))
+        print(video.fileURL.path)
+    } catch let error as VideoProviderError {
+        print(error.message)  // a failed, moderated or expired task ends the loop with the vendor's reason
+    }
+}
