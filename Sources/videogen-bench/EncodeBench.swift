@@ -282,9 +282,8 @@ enum EncodeBench {
     /// What the client does before sending: route and validate, then let the provider build the request.
     static func submitBody(_ request: VideoRequest, registry: ProviderRegistry) throws -> HTTPBody {
         let plan = registry.plan(for: request)
-        guard let entry = plan.eligible.first, let context = entry.provider.context() else {
-            throw plan.noCandidateError(knownModels: [])
-        }
+        guard let entry = plan.eligible.first else { throw plan.noCandidateError() }
+        let context = entry.context()
         return try entry.provider.provider.submitRequest(for: entry.resolved, context: context).body
     }
 

@@ -131,7 +131,7 @@ extension GenerateCommand {
         let json = context.json
         let console = context.console
         switch event {
-        case .request(let provider, .submit, let method, let url):
+        case .request(let provider, .submit, let method, let url, _):
             let attempt = context.nextAttempt(provider)
             if json {
                 console.event(
@@ -140,7 +140,7 @@ extension GenerateCommand {
                         "method": method.rawValue, "url": url,
                     ]))
             }
-        case .request(_, .content, _, _):
+        case .request(_, .content, _, _, _):
             if let job = context.job { context.enter(.downloading(job)) }
         case .retry(let provider, let model, let attempt, let delay, let reason):
             if json {

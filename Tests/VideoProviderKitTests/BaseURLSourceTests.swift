@@ -96,3 +96,21 @@ import VideoProviderKit
         #expect(source.contains(try #require(url.host)))
     }
 }
+
+/// `ProviderContext.url` joins paths without trapping, whatever the path holds.
+@Suite struct ProviderContextURLTests {
+    @Test(arguments: [
+        ("https://gw.example", "/v1/videos", "https://gw.example/v1/videos"),
+        ("https://gw.example/", "/v1/videos", "https://gw.example/v1/videos"),
+        (
+            "https://gw.example/kyyReactApiServer", "/v1/grok/videos",
+            "https://gw.example/kyyReactApiServer/v1/grok/videos"
+        ),
+        ("https://gw.example", "/v1/videos/a b", "https://gw.example/v1/videos/a%20b"),
+        ("https://gw.example", "/v1/videos/a|b", "https://gw.example/v1/videos/a%7Cb"),
+    ])
+    func joinsAndEncodes(base: String, path: String, expected: String) throws {
+        let context = ProviderContext(baseURL: try #require(URL(string: base)), apiKey: nil)
+        #expect(context.url(path).absoluteString == expected)
+    }
+}

@@ -54,7 +54,7 @@ import VideoProviderKit
     @Test func anEnvelopeIsReadOnlyWhenItHoldsTheTask() throws {
         let own = try Self.answer(#"{"id":"top","status":"queued","data":{"id":"inner"}}"#)
         #expect(own.taskID == "top")
-        #expect(!own.isEnveloped)
+        #expect(own.object["data"]?["id"]?.stringValue == "inner")
         let empty = try Self.answer(#"{"code":"success","data":null}"#)
         #expect(empty.taskID == nil && !empty.reportsError && empty.status == nil)
     }

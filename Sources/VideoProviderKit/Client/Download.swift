@@ -34,57 +34,32 @@ extension VideoClient {
     public func download(_ job: VideoJob, to destination: URL, snapshot: TaskSnapshot? = nil)
         async throws(VideoProviderError) -> DownloadedVideo
     {
-        let entry = try registered(for: job)
-        let key = entry.configuration.apiKey?.secret
-        var finished = snapshot
-        if finished?.status != .completed { finished = try await status(of: job) }
-        guard let finished, finished.status == .completed else {
-            if let finished, finished.status.isTerminal { throw taskFailure(job, finished) }
-            let raw = finished?.rawStatus ?? finished?.status.rawValue ?? "unknown"
-            let progress = finished?.progress.map { ", \($0)%" } ?? ""
+        let endpoint = try endpoint(for: job)
+        let finished: TaskSnapshot
+        if let snapshot, snapshot.status == .completed {
+            finished = snapshot
+        } else {
+            finished = try await status(of: job)
+        }
+        guard finished.status == .completed else {
+            if finished.status.isTerminal { throw taskFailure(job, finished) }
+            let raw = finished.rawStatus ?? finished.status.rawValue
+            let progress = finished.progress.map { ", \($0)%" } ?? ""
             throw VideoProviderError(
                 .taskNotFinished,
                 "Task \(job.taskID) on \(job.providerID) is still running (\(raw)\(progress)); there is nothing to download yet.",
                 providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: raw)
         }
-        guard let context = entry.context(boundary: bodilessRequestBoundary), let base = entry.baseURL else {
-            throw VideoProviderError(.configuration, "\(job.providerID) has no base URL.", providerID: job.providerID)
-        }
-        var sources: [HTTPRequest] = []
-        do {
-            if let request = try entry.provider.contentRequest(for: finished, context: context) {
-                sources.append(request)
-            }
-        } catch {
-            throw Self.wrap(error, as: .download, job.providerID, job.model).redacting(key)
-        }
+        let download = Downloader(client: self, job: job, endpoint: endpoint, destination: destination)
+        let sources = try download.sources(for: finished)
+        var result = await download.fetch(sources.first)
         // When the content endpoint fails, the video URL is a second chance (and vice versa).
-        if let url = finished.videoURL, !sources.contains(where: { $0.url == url }),
-            let plain = entry.provider.videoURLRequest(for: finished)
-        {
-            sources.append(plain)
+        if case .failure(let error) = result, error.kind != .cancelled, let second = sources.second {
+            result = await download.fetch(second)
         }
-        guard !sources.isEmpty else {
-            throw VideoProviderError(
-                .download, "\(job.providerID) reported task \(job.taskID) completed without a video URL.",
-                providerID: job.providerID, model: job.model, taskID: job.taskID)
-        }
-        var lastError: VideoProviderError?
-        for source in sources {
-            do {
-                let video = try await fetch(
-                    Self.sanitized(
-                        Self.authorizedOnSameOrigin(source, providerBase: base, context: context),
-                        providerBase: base, additional: entry.configuration.additionalHeaders),
-                    job: job, to: destination, secret: key)
-                observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
-                return video
-            } catch {
-                lastError = error.redacting(key)
-                if error.kind == .cancelled { throw error }
-            }
-        }
-        throw lastError!
+        let video = try result.get()
+        observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
+        return video
     }
 
     /// A video URL on the provider's own origin (new-api's `/v1/videos/{id}/content` proxy, a path the
@@ -102,119 +77,183 @@ extension VideoClient {
         return copy
     }
 
-    /// Removes credentials from a request whose host is not the provider's own, and refuses schemes
-    /// other than http(s).
+    /// Removes credentials from a request whose host is not the provider's own.
     static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders) -> HTTPRequest {
         var copy = request
-        if !SessionDelegate.sameOrigin(request.url, providerBase) {
+        if !RedirectRules.sameOrigin(request.url, providerBase) {
             for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
             for field in additional { copy.headers.remove(field.name) }
         }
         return copy
     }
+}
 
-    private func fetch(_ request: HTTPRequest, job: VideoJob, to destination: URL, secret: String?)
-        async throws(VideoProviderError) -> DownloadedVideo
-    {
-        func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
-            VideoProviderError(
-                .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status
-            )
+/// One download of one job's video: where it may come from, fetching it through the exchange pipeline,
+/// the checks on what arrived, and moving it into place.
+struct Downloader {
+    let client: VideoClient
+    let job: VideoJob
+    let endpoint: ProviderEndpoint
+    let destination: URL
+
+    /// Where the video can come from: the provider's content request, and the snapshot's video URL as a
+    /// second chance when it is another URL.
+    struct Sources {
+        let first: HTTPRequest
+        let second: HTTPRequest?
+    }
+
+    func sources(for snapshot: TaskSnapshot) throws(VideoProviderError) -> Sources {
+        let content: HTTPRequest?
+        do {
+            content = try endpoint.provider.contentRequest(
+                for: snapshot, context: endpoint.context(boundary: client.bodilessRequestBoundary))
+        } catch {
+            throw Exchange.wrap(error, as: .download, job.providerID, job.model).redacting(endpoint.secret)
         }
+        var plain: HTTPRequest?
+        if let url = snapshot.videoURL, url != content?.url { plain = endpoint.provider.videoURLRequest(for: snapshot) }
+        guard let first = content ?? plain else {
+            throw VideoProviderError(
+                .download, "\(job.providerID) reported task \(job.taskID) completed without a video URL.",
+                providerID: job.providerID, model: job.model, taskID: job.taskID)
+        }
+        return Sources(first: first, second: content == nil ? nil : plain)
+    }
+
+    private func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
+        VideoProviderError(
+            .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status)
+    }
+
+    /// Fetches `source` into a temporary file next to the destination and moves it into place.
+    func fetch(_ source: HTTPRequest) async -> Result<DownloadedVideo, VideoProviderError> {
+        let base = endpoint.baseURL
+        var request = VideoClient.sanitized(
+            VideoClient.authorizedOnSameOrigin(
+                source, providerBase: base, context: endpoint.context(boundary: client.bodilessRequestBoundary)),
+            providerBase: base, additional: endpoint.additionalHeaders)
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw failure(
-                "Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed.")
+            return .failure(
+                failure(
+                    "Refusing to download from a \(request.url.scheme ?? "scheme-less") URL; only http(s) is allowed."
+                )
+                .redacting(endpoint.secret))
         }
-        var request = request
-        request.maximumResponseBytes = configuration.maximumDownloadBytes
+        request.maximumResponseBytes = client.configuration.maximumDownloadBytes
         let directory = destination.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw failure("Cannot create the folder \(directory.path): \(SystemErrorText.describe(error)).")
+            return .failure(
+                failure("Cannot create the folder \(directory.path): \(SystemErrorText.describe(error)).")
+                    .redacting(endpoint.secret))
         }
-        let response: HTTPResponse
-        switch await send(
-            request, provider: job.providerID, model: job.model, operation: .content,
-            destination: .temporaryFile(in: directory), taskID: job.taskID)
-        {
-        case .success(let value): response = value
+        let received = await client.exchange.run(
+            .content, with: endpoint, model: job.model, taskID: job.taskID, into: .temporaryFile(in: directory),
+            request: { request },
+            read: { response, request throws(VideoProviderError) in try check(response, from: request) })
+        switch received {
+        case .success(let video):
+            return place(video).mapError { $0.redacting(endpoint.secret) }
         case .failure(var error):
-            if error.kind != .cancelled { error.kind = .download }
             // A local write failure (disk full, read-only, no permission) is about the destination, not the
             // server: say so, with the file the user asked for.
-            if let cause = error.underlying, cause.hasPrefix(HTTPTransportError.Kind.localWrite.rawValue + ":") {
-                let detail = cause.dropFirst(HTTPTransportError.Kind.localWrite.rawValue.count + 1).trimmingWhitespace()
+            let prefix = HTTPTransportError.Kind.localWrite.rawValue + ":"
+            if let cause = error.underlying, cause.hasPrefix(prefix) {
+                let detail = cause.dropFirst(prefix.count).trimmingWhitespace()
                 error.message =
                     "Could not save the video to \(destination.path) (\(detail)); any earlier file there is untouched."
             }
-            throw error
+            return .failure(error.redacting(endpoint.secret))
         }
-        guard let file = response.bodyFile else {
-            // A transport that ignored the destination: write what it returned.
-            return try writeInMemoryBody(response, job: job, to: destination, host: request.url.host, secret: secret)
-        }
-        var keep = false
-        defer { if !keep { try? FileManager.default.removeItem(at: file) } }
-
-        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
-        let head =
-            (try? FileHandle(forReadingFrom: file)).flatMap { handle in
-                defer { try? handle.close() }
-                return try? handle.read(upToCount: 2048)
-            } ?? Data()
-        guard response.isSuccess else {
-            // The key is scrubbed before anything is cut from the body.
-            let vendor = VendorResponse.error(
-                for: HTTPResponse(
-                    status: response.status, headers: response.headers, body: head.redactingSecretPrefixes(secret)),
-                provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
-            var error = failure(
-                "Downloading the video failed (HTTP \(response.status) from \(request.url.host ?? "?")).",
-                status: response.status)
-            error.vendorMessage = vendor.vendorMessage
-            error.vendorCode = vendor.vendorCode
-            throw error
-        }
-        if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingWhitespace()) }
-        ),
-            response.headers["Content-Encoding"] == nil, expected != size
-        {
-            throw failure("The download was cut short: \(size) of \(expected) bytes arrived.", status: response.status)
-        }
-        try Self.requireVideo(
-            head: head, size: size, response: response, host: request.url.host, job: job, secret: secret)
-        guard rename(file.path, destination.path) == 0 else {
-            let reason = SystemErrorText.describe(errno: errno)
-            throw failure("Cannot move the download into place at \(destination.path): \(reason).")
-        }
-        keep = true
-        return DownloadedVideo(
-            job: job, fileURL: destination, byteCount: size, contentType: response.headers["Content-Type"],
-            sourceHost: request.url.host)
     }
 
-    private func writeInMemoryBody(
-        _ response: HTTPResponse, job: VideoJob, to destination: URL, host: String?, secret: String?
-    ) throws(VideoProviderError) -> DownloadedVideo {
-        guard response.isSuccess else {
-            throw VideoProviderError(
-                .download, "Downloading the video failed (HTTP \(response.status)).",
-                providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
+    /// What arrived, checked: where it is and what it is.
+    struct Received {
+        /// The temporary file, or the body when a transport kept it in memory.
+        let file: URL?
+        let body: Data
+        let size: Int64
+        let contentType: String?
+        let host: String?
+    }
+
+    /// Throws unless `response` is a whole video answered with success; a refused temporary file is removed.
+    private func check(_ response: HTTPResponse, from request: HTTPRequest) throws(VideoProviderError) -> Received {
+        let host = request.url.host
+        guard let file = response.bodyFile else {
+            // A transport that ignored the destination: check what it returned.
+            guard response.isSuccess else {
+                throw VideoProviderError(
+                    .download, "Downloading the video failed (HTTP \(response.status)).",
+                    providerID: job.providerID, taskID: job.taskID, httpStatus: response.status)
+            }
+            try requireVideo(
+                head: response.body.prefix(2048), size: Int64(response.body.count), response: response, host: host)
+            return Received(
+                file: nil, body: response.body, size: Int64(response.body.count),
+                contentType: response.headers["Content-Type"], host: host)
         }
-        try Self.requireVideo(
-            head: response.body.prefix(2048), size: Int64(response.body.count), response: response, host: host,
-            job: job, secret: secret)
-        do {
-            try response.body.write(to: destination, options: .atomic)
+        do throws(VideoProviderError) {
+            let size =
+                (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.int64Value ?? 0
+            let head =
+                (try? FileHandle(forReadingFrom: file)).flatMap { handle in
+                    defer { try? handle.close() }
+                    return try? handle.read(upToCount: 2048)
+                } ?? Data()
+            guard response.isSuccess else {
+                // The key is scrubbed before anything is cut from the body.
+                let vendor = VendorResponse.error(
+                    for: HTTPResponse(
+                        status: response.status, headers: response.headers,
+                        body: head.redactingSecretPrefixes(endpoint.secret)),
+                    provider: job.providerID, model: job.model, taskID: job.taskID, operation: "download")
+                var error = failure(
+                    "Downloading the video failed (HTTP \(response.status) from \(host ?? "?")).",
+                    status: response.status)
+                error.vendorMessage = vendor.vendorMessage
+                error.vendorCode = vendor.vendorCode
+                throw error
+            }
+            if let expected = response.headers["Content-Length"].flatMap({ Int64($0.trimmingWhitespace()) }),
+                response.headers["Content-Encoding"] == nil, expected != size
+            {
+                throw failure(
+                    "The download was cut short: \(size) of \(expected) bytes arrived.", status: response.status)
+            }
+            try requireVideo(head: head, size: size, response: response, host: host)
+            return Received(
+                file: file, body: Data(), size: size, contentType: response.headers["Content-Type"], host: host)
         } catch {
-            throw VideoProviderError(
-                .download, "Cannot write \(destination.path): \(SystemErrorText.describe(error)).",
-                providerID: job.providerID, taskID: job.taskID)
+            try? FileManager.default.removeItem(at: file)
+            throw error
         }
-        return DownloadedVideo(
-            job: job, fileURL: destination, byteCount: Int64(response.body.count),
-            contentType: response.headers["Content-Type"], sourceHost: host)
+    }
+
+    /// Moves a checked video into place (or writes one a transport kept in memory).
+    private func place(_ video: Received) -> Result<DownloadedVideo, VideoProviderError> {
+        if let file = video.file {
+            guard rename(file.path, destination.path) == 0 else {
+                let reason = SystemErrorText.describe(errno: errno)
+                try? FileManager.default.removeItem(at: file)
+                return .failure(failure("Cannot move the download into place at \(destination.path): \(reason)."))
+            }
+        } else {
+            do {
+                try video.body.write(to: destination, options: .atomic)
+            } catch {
+                return .failure(
+                    VideoProviderError(
+                        .download, "Cannot write \(destination.path): \(SystemErrorText.describe(error)).",
+                        providerID: job.providerID, taskID: job.taskID))
+            }
+        }
+        return .success(
+            DownloadedVideo(
+                job: job, fileURL: destination, byteCount: video.size, contentType: video.contentType,
+                sourceHost: video.host))
     }
 
     /// Throws unless the body is a video (see ``VideoSignature``): the error says what came instead, with the
@@ -222,9 +261,10 @@ extension VideoClient {
     ///
     /// - Parameter raw: the body's first bytes as received (the sniffer judges them; the key is scrubbed from
     ///   them before anything is quoted).
-    private static func requireVideo(
-        head raw: Data, size: Int64, response: HTTPResponse, host: String?, job: VideoJob, secret: String?
-    ) throws(VideoProviderError) {
+    private func requireVideo(head raw: Data, size: Int64, response: HTTPResponse, host: String?)
+        throws(VideoProviderError)
+    {
+        let secret = endpoint.secret
         let verdict = VideoSignature.judge(
             head: raw.prefix(VideoSignature.headLength), totalSize: size, contentType: response.mediaType)
         guard case .notVideo(let what) = verdict else { return }
@@ -232,10 +272,8 @@ extension VideoClient {
         let label = response.headers["Content-Type"].map { ", Content-Type \($0.escapingControlCharacters())" } ?? ""
         var message =
             "\(host ?? "The server") answered HTTP \(response.status) with \(what)\(label), not a video; nothing was saved."
-        if size > 0 { message += " It starts: \(quote(head, secret: secret))" }
-        var error = VideoProviderError(
-            .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID,
-            httpStatus: response.status)
+        if size > 0 { message += " It starts: \(Self.quote(head, secret: secret))" }
+        var error = failure(message, status: response.status)
         if what == "JSON", let json = try? JSONValue.parse(head.prefix(Int(min(size, 2048)))) {
             let (code, vendorMessage) = VendorResponse.extractError(from: json)
             error.vendorCode = code
@@ -256,76 +294,5 @@ extension VideoClient {
         }
         return head.prefix(16).map { String(format: "%02x", $0) }.joined(separator: " ")
             + (head.count > 16 ? " …" : "")
-    }
-}
-
-extension VideoClient {
-    /// The end of a ``VideoClient/generate(_:options:downloadTo:onSnapshot:)`` run.
-    public struct Generation: Sendable {
-        /// The job that completed.
-        public let job: VideoJob
-        public let snapshot: TaskSnapshot
-        /// Earlier jobs whose tasks failed and were resubmitted elsewhere (job-level fallback).
-        public let failedJobs: [VideoJob]
-        public let video: DownloadedVideo?
-    }
-
-    /// Submit, follow to the end, and optionally download: the whole flow in one call.
-    ///
-    /// With ``Configuration/resubmitFailedTasks`` on, a task that fails for a reason that is not the
-    /// prompt's (an upstream error, expiry) is submitted to the next candidate that has not been tried, which
-    /// must make the same video as the first choice (unless ``SubmitOptions/fallbacks`` allows otherwise).
-    /// Content-policy failures and vendor-side cancellations are never resubmitted. The failed task's
-    /// seconds count against ``SubmitOptions/maximumBillableSeconds``.
-    public func generate(
-        _ request: VideoRequest, options: SubmitOptions = SubmitOptions(), downloadTo destination: URL? = nil,
-        onSnapshot: @Sendable (VideoJob, TaskSnapshot) -> Void = { _, _ in }
-    ) async throws(VideoProviderError) -> Generation {
-        var options = options
-        var failed: [VideoJob] = []
-        while true {
-            let job = try await submit(request, options: options)
-            // A failed task may be billed: its seconds count against the budget of the next submission.
-            options.committedSeconds += job.request.seconds
-            let final = try await follow(job, strategy: configuration.polling) { onSnapshot(job, $0) }
-            if final.status == .completed {
-                let video = try await destination.asyncMap { url throws(VideoProviderError) in
-                    try await download(job, to: url, snapshot: final)
-                }
-                return Generation(job: job, snapshot: final, failedJobs: failed, video: video)
-            }
-            let error = taskFailure(job, final)
-            let resubmittable =
-                configuration.resubmitFailedTasks && error.kind == .taskFailed
-                && (final.status == .failed || final.status == .expired)
-            guard resubmittable else {
-                var terminal = error
-                terminal.attempts = failed.flatMap(\.attempts) + job.attempts
-                throw terminal
-            }
-            failed.append(job)
-            options.excluding.insert(job.providerID)
-            observer(.resubmitted(previous: job, reason: error.message))
-            let next = plan(request, options: options)
-            if next.eligible.isEmpty {
-                var terminal = error
-                let overBudget = next.skipped.contains { $0.reason == RoutePlan.overBudgetReason }
-                terminal.message +=
-                    overBudget
-                    ? " Resubmitting it would go over the billable-seconds budget, so no other provider was tried."
-                    : " No other provider is left to try."
-                terminal.attempts = failed.flatMap(\.attempts)
-                throw terminal
-            }
-        }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws(VideoProviderError) -> T)
-        async throws(VideoProviderError) -> T?
-    {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -2,13 +2,20 @@ public import Foundation
 
 /// Something the client did, for logging and metrics. Never carries an API key: URLs are the vendor's,
 /// headers are never included.
+///
+/// A request and its answer carry the same ``RequestID``, and the answer the vendor's own request id when
+/// it sent one, so a log line can be joined with the other and with the vendor's logs.
 public enum VideoClientEvent: Sendable {
     /// A candidate was passed over before sending (capabilities, configuration, cooldown).
     case skipped(SkippedCandidate)
     /// An HTTP request is about to be sent.
-    case request(provider: ProviderID, operation: Operation, method: HTTPMethod, url: URL)
-    /// An HTTP response arrived (or the transport failed: `status` is `nil`).
-    case response(provider: ProviderID, operation: Operation, status: Int?, elapsed: Duration)
+    case request(provider: ProviderID, operation: Operation, method: HTTPMethod, url: URL, id: RequestID)
+    /// An HTTP response arrived (or the transport failed: `status` is `nil`). `vendorRequestID` is the id the
+    /// vendor gave this exchange, `nil` when it gave none: the `X-Request-Id`, `Request-Id` or new-api's
+    /// `X-Oneapi-Request-Id` header, or new-api's `(request id: …)` at the end of an error message.
+    case response(
+        provider: ProviderID, operation: Operation, status: Int?, elapsed: Duration, id: RequestID,
+        vendorRequestID: String?)
     /// The same provider will be tried again after `delay`.
     case retry(provider: ProviderID, model: String, attempt: Int, delay: Duration, reason: String)
     /// The next candidate will be tried.

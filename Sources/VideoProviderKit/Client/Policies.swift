@@ -154,7 +154,7 @@ public enum FailureAction: Sendable, Hashable {
     /// Whether a 5xx answer proves the request was not processed: 501 (the server does not support the
     /// request) and 503 (the service is unavailable) say so; every other 5xx may come after the task was
     /// created.
-    public static func provesNothingWasCreated(status: Int) -> Bool {
+    package static func provesNothingWasCreated(status: Int) -> Bool {
         status == 501 || status == 503
     }
 

@@ -1,5 +1,6 @@
 /// Every decision one ``VideoClient/submit(_:options:)`` call makes about sending (try again, fall back,
-/// stop, give up on an ambiguous answer), as a value that does no I/O.
+/// stop, give up on an ambiguous answer) and what a failure does to the provider's health (cooldowns), as
+/// a value that does no I/O.
 ///
 /// The submission loop only drives it: it asks where to send, sends, and reports what happened; the
 /// machine answers with what to record and what to do next. Kept apart from the loop, as
@@ -20,6 +21,10 @@
 ///   one candidate passes over the later candidates on the same origin for this call: they are the same
 ///   server, so trying them only repeats the failure (and its retries). HTTP answers (429, 5xx) stay per
 ///   candidate, because one gateway origin serves many channels.
+/// - **Cooldowns.** A submission that ends by leaving a provider counts one failure against it (its retries
+///   do not), except a 404 that says the *model* is missing; an authentication failure, an account problem
+///   and a `Retry-After` too long to wait for cool it down at once (``HealthEffect``, applied by
+///   ``ProviderHealth``).
 package struct SubmissionMachine: Sendable, Hashable {
     /// One candidate, in the order of the route.
     package struct Candidate: Sendable, Hashable {
@@ -89,18 +94,40 @@ package struct SubmissionMachine: Sendable, Hashable {
         }
     }
 
+    /// What a failed attempt does to the provider's health (see ``CooldownPolicy``).
+    package enum HealthEffect: Sendable, Hashable {
+        /// Nothing: a retry, the caller's cancellation, a refusal of the request, a missing model.
+        case none
+        /// One more failure toward ``CooldownPolicy/failureThreshold``; `retryAfter` lengthens the cooldown it
+        /// may start.
+        case failure(retryAfter: Duration?)
+        /// A cooldown at once: an authentication failure, an account problem (HTTP 402, an exhausted quota),
+        /// or a `Retry-After` too long to wait for.
+        case coolDown(retryAfter: Duration?)
+    }
+
     /// What to make of one failed attempt.
     package struct Decision: Sendable, Hashable {
         /// How the attempt is recorded.
         package let outcome: SubmissionAttempt.Outcome
-        /// Whether it counts against the provider's health (see ``CooldownPolicy``).
-        package let countsAgainstProvider: Bool
+        /// What it does to the provider's health.
+        package var health: HealthEffect = .none
         /// Whether the loop announces that the next candidate is tried.
         package let announcesFallback: Bool
         package let next: Next
         /// Candidates passed over on the way to `next`, because they share an origin that could not be
         /// reached.
         package var passedOver: [PassedOver] = []
+
+        init(outcome: SubmissionAttempt.Outcome, countsAgainstProvider: Bool, announcesFallback: Bool, next: Next) {
+            self.outcome = outcome
+            self.health = countsAgainstProvider ? .failure(retryAfter: nil) : .none
+            self.announcesFallback = announcesFallback
+            self.next = next
+        }
+
+        /// Whether it counts against the provider's health at all.
+        package var countsAgainstProvider: Bool { health != .none }
     }
 
     package let candidates: [Candidate]
@@ -149,9 +176,21 @@ package struct SubmissionMachine: Sendable, Hashable {
     ///   - random: a number in `0..<1` for the backoff's jitter.
     package mutating func failed(_ error: VideoProviderError, taskCreated: Bool = false, random: Double) -> Decision {
         var decision = decide(error, taskCreated: taskCreated, random: random)
+        if decision.countsAgainstProvider { decision.health = healthEffect(of: error) }
         decision.passedOver = passedOver
         passedOver = []
         return decision
+    }
+
+    /// What a failure that counts against its provider does to the provider's health.
+    private func healthEffect(of error: VideoProviderError) -> HealthEffect {
+        // A missing model says nothing about the provider's health: its table is stale.
+        if FailureAction.isModelNotFound(error) { return .none }
+        let tooLong = error.retryAfter.map { $0 > limits.retry.maximumRetryAfter } ?? false
+        if error.kind == .authentication || FailureAction.isAccountProblem(error) || tooLong {
+            return .coolDown(retryAfter: error.retryAfter)
+        }
+        return .failure(retryAfter: error.retryAfter)
     }
 
     private mutating func decide(_ error: VideoProviderError, taskCreated: Bool, random: Double) -> Decision {

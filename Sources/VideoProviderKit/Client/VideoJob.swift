@@ -7,9 +7,9 @@ public import Foundation
 /// ``VideoClient/updates(for:polling:)``, ``VideoClient/result(for:polling:)`` or
 /// ``VideoClient/download(_:to:snapshot:)``.
 /// It holds no secrets.
-public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
-    // The fields live in one immutable box: a job is held by every task that follows it, and inline it was
-    // 385 bytes of each suspended frame (docs/performance.md, `jobs`). The JSON is the fields' own.
+public struct VideoJob: Sendable, Hashable, Codable, Identifiable, CustomStringConvertible, CustomReflectable {
+    // The fields live in a `CopyOnWrite`: every task that follows a job holds it across its awaits, where
+    // a large value weighs on every waiting job (docs/performance.md, `jobs`). The JSON is the fields' own.
     private struct Fields: Sendable, Hashable, Codable {
         let id: UUID
         let providerID: ProviderID
@@ -58,6 +58,19 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable {
                 submittedAt: Date(timeIntervalSince1970: submittedAt.timeIntervalSince1970.rounded(.down)),
                 initialSnapshot: initialSnapshot))
     }
+
+    /// The job in one line: who holds the task, where, and since when (``request`` and ``attempts`` are in
+    /// ``customMirror``, for `dump` and debuggers).
+    public var description: String {
+        readableDescription(
+            "VideoJob",
+            [
+                "id": id, "provider": providerID.rawValue, "model": model, "task": taskID, "baseURL": baseURL,
+                "submittedAt": submittedAt.formatted(.iso8601), "attempts": attempts.count,
+            ])
+    }
+
+    public var customMirror: Mirror { storage.mirror(of: self) }
 
     /// What was asked for, as resolved for the provider that took it (no image bytes).
     public struct Summary: Sendable, Hashable, Codable {

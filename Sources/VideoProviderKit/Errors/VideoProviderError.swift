@@ -3,13 +3,14 @@ public import Foundation
 /// The one error type VideoProviderKit throws.
 ///
 /// A struct over an open set of ``Kind`` values (the async-http-client pattern): new kinds can be added
-/// without breaking anyone's `switch`; compare with `==` or `~=`. Every error carries the context that
+/// without breaking anyone's `switch`; compare with `==`, or match in a `switch` (`case .timeout:`, through
+/// the standard library's `~=` for equatable values, with a `default:`). Every error carries the context that
 /// was known when it happened (provider, model, task, HTTP status, the vendor's own code and message),
 /// and its ``message`` is one sentence fit to show a user.
 ///
 /// An API key never appears here: requests are not stored, and vendor text is scrubbed of the key before
 /// it is attached.
-public struct VideoProviderError: Error, Sendable, CustomStringConvertible, LocalizedError {
+public struct VideoProviderError: Error, Sendable, CustomStringConvertible, CustomReflectable, LocalizedError {
     /// What went wrong, as a stable, extensible value.
     public struct Kind: Sendable, Hashable, Codable, CustomStringConvertible {
         public let rawValue: String
@@ -60,9 +61,8 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
         public static let download = Kind("download")
     }
 
-    // The fields live in one copy-on-write box, so the error is a single reference wherever it is held.
-    // Errors sit in `Result`s and typed-throw slots across the client's awaits; inline, each was 216
-    // bytes of every suspended task's frame (docs/performance.md, `jobs`).
+    // The fields live in a `CopyOnWrite`: errors sit in `Result`s and typed-throw slots across the
+    // client's awaits, where a large value weighs on every waiting job (docs/performance.md, `jobs`).
     private struct Fields {
         var kind: Kind
         var message: String
@@ -179,6 +179,8 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
                 requestMayHaveBeenSent: requestMayHaveBeenSent, underlying: underlying))
     }
 
+    public var customMirror: Mirror { storage.mirror(of: self) }
+
     /// The message, then every detail that is known, one per line.
     ///
     /// Fit for a terminal or a log: each value is printed with its control characters escaped (`\u001b`,
@@ -236,14 +238,6 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Loca
                 httpStatus: $0.httpStatus, errorKind: $0.errorKind, detail: scrub($0.detail), endedAt: $0.endedAt)
         }
         return copy
-    }
-}
-
-extension VideoProviderError.Kind {
-    /// Pattern matching on kinds: `case .timeout = error.kind` does not compile for structs, so
-    /// `if error.kind ~= .timeout` (or `==`) is the idiom.
-    public static func ~= (pattern: VideoProviderError.Kind, value: VideoProviderError.Kind) -> Bool {
-        pattern == value
     }
 }
 

@@ -24,8 +24,6 @@ public import Foundation
 public struct GatewayAnswer: Sendable, Hashable {
     /// The object the fields were read from: the body, or the `data` object of new-api's task envelope.
     public let object: JSONValue
-    /// Whether the body was new-api's task envelope and ``object`` its `data`.
-    public let isEnveloped: Bool
     /// The task id, trimmed; `nil` when no id field holds a non-blank string or an integer.
     public let taskID: String?
     /// The vendor's status word as sent; `nil` when missing or blank.
@@ -47,9 +45,8 @@ public struct GatewayAnswer: Sendable, Hashable {
 
     /// Reads `json`; never fails. `base` is the URL that was asked, for video URLs given as a path.
     public init(json: JSONValue, relativeTo base: URL? = nil) {
-        let (object, enveloped) = Self.unwrapped(json)
+        let object = Self.unwrapped(json)
         self.object = object
-        isEnveloped = enveloped
         taskID = Self.firstText(object, Self.taskIDFields)
         rawStatus = Self.firstWord(object, Self.statusFields)
         progress = VendorResponse.progress(object["progress"])
@@ -81,29 +78,28 @@ public struct GatewayAnswer: Sendable, Hashable {
 
     /// Where the task id is: kyy and OpenAI `id`, new-api `task_id`, xAI and new-api's xAI channel
     /// `request_id`, kyy clients `taskId`.
-    public static let taskIDFields = ["id", "task_id", "request_id", "taskId"]
+    package static let taskIDFields = ["id", "task_id", "request_id", "taskId"]
     /// Where the status word is.
-    public static let statusFields = ["status", "task_status", "taskStatus"]
+    package static let statusFields = ["status", "task_status", "taskStatus"]
     /// Where the video URL is, in order.
-    public static let videoURLPaths: [[String]] = [
+    package static let videoURLPaths: [[String]] = [
         ["video_url"], ["url"], ["result_url"], ["video", "url"], ["metadata", "url"],
     ]
     /// Where a failure reason is when there is no `error` member.
-    public static let failureReasonFields = ["fail_reason", "failReason", "failure_reason", "error_message"]
+    package static let failureReasonFields = ["fail_reason", "failReason", "failure_reason", "error_message"]
     /// Codes that mean "no error" in envelopes (`{"code":"success"}`, `{"code":0}`, `{"code":200}`).
-    public static let successCodes: Set<String> = ["success", "ok", "0", "200"]
+    package static let successCodes: Set<String> = ["success", "ok", "0", "200"]
 
     // MARK: - Readers
 
     /// new-api's task envelope `{"code":"success","message":"","data":{…}}` (and any `{…,"data":{…}}` whose
     /// top level has neither id nor status but whose `data` has one) yields its `data`.
-    static func unwrapped(_ json: JSONValue) -> (JSONValue, Bool) {
-        guard let data = json["data"], case .object = data else { return (json, false) }
+    static func unwrapped(_ json: JSONValue) -> JSONValue {
+        guard let data = json["data"], case .object = data else { return json }
         let topHasTask = firstText(json, taskIDFields) != nil || firstWord(json, statusFields) != nil
         let dataHasTask = firstText(data, taskIDFields) != nil || firstWord(data, statusFields) != nil
         let successEnvelope = text(json["code"]).map { successCodes.contains($0.lowercased()) } ?? false
-        if dataHasTask && (!topHasTask || successEnvelope) { return (data, true) }
-        return (json, false)
+        return dataHasTask && (!topHasTask || successEnvelope) ? data : json
     }
 
     /// A non-blank string (trimmed) or an integer as text.
@@ -382,7 +378,7 @@ extension VendorResponse {
 
     /// Whether the vendor's wording says the credentials were refused, whatever the HTTP status (xAI's
     /// HTTP 400 "Incorrect API key provided", kyy's HTTP 200 "登录验证失败", new-api's "无效的令牌").
-    public static func isAuthenticationWording(code: String?, message: String?) -> Bool {
+    package static func isAuthenticationWording(code: String?, message: String?) -> Bool {
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
         guard !haystack.isEmpty else { return false }
         return [

@@ -25,9 +25,9 @@ public enum TaskStatus: String, Sendable, Hashable, Codable, CaseIterable, Custo
 }
 
 /// One observation of a task: what a submit or status call returned.
-public struct TaskSnapshot: Sendable, Hashable, Codable {
-    // The fields live in one copy-on-write box: snapshots are held across every await of the polling
-    // loop, and inline each was 153 bytes of every suspended task's frame (docs/performance.md, `jobs`).
+public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible, CustomReflectable {
+    // The fields live in a `CopyOnWrite`: snapshots are held across every await of the polling loop,
+    // where a large value weighs on every waiting job (docs/performance.md, `jobs`).
     private struct Fields: Hashable {
         var taskID: String
         var status: TaskStatus
@@ -108,6 +108,20 @@ public struct TaskSnapshot: Sendable, Hashable, Codable {
                 videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: actualDuration,
                 model: model, pollAfter: pollAfter))
     }
+
+    /// The snapshot in one line, the fields that have a value, vendor text with its control characters
+    /// escaped.
+    public var description: String {
+        readableDescription(
+            "TaskSnapshot",
+            [
+                "task": taskID, "status": status, "rawStatus": rawStatus, "progress": progress.map { "\($0)%" },
+                "videoURL": videoURL, "error": errorMessage, "errorCode": errorCode,
+                "actualDuration": actualDuration, "model": model, "pollAfter": pollAfter,
+            ])
+    }
+
+    public var customMirror: Mirror { storage.mirror(of: self) }
 
     private enum CodingKeys: String, CodingKey {
         case taskID, status, rawStatus, progress, videoURL, errorMessage, errorCode, actualDuration, model

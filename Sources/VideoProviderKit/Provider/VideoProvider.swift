@@ -39,11 +39,19 @@ public struct ProviderContext: Sendable, Hashable {
     }
 
     /// `baseURL` joined with `path` (which starts with `/`), keeping any path prefix of the base
-    /// (`…/kyyReactApiServer` + `/v1/grok/videos`).
+    /// (`…/kyyReactApiServer` + `/v1/grok/videos`). Characters a URL cannot hold (a space, `|`) are
+    /// percent-encoded.
     public func url(_ path: String) -> URL {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        return URL(string: base + path)!
+        if let url = URL(string: base + path) { return url }
+        // Foundation before macOS 14 and iOS 17 refuses such characters where later releases (and Linux's)
+        // encode them: encode them the same way rather than trap.
+        var allowed = CharacterSet.urlPathAllowed.union(.urlQueryAllowed)
+        allowed.insert("#")
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        // Every character is now one a URL holds, so this parses; the base is only what a type needs.
+        return URL(string: base + encoded) ?? baseURL
     }
 
     /// Percent-encodes a task id for use as one path segment.

@@ -27,21 +27,29 @@ extension RoutePlan {
     ///
     /// Candidates fill in their own defaults, so a fallback could otherwise make and bill a different
     /// video than the first choice: ``VideoClient`` applies this under ``FallbackMatching/sameOutput``.
-    public func keepingSameOutput(as reference: Entry) -> RoutePlan {
+    package func keepingSameOutput(as reference: Entry) -> RoutePlan {
         let target = VideoOutput(reference.resolved)
+        return passingOver { entry in
+            let output = VideoOutput(entry.resolved)
+            guard output != target else { return nil }
+            return (
+                "would make \(output) and bill \(Self.billing(entry.resolved.billableEstimate)), not what the first choice \(reference.providerID) makes (\(target)); a fallback must make the same video unless differences are allowed",
+                []
+            )
+        }
+    }
+
+    /// The plan with every candidate `reason` gives a reason for moved to ``skipped`` with it, in order.
+    private func passingOver(_ reason: (Entry) -> (reason: String, violations: [Violation])?) -> RoutePlan {
         var copy = self
         copy.eligible = []
         for entry in eligible {
-            let output = VideoOutput(entry.resolved)
-            if output == target {
-                copy.eligible.append(entry)
-            } else {
+            if let (why, violations) = reason(entry) {
                 copy.skipped.append(
                     SkippedCandidate(
-                        providerID: entry.providerID, model: entry.model,
-                        reason:
-                            "would make \(output) and bill \(Self.billing(entry.resolved.billableEstimate)), not what the first choice \(reference.providerID) makes (\(target)); a fallback must make the same video unless differences are allowed"
-                    ))
+                        providerID: entry.providerID, model: entry.model, reason: why, violations: violations))
+            } else {
+                copy.eligible.append(entry)
             }
         }
         return copy
@@ -58,14 +66,9 @@ extension RoutePlan {
     /// to ``skipped`` (a per-call model counts its fixed length). `total` is the whole budget, for the
     /// reason.
     func keepingWithinBudget(_ remaining: Int, total: Int) -> RoutePlan {
-        var copy = self
-        copy.eligible = []
-        for entry in eligible {
+        passingOver { entry in
             let seconds = entry.resolved.seconds
-            if seconds <= remaining {
-                copy.eligible.append(entry)
-                continue
-            }
+            guard seconds > remaining else { return nil }
             let billed =
                 entry.resolved.capabilities.billing == .perSecond
                 ? "\(seconds)" : "\(seconds) (a per-call model of fixed length)"
@@ -75,12 +78,8 @@ extension RoutePlan {
                 : "at most \(max(0, remaining)) billable seconds (\(total - remaining) of the \(total)-second budget are already spent)"
             let violation = Violation(
                 parameter: "seconds", value: billed, allowed: allowed, reason: "over the billable-seconds budget")
-            copy.skipped.append(
-                SkippedCandidate(
-                    providerID: entry.providerID, model: entry.model, reason: Self.overBudgetReason,
-                    violations: [violation]))
+            return (Self.overBudgetReason, [violation])
         }
-        return copy
     }
 
     /// The candidates reordered for ``ValidationPolicy/adjustToNearest``: those that make exactly what
@@ -124,5 +123,19 @@ extension RoutePlan {
             }
         }
         return (changed, amount)
+    }
+}
+
+extension RoutePlan {
+    /// The plan with the providers the caller excludes, and those cooling down, moved to ``skipped`` with the
+    /// reason. `cooldown` answers for one provider: the time left and why, or `nil` when it is available.
+    func passingOver(
+        _ excluded: Set<ProviderID>, cooldown: (ProviderID) -> (remaining: Duration, reason: String)?
+    ) -> RoutePlan {
+        passingOver { entry in
+            if excluded.contains(entry.providerID) { return ("excluded by the caller", []) }
+            guard let cooling = cooldown(entry.providerID) else { return nil }
+            return ("cooling down for \(Int(cooling.remaining.seconds.rounded(.up))) s after: \(cooling.reason)", [])
+        }
     }
 }
