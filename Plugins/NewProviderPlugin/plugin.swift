@@ -4,8 +4,8 @@ import PackagePlugin
 /// `swift package --allow-writing-to-package-directory new-provider --name Acme [--id acme]
 /// [--base-url https://api.acme.example] [--no-package-edit]`
 ///
-/// Scaffolds `Sources/AcmeProvider` (a thin wrapper over `OpenAIVideoDialect` with the OpenAI-format
-/// `grok-imagine-video` table) and `Tests/AcmeProviderTests` (a submit → status → content cycle through
+/// Scaffolds `Sources/AcmeProvider` (an `OpenAIVideoProvider` whose table is the OpenAI-format
+/// `grok-imagine-video` one) and `Tests/AcmeProviderTests` (a submit → status → content cycle through
 /// `GatewaySimulator` with an OpenAI-format gateway at Acme's base URL), adds the target to the
 /// `vendorTargets` array in Package.swift, and prints the remaining steps. The scaffold builds and its
 /// tests pass as generated; then the capability table is checked against the vendor's documentation.
@@ -144,7 +144,10 @@ import PackagePlugin
 
         /// The test file's imports, sorted as swift-format wants them.
         var testImports: String {
-            ["Foundation", "Testing", "VideoProviderKit", "VideoProviderTesting", "\(name)Provider"].sorted()
+            [
+                "Foundation", "OpenAIVideoDialect", "Testing", "VideoProviderKit", "VideoProviderTesting",
+                "\(name)Provider",
+            ].sorted()
                 .map { "import \($0)" }.joined(separator: "\n")
         }
 
@@ -162,94 +165,32 @@ import PackagePlugin
     // MARK: Templates
 
     static let providerTemplate = ##"""
-        public import Foundation
-        import OpenAIVideoDialect
+        import Foundation
+        public import OpenAIVideoDialect
         public import VideoProviderKit
 
-        /// {{Name}}: a gateway that serves Grok video through the OpenAI-format `POST /v1/videos` endpoint.
+        /// {{Name}}: a gateway on the OpenAI-format `/v1/videos` wire, which ``OpenAIVideoProvider`` speaks; this
+        /// type is {{Name}}'s capability table.
         ///
-        /// Scaffolded by `swift package new-provider --name {{Name}}`. The wire format lives in
-        /// `OpenAIVideoDialect`; this type holds only the identity and the capability table. Before shipping,
-        /// check every value below against {{Name}}'s own documentation, cite the page in comments, and list
-        /// whatever the page does not state in the model's `assumptions`.
-        ///
-        /// Submit `POST {base}/v1/videos`, status `GET {base}/v1/videos/{id}`, content
-        /// `GET {base}/v1/videos/{id}/content` on the same host with the key.
-        public struct {{Name}}Provider: VideoProvider {
+        /// Scaffolded by `swift package new-provider --name {{Name}}`. Before shipping, check every value against
+        /// {{Name}}'s own documentation, cite the page beside each value, and list whatever the page does not
+        /// state in the model's `assumptions`.
+        public struct {{Name}}Provider: OpenAIVideoProvider {
             /// `{{id}}`: the provider's stable identifier (and `{{ENV}}` for `videogen`).
             public static let id: ProviderID = "{{id}}"
 
-            /// Where {{Name}} serves its API.
+            /// Where {{Name}} serves its API. While the table's `baseURLSource` is `nil` the default is not used and
+            /// apps must configure a base URL: a key must only go to a host the vendor documented.
             public static let defaultBaseURL = URL(string: "{{baseURL}}")!
-            /// The page of {{Name}}'s documentation that names ``defaultBaseURL``. While it is `nil` the default is
-            /// not used and apps must configure a base URL: a key must only go to a host the vendor documented.
-            public static let baseURLSource: String? = {{baseURLSource}}
 
-            private static let standardDescriptor = ProviderDescriptor(
-                id: id,
-                name: "{{Name}}",
-                defaultBaseURL: defaultBaseURL,
-                baseURLSource: baseURLSource,
-                models: [
-                    // TODO: the models {{Name}} documents. This is the OpenAI-format `grok-imagine-video` table.
-                    ModelCapabilities(
-                        model: "grok-imagine-video",
-                        duration: .minimum(min: 1, max: 15, default: 8),
-                        aspectRatios: AspectRatioRule(
-                            values: [
-                                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9",
-                                "9:20",
-                            ],
-                            default: "16:9", custom: true),
-                        resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
-                        images: ImageRule(
-                            max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp],
-                            layout: OpenAIVideoDialect.jsonImageLayout),
-                        promptMaxLength: 4096,
-                        billing: .perSecond,
-                        assumptions: [
-                            "Scaffolded from the OpenAI-format grok-imagine-video table; not yet checked against "
-                                + "{{Name}}'s documentation."
-                        ])
-                ])
+            private static let table = ProviderDescriptor(
+                id: id, name: "{{Name}}", defaultBaseURL: defaultBaseURL, baseURLSource: {{baseURLSource}},
+                // TODO: the models {{Name}} documents; this is the OpenAI-format page's `grok-imagine-video`.
+                models: [OpenAIVideoDialect.grokImagineVideo()])
 
-            private let dialect = OpenAIVideoDialect(providerID: Self.id)
-
-            /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
             public init() {}
 
-            /// Identity, default base URL and the capability table.
-            public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-            public func submitRequest(
-                for request: ResolvedVideoRequest, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest {
-                try dialect.submitRequest(for: request, context: context)
-            }
-
-            public func parseSubmitResponse(
-                _ response: HTTPResponse, for request: ResolvedVideoRequest
-            ) throws(VideoProviderError) -> TaskSnapshot {
-                try dialect.parseSubmitResponse(response, for: request)
-            }
-
-            public func statusRequest(
-                taskID: String, model: String, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest {
-                try dialect.statusRequest(taskID: taskID, context: context)
-            }
-
-            public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-            {
-                try dialect.parseStatusResponse(response, taskID: taskID)
-            }
-
-            /// `GET {base}/v1/videos/{id}/content` with the key; the client falls back to `video_url` when it fails.
-            public func contentRequest(
-                for snapshot: TaskSnapshot, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest? {
-                try dialect.contentRequest(taskID: snapshot.taskID, context: context)
-            }
+            public var descriptor: ProviderDescriptor { Self.table }
         }
         """##
 

@@ -1,5 +1,6 @@
 import AizfwProvider
 import Foundation
+import KyyReactDialect
 import Testing
 import VideoProviderKit
 

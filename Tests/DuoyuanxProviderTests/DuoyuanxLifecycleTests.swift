@@ -1,5 +1,6 @@
 import DuoyuanxProvider
 import Foundation
+import OpenAIVideoDialect
 import Testing
 import VideoProviderKit
 import VideoProviderTesting

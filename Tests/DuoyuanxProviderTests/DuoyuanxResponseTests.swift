@@ -35,15 +35,6 @@ import VideoProviderKit
                     actualDuration: 6, model: "grok-imagine-video"))
     }
 
-    @Test func documentedAnswerEchoesSecondsAndSize() throws {
-        let video = OpenAIVideoDialect.VideoObject(json: try JSONValue.parse(Data(Self.documentedAnswer.utf8)))
-        #expect(video.seconds == 6)
-        #expect(video.size == "720P")
-        #expect(video.resolution == .p720)
-        #expect(video.createdAt == Date(timeIntervalSince1970: 1_735_689_600))
-        #expect(video.videoURL == nil)
-    }
-
     @Test func multipartModelAnswer() throws {
         let request = try Fixture.resolve(VideoRequest(model: "grok-video-3-pro", prompt: "Rain"))
         let snapshot = try provider.parseSubmitResponse(

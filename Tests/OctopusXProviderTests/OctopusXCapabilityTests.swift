@@ -1,5 +1,6 @@
 import Foundation
 import OctopusXProvider
+import OpenAIVideoDialect
 import Testing
 import VideoProviderKit
 

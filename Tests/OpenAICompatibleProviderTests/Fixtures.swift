@@ -1,5 +1,6 @@
 import Foundation
 import OpenAICompatibleProvider
+import OpenAIVideoDialect
 import Testing
 import VideoProviderKit
 

@@ -35,33 +35,6 @@ import VideoProviderKit
                     errorMessage: nil, errorCode: nil, actualDuration: 6, model: "grok-imagine-video", pollAfter: nil))
     }
 
-    @Test func documentedAnswerAsAVideoObject() throws {
-        let video = OpenAIVideoDialect.VideoObject(json: try JSONValue.parse(Data(Self.documentedAnswer.utf8)))
-        #expect(video.id == "video_abc123")
-        #expect(video.object == "video")
-        #expect(video.model == "grok-imagine-video")
-        #expect(video.status == "queued")
-        #expect(video.progress == 0)
-        #expect(video.createdAt == Date(timeIntervalSince1970: 1_735_689_600))
-        #expect(video.seconds == 6)
-        #expect(video.size == "720P")
-        #expect(video.resolution == .p720)
-        // "video_url": "" means no URL yet.
-        #expect(video.videoURL == nil)
-        #expect(video.errorCode == nil)
-        #expect(video.errorMessage == nil)
-    }
-
-    @Test(arguments: [
-        ("720P", "720p"), ("480", "480p"), ("1080p", "1080p"), ("1280x720", "720p"), ("720x1280", "720p"),
-        ("big", nil),
-    ])
-    func sizeEchoReadsAsAResolution(size: String, resolution: String?) throws {
-        let video = OpenAIVideoDialect.VideoObject(json: ["id": "video_1", "size": .string(size)])
-        #expect(video.size == size)
-        #expect(video.resolution?.rawValue == resolution)
-    }
-
     @Test func submitAnswerWithoutStatusIsQueued() throws {
         let snapshot = try provider.parseSubmitResponse(
             Fixture.response(200, #"{"id":"video_1"}"#), for: try Fixture.documentedRequest())

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoProviderKit
 import XAIProvider
+import XAIVideoDialect
 
 /// Small helpers shared by the xAI tests.
 enum Fixture {

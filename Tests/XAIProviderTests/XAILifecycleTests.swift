@@ -3,6 +3,7 @@ import Testing
 import VideoProviderKit
 import VideoProviderTesting
 import XAIProvider
+import XAIVideoDialect
 
 /// Both xAI models through the whole client, `submit` → `updates(for:)` → `download(_:to:)`, against the
 /// `GatewaySimulator`, which reads the JSON with `JSONSerialization` and checks it against its own copy of the

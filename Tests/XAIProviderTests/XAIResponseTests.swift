@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoProviderKit
 import XAIProvider
+import XAIVideoDialect
 
 /// Reading xAI's answers: documented examples give typed snapshots; anything else gives a typed error or an
 /// `.unknown` status, never a trap.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoProviderKit
 import XAIProvider
+import XAIVideoDialect
 
 /// Exact submit requests: method, URL, headers and every body byte.
 @Suite struct XAISubmitRequestTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VideoProviderKit
 import XAIProvider
+import XAIVideoDialect
 
 /// Every class of invalid request is refused before anything is sent, with a typed error whose violations
 /// name the parameter, the value given and what is allowed.

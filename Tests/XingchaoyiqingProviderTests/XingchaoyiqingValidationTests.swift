@@ -1,4 +1,5 @@
 import Foundation
+import KyyReactDialect
 import Testing
 import VideoProviderKit
 import XingchaoyiqingProvider

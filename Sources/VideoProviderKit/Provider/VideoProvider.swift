@@ -43,7 +43,9 @@ public struct ProviderContext: Sendable, Hashable {
     public func url(_ path: String) -> URL {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        return URL(string: base + path)!
+        // Paths are the dialects' own ASCII plus ids encoded by `pathSegment`, so the text joined to a valid
+        // URL is one too; the fallback keeps a future path that is not from trapping.
+        return URL(string: base + path) ?? baseURL.appendingPathComponent(path)
     }
 
     /// Percent-encodes a task id for use as one path segment.
@@ -70,6 +72,30 @@ public struct ProviderContext: Sendable, Hashable {
         for field in additionalHeaders { headers[field.name] = field.value }
         return headers
     }
+
+    /// The task-creating `POST` of `body` to `path` on the gateway: the standard headers, then
+    /// `Content-Type` (which an app's header of that name cannot change).
+    public func submission(to path: String, body: HTTPBody, contentType: String) -> HTTPRequest {
+        var headers = standardHeaders()
+        headers["Content-Type"] = contentType
+        return HTTPRequest(method: .post, url: url(path), headers: headers, body: body, createsTask: true)
+    }
+
+    /// A `GET` of `path` on the gateway, with the standard headers.
+    public func get(_ path: String, accept: String = "application/json") -> HTTPRequest {
+        HTTPRequest(method: .get, url: url(path), headers: standardHeaders(accept: accept))
+    }
+
+    /// `taskID` as one path segment (``pathSegment(_:)``), or an ``VideoProviderError/Kind/invalidRequest``
+    /// naming `provider` when it is blank: a blank id would ask for the collection, not the task.
+    public static func taskSegment(_ taskID: String, provider: ProviderID) throws(VideoProviderError) -> String {
+        guard !taskID.trimmingWhitespaceAndNewlines().isEmpty else {
+            throw VideoProviderError(
+                .invalidRequest, "A task id is needed to ask \(provider) about a task.", providerID: provider,
+                violations: [Violation(parameter: "task-id", value: "\"\(taskID)\"", allowed: "a non-empty task id")])
+        }
+        return pathSegment(taskID)
+    }
 }
 
 /// The vendor-specific half of a task's life, with no I/O: a vendor target implements this.
@@ -80,30 +106,42 @@ public struct ProviderContext: Sendable, Hashable {
 /// `VideoProviderKit` owns everything else (sending, retries, fallback, polling, downloads), so a
 /// provider is testable byte for byte and a new vendor is a small target.
 ///
+/// Most vendors share a wire format with others and get these methods from a dialect module
+/// (`KyyReactDialect`, `OpenAIVideoDialect`, `XAIVideoDialect`): such a vendor is only its
+/// ``descriptor``. A vendor with a wire format of its own implements the five methods itself.
+///
 /// Response parsers must never trap: malformed, truncated or HTML bodies, unknown statuses and missing
 /// fields become a ``VideoProviderError`` (usually ``VideoProviderError/Kind/invalidResponse``) or a
-/// snapshot with ``TaskStatus/unknown``. ``VendorResponse`` has the shared helpers.
+/// snapshot with ``TaskStatus/unknown``. ``VendorResponse`` reads answers by the rules every dialect shares.
 public protocol VideoProvider: Sendable {
     /// Identity, default base URL and the capability table of every model.
     var descriptor: ProviderDescriptor { get }
 
     /// The request that creates a task. Mark it ``HTTPRequest/createsTask``.
-    func submitRequest(for request: ResolvedVideoRequest, context: ProviderContext) throws -> HTTPRequest
+    func submitRequest(
+        for request: ResolvedVideoRequest, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest
 
     /// Reads the submit answer. Non-2xx answers throw a ``VideoProviderError`` carrying the HTTP status
     /// and the vendor's code and message.
-    func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot
+    func parseSubmitResponse(
+        _ response: HTTPResponse, for request: ResolvedVideoRequest
+    ) throws(VideoProviderError) -> TaskSnapshot
 
     /// The request that asks where a task stands.
-    func statusRequest(taskID: String, model: String, context: ProviderContext) throws -> HTTPRequest
+    func statusRequest(
+        taskID: String, model: String, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest
 
     /// Reads the status answer.
-    func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws -> TaskSnapshot
+    func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
 
     /// The request that fetches the finished video: the gateway's content endpoint when it has one, or
     /// the snapshot's video URL. Returns `nil` when there is no way to fetch it. A request to a host
     /// other than the gateway's must not carry the API key.
-    func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) throws -> HTTPRequest?
+    func contentRequest(
+        for snapshot: TaskSnapshot, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest?
 }
 
 extension VideoProvider {
@@ -114,5 +152,16 @@ extension VideoProvider {
     public func videoURLRequest(for snapshot: TaskSnapshot) -> HTTPRequest? {
         guard let url = snapshot.videoURL else { return nil }
         return HTTPRequest(method: .get, url: url, headers: ["Accept": "video/*, */*"])
+    }
+}
+
+extension JSONBody {
+    /// Appends the request's vendor options after the typed fields, sorted by key so the same request
+    /// always gives the same bytes. A typed field already in the body keeps its value (validation refuses
+    /// such names anyway; a table that lets one through must not let an option change what is billed).
+    public mutating func appendVendorOptions(_ options: [String: JSONValue]) {
+        for key in options.keys.sorted() where self[key] == nil {
+            if let value = options[key] { self[key] = .json(value) }
+        }
     }
 }
