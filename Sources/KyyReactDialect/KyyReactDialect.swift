@@ -50,35 +50,12 @@ public enum KyyReactDialect {
         if !request.images.isEmpty {
             var urls: [JSONBody.Value] = []
             for (index, image) in request.images.enumerated() {
-                urls.append(try imageURL(image, index: index, model: request.model, provider: provider))
+                urls.append(try image.jsonURL(index: index, model: request.model, provider: provider))
             }
             body["image_urls"] = .array(urls)
         }
         body.appendVendorOptions(request.vendorOptions)
         return body
-    }
-
-    /// An `image_urls` member: a public URL as itself, bytes as a `data:` URI string.
-    private static func imageURL(
-        _ image: ResolvedImage, index: Int, model: String, provider: ProviderID
-    ) throws(VideoProviderError) -> JSONBody.Value {
-        switch image {
-        case .publicURL(let url):
-            return .string(url.absoluteString)
-        case .dataURI(let payload, let format):
-            return .dataURI(payload, format)
-        case .upload:
-            // The backend takes JSON only; a multipart upload can reach here only if a capability
-            // table lists `.multipartFile`, which is a table bug rather than a user error.
-            throw VideoProviderError(
-                .invalidRequest, "\(provider) cannot upload image files; images travel as URLs in image_urls.",
-                providerID: provider, model: model,
-                violations: [
-                    Violation(
-                        parameter: "images[\(index)]", value: "multipart-file", allowed: "public-url, data-uri",
-                        reason: "the kyyReactApiServer body is JSON only")
-                ])
-        }
     }
 }
 
@@ -92,42 +69,11 @@ extension KyyReactProvider {
         return context.submission(to: "/v1/grok/videos", body: body.httpBody, contentType: "application/json")
     }
 
-    /// Reads the submit answer `{id, object, created, model, status, error}` by the shared rules of
-    /// ``GatewayAnswer`` (docs/real-gateways.md).
-    ///
-    /// A non-2xx answer is the vendor's typed error. A 2xx answer without a task id that carries an error
-    /// (`{"code","msg"}`, `{"error": "…"}`) is a refusal with that message: nothing was created, so it is
-    /// never ambiguous. A 2xx answer with an id but no status is taken as `queued`: the vendor documents
-    /// that a successful submission is always queued, and the id proves the task exists.
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try VendorResponse.submitSnapshot(response, provider: id, model: request.model, documentedIDField: "id")
-    }
-
     /// The `GET {base}/v1/result/{id}` that asks where a task stands, the id percent-encoded as one path
     /// segment (ids are vendor data: a `/` or space in one must not change which endpoint is called).
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
         context.get("/v1/result/" + (try ProviderContext.taskSegment(taskID, provider: id)))
-    }
-
-    /// Reads the status answer `{id, status, video_url, actualDuration, error, …}` by the shared rules of
-    /// ``GatewayAnswer``.
-    ///
-    /// A `completed` answer without a video URL is still reported as completed, with no URL: whether that
-    /// is an error is the client's decision. The snapshot carries the id that was asked about, because
-    /// that is the id the caller tracks.
-    public func parseStatusResponse(
-        _ response: HTTPResponse, taskID: String
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try VendorResponse.statusSnapshot(response, provider: id, taskID: taskID, operation: "status query")
-    }
-
-    /// A credential-free `GET` of `video_url`: the backend has no content endpoint, and the video lives
-    /// on a CDN host that must never see the API key.
-    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
-        videoURLRequest(for: snapshot)
     }
 }

@@ -200,38 +200,12 @@ extension OpenAIVideoProvider {
         }
     }
 
-    /// Reads the submit answer, an OpenAI-style video object such as `{"id":"video_abc123",
-    /// "object":"video","status":"queued","progress":0,…}`, by the shared rules of ``GatewayAnswer``.
-    ///
-    /// The task id may be `id`, `task_id` or `request_id` (new-api's xAI channel answers `request_id` on
-    /// `/v1/videos`), also inside new-api's `{"code":"success","data":{…}}` envelope. A non-2xx answer is
-    /// the vendor's typed error; a 2xx answer without a task id that carries an error is a refusal with
-    /// that message (nothing was created, so never ambiguous). A 2xx answer with an id but no status is
-    /// taken as `queued`: the id proves the task exists, and a new task waits in the queue.
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try VendorResponse.submitSnapshot(response, provider: id, model: request.model, documentedIDField: "id")
-    }
-
     /// The `GET {base}/v1/videos/{id}` that asks where a task stands, the id percent-encoded as one path
     /// segment (ids are vendor data: a `/` or space in one must not change which endpoint is called).
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
         context.get("/v1/videos/" + (try ProviderContext.taskSegment(taskID, provider: id)))
-    }
-
-    /// Reads the status answer by the shared rules of ``GatewayAnswer``.
-    ///
-    /// The video URL is read from `video_url`, `url`, `result_url`, `video.url` or `metadata.url`
-    /// (new-api's generic view), a path resolved against the gateway. A `completed` answer without one is
-    /// still completed: the content endpoint serves the video. The snapshot carries the id that was asked
-    /// about, because that is the id the caller tracks.
-    public func parseStatusResponse(
-        _ response: HTTPResponse, taskID: String
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try VendorResponse.statusSnapshot(response, provider: id, taskID: taskID, operation: "status query")
     }
 
     /// The `GET {base}/v1/videos/{id}/content` that downloads a finished video from the gateway itself.

@@ -152,20 +152,20 @@ extension LifecycleConformance {
             let job = try await client.submit(VideoRequest(model: model.name, prompt: prompt, images: [.data(bytes)]))
             findings.equal(try await client.result(for: job).status, .completed, "the task's end")
             guard let submit = simulator.requests(.submit).first else { return ["nothing was submitted"] }
-            switch (model.fields, rule(model)?.layout) {
-            case (.json(_, _, let objects), .array(let field)?),
-                (.json(_, _, let objects), .singleOrArray(let field, _)?):
-                let uri = JSONValue.string(SampleImage.dataURI(format))
-                let value: JSONValue = objects ? .object(["url": uri]) : uri
-                let expected: JSONValue = if case .array = rule(model)?.layout { .array([value]) } else { value }
-                findings.equal(submit.json?[field], expected, "'\(field)'")
-            case (.multipart, .repeatedPart(let field)?):
+            let uri = JSONValue.string(SampleImage.dataURI(format))
+            let value: JSONValue = json.imagesAsObjects ? .object(["url": uri]) : uri
+            switch rule(model)?.layout {
+            case .array(let field)?:
+                findings.equal(submit.json?[field], .array([value]), "'\(field)'")
+            case .singleOrArray(let field, _)?:
+                findings.equal(submit.json?[field], value, "'\(field)'")
+            case .repeatedPart(let field)?:
                 let part = submit.part(field)
                 findings.equal(part?.contentType, format.mimeType, "the file part's type")
                 findings.equal(part?.filename, "image-1.\(format.fileExtension)", "the file part's name")
                 findings.equal(part?.body, bytes, "the file part's bytes")
-            default:
-                findings.fail("no image field for \(model.fields)")
+            case nil:
+                findings.fail("no table for \(model.name)")
             }
             findings.equal(simulator.tasks.first?.imageCount, 1, "the simulator's image count")
         } catch {
@@ -179,7 +179,7 @@ extension LifecycleConformance {
         var findings = Findings()
         let scratch = Scratch()
         defer { scratch.remove() }
-        guard let contentURL, let gateway = registeredBaseURL ?? provider.descriptor.defaultBaseURL else {
+        guard let contentURL, let gateway = registeredBaseURL ?? provider?.descriptor.defaultBaseURL else {
             return ["no content endpoint, or no gateway URL"]
         }
         do {

@@ -25,7 +25,7 @@ extension LifecycleConformance {
         template.replacingOccurrences(of: "{id}", with: taskID)
     }
 
-    func rule(_ model: Model) -> ImageRule? { provider.descriptor.capabilities(for: model.name)?.images }
+    func rule(_ model: Model) -> ImageRule? { provider?.descriptor.capabilities(for: model.name)?.images }
 
     /// The image an app hands in, in `form`: the PNG sample, or a public URL.
     func input(_ form: ImageForm, index: Int, in scratch: Scratch) -> ImageInput {
@@ -49,12 +49,14 @@ extension LifecycleConformance {
         let scratch = Scratch()
         defer { scratch.remove() }
         let forms = mode.forms
-        let wire = mode == .settings ? model.withSettings : model.defaults
-        let request = VideoRequest(
-            model: model.name, prompt: prompt, seconds: mode == .settings ? model.seconds : nil,
-            aspectRatio: mode == .settings ? model.aspectRatio : nil,
-            resolution: mode == .settings ? model.resolution : nil,
-            images: forms.enumerated().map { input($1, index: $0, in: scratch) })
+        let wire = mode == .settings ? model.settings : model.defaults
+        var request = VideoRequest(
+            model: model.name, prompt: prompt, images: forms.enumerated().map { input($1, index: $0, in: scratch) })
+        if mode == .settings {
+            request.seconds = wire.sentSeconds
+            request.aspectRatio = AspectRatio(rawValue: wire.aspectRatio)
+            request.resolution = wire.resolution.flatMap(Resolution.init(parsing:))
+        }
         do {
             let (simulator, client) = try harness()
             let job = try await client.submit(request)
@@ -163,51 +165,54 @@ extension LifecycleConformance {
         _ findings: inout Findings
     ) {
         let layout = rule(model)?.layout
-        switch model.fields {
-        case .json(let length, let lengthAsText, let imagesAsObjects):
-            findings.equal(submit.headers["Content-Type"], "application/json", "the submission's Content-Type")
-            guard let body = submit.json else { return findings.fail("the submission is not a JSON object") }
-            findings.equal(body["model"], .string(model.name), "the model field")
-            findings.equal(body["prompt"], .string(prompt), "the prompt field")
-            findings.equal(
-                body[length], wire.sentSeconds.map { lengthAsText ? .string(String($0)) : .int($0) }, "'\(length)'")
-            findings.equal(body["aspect_ratio"], .string(wire.aspectRatio), "the ratio field")
-            findings.equal(body["resolution"], wire.resolution.map(JSONValue.string), "the resolution field")
-            let values: [JSONValue] = forms.enumerated().map { index, form in
-                let text = JSONValue.string(form == .publicURL ? publicURL(index) : SampleImage.dataURI(.png))
-                return imagesAsObjects ? .object(["url": text]) : text
-            }
-            switch layout {
-            case .array(let field)?:
-                findings.equal(body[field], values.isEmpty ? nil : .array(values), "'\(field)'")
-            case .singleOrArray(let single, let multiple)?:
-                findings.equal(body[single], values.count == 1 ? values[0] : nil, "'\(single)'")
-                findings.equal(body[multiple], values.count > 1 ? .array(values) : nil, "'\(multiple)'")
-            default:
-                findings.fail("a JSON model whose images are \(String(describing: layout))")
-            }
-        case .multipart:
-            findings.check(
-                submit.headers["Content-Type"]?.hasPrefix("multipart/form-data; boundary=") == true,
-                "the submission is not multipart")
-            guard let parts = submit.parts, case .repeatedPart(let field)? = layout else {
-                return findings.fail("the submission has no parts, or the model no file-part layout")
-            }
-            let texts: [(String, String?)] = [
-                ("model", model.name), ("prompt", prompt), ("aspect_ratio", wire.aspectRatio),
-                ("seconds", wire.sentSeconds.map(String.init)), ("size", wire.resolution),
-            ]
-            findings.equal(
-                parts.map(\.name), texts.filter { $0.1 != nil }.map(\.0) + forms.map { _ in field }, "the part order")
-            for (name, text) in texts { findings.equal(submit.part(name)?.text, text, "the '\(name)' part") }
-            let files = parts.filter(\.isFile)
-            findings.equal(
-                files.map(\.filename),
-                forms.enumerated().map { $1 == .file ? "reference\($0 + 1).png" : "image-\($0 + 1).png" },
-                "the file names")
-            findings.check(
-                files.allSatisfy { $0.name == field && $0.contentType == "image/png" && $0.body == SampleImage.png },
-                "the file parts do not hold the PNG")
+        if case .repeatedPart(let field)? = layout {
+            return multipartFailures(submit, model, wire, forms, field: field, &findings)
         }
+        findings.equal(submit.headers["Content-Type"], "application/json", "the submission's Content-Type")
+        guard let body = submit.json else { return findings.fail("the submission is not a JSON object") }
+        findings.equal(body["model"], .string(model.name), "the model field")
+        findings.equal(body["prompt"], .string(prompt), "the prompt field")
+        let length = wire.sentSeconds.map { json.lengthAsText ? JSONValue.string(String($0)) : .int($0) }
+        findings.equal(body[json.length], length, "'\(json.length)'")
+        findings.equal(body["aspect_ratio"], .string(wire.aspectRatio), "the ratio field")
+        findings.equal(body["resolution"], wire.resolution.map(JSONValue.string), "the resolution field")
+        let values: [JSONValue] = forms.enumerated().map { index, form in
+            let text = JSONValue.string(form == .publicURL ? publicURL(index) : SampleImage.dataURI(.png))
+            return json.imagesAsObjects ? .object(["url": text]) : text
+        }
+        switch layout {
+        case .array(let field)?:
+            findings.equal(body[field], values.isEmpty ? nil : .array(values), "'\(field)'")
+        case .singleOrArray(let single, let multiple)?:
+            findings.equal(body[single], values.count == 1 ? values[0] : nil, "'\(single)'")
+            findings.equal(body[multiple], values.count > 1 ? .array(values) : nil, "'\(multiple)'")
+        default:
+            findings.fail("a JSON model whose images are \(String(describing: layout))")
+        }
+    }
+
+    /// A `multipart/form-data` submission: the text parts in the curl order, then one file part per image.
+    func multipartFailures(
+        _ submit: GatewaySimulator.ReceivedRequest, _ model: Model, _ wire: Wire, _ forms: [ImageForm], field: String,
+        _ findings: inout Findings
+    ) {
+        findings.check(
+            submit.headers["Content-Type"]?.hasPrefix("multipart/form-data; boundary=") == true,
+            "the submission is not multipart")
+        guard let parts = submit.parts else { return findings.fail("the submission has no parts") }
+        let texts: [(String, String?)] = [
+            ("model", model.name), ("prompt", prompt), ("aspect_ratio", wire.aspectRatio),
+            ("seconds", wire.sentSeconds.map(String.init)), ("size", wire.resolution),
+        ]
+        findings.equal(
+            parts.map(\.name), texts.filter { $0.1 != nil }.map(\.0) + forms.map { _ in field }, "the part order")
+        for (name, text) in texts { findings.equal(submit.part(name)?.text, text, "the '\(name)' part") }
+        let files = parts.filter(\.isFile)
+        findings.equal(
+            files.map(\.filename),
+            forms.enumerated().map { $1 == .file ? "reference\($0 + 1).png" : "image-\($0 + 1).png" }, "the file names")
+        findings.check(
+            files.allSatisfy { $0.name == field && $0.contentType == "image/png" && $0.body == SampleImage.png },
+            "the file parts do not hold the PNG")
     }
 }

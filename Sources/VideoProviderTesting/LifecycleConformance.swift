@@ -1,5 +1,5 @@
 public import Foundation
-public import VideoProviderKit
+import VideoProviderKit
 
 /// A provider's whole task life, `submit` → `updates(for:)` → `download(_:to:)`, through ``VideoClient``
 /// against the ``GatewaySimulator``, checked scenario by scenario.
@@ -15,13 +15,8 @@ public import VideoProviderKit
 /// - every way a task ends badly (failed, expired, cancelled, moderated), an unknown status word, a vendor
 ///   refusal; every image format as bytes; a failing content endpoint falling back to the video URL.
 ///
-/// ```swift
-/// @Test(arguments: AcmeSamples.lifecycle.scenarios)
-/// func acmeLifecycle(_ scenario: LifecycleConformance.Scenario) async {
-///     let failures = await scenario.failures()
-///     #expect(failures == [])
-/// }
-/// ```
+/// A provider's test target hands it to ``ProviderConformance``, whose ``ProviderConformance/checks`` then
+/// include every scenario.
 public struct LifecycleConformance: Sendable {
     /// The forms an app can hand an image in.
     public enum ImageForm: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -43,69 +38,73 @@ public struct LifecycleConformance: Sendable {
         case everyAnswer
     }
 
-    /// How a submit body carries the length and the resolution, and how the simulator's parse reads them.
-    public enum SubmitFields: Sendable, Hashable {
-        /// JSON: the length under `length`, as an integer or (`lengthAsText`) a string; the resolution under
-        /// `resolution`; each image as a string, or (`imagesAsObjects`) as `{"url": …}`.
-        case json(length: String, lengthAsText: Bool = false, imagesAsObjects: Bool = false)
-        /// `multipart/form-data` text parts in the order `model`, `prompt`, `aspect_ratio`, `seconds`, `size`,
-        /// then one file part per image.
-        case multipart
+    /// How the provider's JSON bodies carry the length and the images, as the simulator parses them. A
+    /// model whose table layout is repeated file parts is `multipart/form-data` instead, with text parts
+    /// `model`, `prompt`, `aspect_ratio`, `seconds`, `size` in that order, then one file part per image.
+    public struct JSONFields: Sendable, Hashable {
+        /// The field that holds the length (`duration`, `seconds`).
+        public var length: String
+        /// Whether the length is a string (`"8"`) rather than an integer.
+        public var lengthAsText: Bool
+        /// Whether each image is `{"url": …}` rather than the URL itself.
+        public var imagesAsObjects: Bool
+
+        public init(length: String, lengthAsText: Bool = false, imagesAsObjects: Bool = false) {
+            self.length = length
+            self.lengthAsText = lengthAsText
+            self.imagesAsObjects = imagesAsObjects
+        }
     }
 
-    /// What a request becomes on the wire.
-    public struct Wire: Sendable, Hashable {
+    /// What a request becomes on the wire, written as the vendor's document gives it: `"6 s, 16:9, 480p"`;
+    /// `"10 s unsent, 2:3"` for a fixed length the vendor asks not to send and no resolution field. The
+    /// resolution is in the vendor's spelling (`480p`, `720P`).
+    public struct Wire: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
         /// The length the task has.
         public var seconds: Int
-        /// The length field sent; `nil` when it must be absent (a fixed length the vendor asks not to send).
-        public var sentSeconds: Int?
+        /// Whether the length field is sent.
+        public var sendsSeconds: Bool
         public var aspectRatio: String
-        /// The resolution in the vendor's spelling (`480p`, `720P`); `nil` when it must be absent.
+        /// The resolution in the vendor's spelling; `nil` when the field must be absent.
         public var resolution: String?
 
-        public init(seconds: Int, sent sentSeconds: Int?, aspectRatio: String, resolution: String?) {
-            self.seconds = seconds
-            self.sentSeconds = sentSeconds
-            self.aspectRatio = aspectRatio
-            self.resolution = resolution
+        public init(stringLiteral text: String) {
+            let parts = text.components(separatedBy: ", ")
+            let length = parts[0].components(separatedBy: " ")
+            seconds = Int(length[0]) ?? 0
+            sendsSeconds = !length.contains("unsent")
+            aspectRatio = parts.count > 1 ? parts[1] : ""
+            resolution = parts.count > 2 ? parts[2] : nil
         }
 
-        /// A length that is sent as the task has it.
-        public init(seconds: Int, aspectRatio: String, resolution: String?) {
-            self.init(seconds: seconds, sent: seconds, aspectRatio: aspectRatio, resolution: resolution)
+        /// The length field sent; `nil` when it is left out.
+        public var sentSeconds: Int? { sendsSeconds ? seconds : nil }
+
+        public var description: String {
+            "\(seconds) s\(sendsSeconds ? "" : " unsent"), \(aspectRatio)" + (resolution.map { ", \($0)" } ?? "")
         }
     }
 
     /// One model, and what its requests become.
     public struct Model: Sendable, Hashable {
         public var name: String
-        public var fields: SubmitFields
         /// A request naming nothing: the model's defaults, sent explicitly.
         public var defaults: Wire
-        /// Other settings, and what they become.
-        public var seconds: Int?
-        public var aspectRatio: AspectRatio?
-        public var resolution: Resolution?
-        public var withSettings: Wire
+        /// Other settings: the request names them (its length only when sent) and they reach the wire so.
+        public var settings: Wire
         /// The image forms the model takes, in the order the scenarios use them.
         public var imageForms: [ImageForm]
 
-        public init(
-            _ name: String, fields: SubmitFields, defaults: Wire, seconds: Int? = nil, aspectRatio: AspectRatio? = nil,
-            resolution: Resolution? = nil, become withSettings: Wire, imageForms: [ImageForm]
-        ) {
+        public init(_ name: String, defaults: Wire, settings: Wire, images: [ImageForm]) {
             self.name = name
-            self.fields = fields
             self.defaults = defaults
-            self.seconds = seconds
-            self.aspectRatio = aspectRatio
-            self.resolution = resolution
-            self.withSettings = withSettings
-            self.imageForms = imageForms
+            self.settings = settings
+            self.imageForms = images
         }
     }
 
-    public var provider: any VideoProvider
+    /// The provider under test, set by ``ProviderConformance``.
+    var provider: (any VideoProvider)?
     /// The base URL the provider is registered with; `nil` for its default.
     public var registeredBaseURL: URL?
     /// The gateways the simulator serves.
@@ -120,18 +119,20 @@ public struct LifecycleConformance: Sendable {
     /// Whether a failed task's answer carries the failure's code.
     public var failureCodes: Bool
     public var models: [Model]
+    /// How JSON bodies carry the length and the images.
+    public var json: JSONFields
     /// The prompt every scenario sends (the vendor document's example, where it has one).
     public var prompt: String
     /// The key the provider is registered with.
     public var apiKey: String
 
     public init(
-        provider: any VideoProvider, registeredBaseURL: URL? = nil,
+        registeredBaseURL: URL? = nil,
         gateways: [GatewaySimulator.Gateway] = GatewaySimulator.Gateway.standard(), submitURL: String,
         statusURL: String, contentURL: String? = nil, progress: ProgressReports, failureCodes: Bool = true,
-        models: [Model], prompt: String, apiKey: String = "sk-lifecycle-0123456789abcdef"
+        json: JSONFields = JSONFields(length: "duration"), models: [Model], prompt: String,
+        apiKey: String = "sk-lifecycle-0123456789abcdef"
     ) {
-        self.provider = provider
         self.registeredBaseURL = registeredBaseURL
         self.gateways = gateways
         self.submitURL = submitURL
@@ -139,14 +140,18 @@ public struct LifecycleConformance: Sendable {
         self.contentURL = contentURL
         self.progress = progress
         self.failureCodes = failureCodes
+        self.json = json
         self.models = models
         self.prompt = prompt
         self.apiKey = apiKey
     }
 
     /// A fresh simulator on a virtual clock that jumps to each sleeper's deadline, and a client with only
-    /// this provider registered (its table changed by `overrides`), so polling takes no real time.
-    public func harness(overrides: [ModelCapabilities] = []) throws -> (GatewaySimulator, VideoClient) {
+    /// the provider registered (its table changed by `overrides`), so polling takes no real time.
+    func harness(overrides: [ModelCapabilities] = []) throws -> (GatewaySimulator, VideoClient) {
+        guard let provider else {
+            throw VideoProviderError(.configuration, "A lifecycle runs as part of a ProviderConformance.")
+        }
         let clock = VirtualClock()
         let simulator = GatewaySimulator(clock: clock, gateways: gateways)
         var registry = ProviderRegistry()
@@ -216,7 +221,7 @@ public struct LifecycleConformance: Sendable {
                 Scenario("\(model.name) · an unknown status word") { await self.unknownStatusFailures(model) })
             scenarios.append(Scenario("\(model.name) · a vendor refusal") { await self.refusalFailures(model) })
             if accepted.contains(.bytes) {
-                for format in provider.descriptor.capabilities(for: model.name)?.images.formats ?? [] {
+                for format in provider?.descriptor.capabilities(for: model.name)?.images.formats ?? [] {
                     scenarios.append(
                         Scenario("\(model.name) · a \(format) image") { await self.formatFailures(model, format) })
                 }

@@ -24,6 +24,9 @@ extension ProviderConformance {
             do {
                 let resolved = try RequestValidator.resolve(
                     sample.request, on: provider.descriptor, policy: sample.policy)
+                if let warnings = sample.warnings {
+                    findings.equal(resolved.warnings.map(\.parameter), warnings, "\(label): the warnings")
+                }
                 let request = try provider.submitRequest(for: resolved, context: context)
                 let body = try request.body.collect()
                 findings.equal(request.method, .post, "\(label): the method")
@@ -38,6 +41,9 @@ extension ProviderConformance {
                             + "  expected \(String(decoding: sample.body, as: UTF8.self))")
                 }
                 findings.equal(request.body.length, Int64(body.count), "\(label): the announced length")
+                // A local file is streamed while the body is written, never loaded up front.
+                let files = sample.request.images.contains { if case .file = $0 { true } else { false } }
+                findings.equal(request.body.readsFiles, files, "\(label): reads files while sending")
             } catch {
                 findings.fail("\(label): \(error)")
             }

@@ -345,6 +345,18 @@ extension ProviderConformance {
         return findings.list
     }
 
+    /// The vendor's own refusals, each with its exact violations.
+    func refusalSampleFailures() -> [String] {
+        var findings = Findings()
+        for sample in refusals {
+            refused(sample.request, sample.violations, kind: sample.kind, &findings)
+            if sample.kind == .invalidRequest {
+                findings.equal(refusal(sample.request)?.model, sample.request.model, "\(sample): the model")
+            }
+        }
+        return findings.list
+    }
+
     // MARK: - Validation helpers
 
     /// The request resolved on the provider's table, or `nil` with a finding.
@@ -369,13 +381,16 @@ extension ProviderConformance {
         }
     }
 
-    /// Checks that `request` is refused as invalid with exactly `violations`.
-    func refused(_ request: VideoRequest, _ violations: [Violation], _ findings: inout Findings) {
+    /// Checks that `request` is refused (as `kind`) with exactly `violations`.
+    func refused(
+        _ request: VideoRequest, _ violations: [Violation], kind: VideoProviderError.Kind = .invalidRequest,
+        _ findings: inout Findings
+    ) {
         guard let error = refusal(request) else {
             findings.fail("\(describe(request)) was accepted; expected \(violations)")
             return
         }
-        findings.equal(error.kind, .invalidRequest, "\(describe(request)): the error kind")
+        findings.equal(error.kind, kind, "\(describe(request)): the error kind")
         findings.equal(error.violations, violations, describe(request))
         findings.equal(error.providerID, provider.id, "\(describe(request)): the provider")
     }

@@ -21,13 +21,13 @@ public import VideoProviderKit
 /// In a Swift Testing target, run every check as one parameterised test:
 ///
 /// ```swift
-/// @Test(arguments: AcmeSamples.conformance.checks)
-/// func acmeKeepsTheProviderContract(_ check: ProviderConformance.Check) {
-///     #expect(check.failures() == [])
+/// @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
+///     let failures = await check.failures()
+///     #expect(failures == [])
 /// }
 /// ```
 ///
-/// The suite does no I/O. `LifecycleConformance` runs the same provider end to end against the
+/// These checks do no I/O. A ``LifecycleConformance`` adds the provider's whole task life against the
 /// ``GatewaySimulator``, which reads the wire with parsers written from the vendor documents.
 public struct ProviderConformance: Sendable {
     /// Where the finished video comes from.
@@ -54,15 +54,21 @@ public struct ProviderConformance: Sendable {
     public var content: ContentSource
     /// The documented requests, byte for byte. The first is also the request submit answers are read for.
     public var requests: [RequestSample]
+    /// Requests the vendor's documents rule out, and exactly how validation refuses each.
+    public var refusals: [RefusalSample]
     /// The vendor's answers and what they mean.
     public var answers: [AnswerSample]
     /// The shared reading rules the provider follows, or `nil` when it reads answers its own way.
     public var sharedAnswerRules: SharedAnswerRules?
+    /// The provider's whole task life against the simulator, or `nil` for a vendor the simulator does not
+    /// serve.
+    public var lifecycle: LifecycleConformance?
 
     public init(
         provider: any VideoProvider, baseURL: URL, apiKey: String = "sk-conformance-0123456789abcdef",
         boundary: String = "VPKConformanceBoundary", submitPath: String, statusPath: String, content: ContentSource,
-        requests: [RequestSample], answers: [AnswerSample] = [], sharedAnswerRules: SharedAnswerRules? = nil
+        requests: [RequestSample], refusals: [RefusalSample] = [], answers: [AnswerSample] = [],
+        sharedAnswerRules: SharedAnswerRules? = nil, lifecycle: LifecycleConformance? = nil
     ) {
         self.provider = provider
         self.baseURL = baseURL
@@ -72,24 +78,36 @@ public struct ProviderConformance: Sendable {
         self.statusPath = statusPath
         self.content = content
         self.requests = requests
+        self.refusals = refusals
         self.answers = answers
         self.sharedAnswerRules = sharedAnswerRules
+        self.lifecycle = lifecycle
+        self.lifecycle?.provider = provider
     }
 
     /// One named part of the contract. ``failures()`` is empty when the provider keeps it.
     public struct Check: Sendable, CustomStringConvertible {
         public let name: String
-        private let run: @Sendable () -> [String]
+        private let run: @Sendable () async -> [String]
 
-        init(_ name: String, _ run: @escaping @Sendable () -> [String]) {
+        init(_ name: String, _ run: @escaping @Sendable () async -> [String]) {
             self.name = name
             self.run = run
         }
 
         /// What the provider got wrong, one sentence each; empty when it keeps this part of the contract.
-        public func failures() -> [String] { run() }
+        public func failures() async -> [String] { await run() }
 
         public var description: String { name }
+    }
+
+    /// A fresh simulator and a client with only the provider registered (its table changed by
+    /// `overrides`), as ``lifecycle`` runs them, for a provider's own scenarios.
+    public func harness(overrides: [ModelCapabilities] = []) throws -> (GatewaySimulator, VideoClient) {
+        guard let lifecycle else {
+            throw VideoProviderError(.configuration, "The conformance description has no lifecycle.")
+        }
+        return try lifecycle.harness(overrides: overrides)
     }
 
     /// Every check, in the order the contract lists them.
@@ -97,6 +115,7 @@ public struct ProviderConformance: Sendable {
         var checks = [
             Check("table") { self.tableFailures() },
             Check("validation from the table") { self.validationFailures() },
+            Check("documented refusals") { self.refusalSampleFailures() },
             Check("image inputs") { self.imageInputFailures() },
             Check("documented requests, byte for byte") { self.requestSampleFailures() },
             Check("headers and the key") { self.headerFailures() },
@@ -114,6 +133,9 @@ public struct ProviderConformance: Sendable {
                 Check("shared rules: submit answers") {
                     self.answerSampleFailures(rules.submitAnswers(idField: rules.submitIDField))
                 })
+        }
+        for scenario in lifecycle?.scenarios ?? [] {
+            checks.append(Check("through the client: \(scenario)") { await scenario.failures() })
         }
         return checks
     }
@@ -164,28 +186,47 @@ public struct RequestSample: Sendable, CustomStringConvertible {
     public var contentType: String?
     /// Every byte of the body.
     public var body: Data
+    /// The parameters validation warns about, in order, when the sample pins them.
+    public var warnings: [String]?
 
     /// A sample whose body is text (JSON, or multipart without file parts).
     public init(
         _ name: String, _ request: VideoRequest, policy: ValidationPolicy = .strict, contentType: String? = nil,
-        body: String
+        warnings: [String]? = nil, body: String
     ) {
-        self.init(name, request, policy: policy, contentType: contentType, bytes: Data(body.utf8))
+        self.init(name, request, policy: policy, contentType: contentType, warnings: warnings, bytes: Data(body.utf8))
     }
 
     /// A sample whose body holds bytes that are not text (image file parts).
     public init(
         _ name: String, _ request: VideoRequest, policy: ValidationPolicy = .strict, contentType: String? = nil,
-        bytes: Data
+        warnings: [String]? = nil, bytes: Data
     ) {
         self.name = name
         self.request = request
         self.policy = policy
         self.contentType = contentType
+        self.warnings = warnings
         self.body = bytes
     }
 
     public var description: String { name }
+}
+
+/// A request the vendor's documents rule out, and the exact violations validation names for it.
+public struct RefusalSample: Sendable, CustomStringConvertible {
+    public var request: VideoRequest
+    /// ``VideoProviderError/Kind/invalidRequest``, or ``VideoProviderError/Kind/unknownModel``.
+    public var kind: VideoProviderError.Kind
+    public var violations: [Violation]
+
+    public init(_ request: VideoRequest, kind: VideoProviderError.Kind = .invalidRequest, _ violations: [Violation]) {
+        self.request = request
+        self.kind = kind
+        self.violations = violations
+    }
+
+    public var description: String { "\(request.model): " + violations.map(\.parameter).joined(separator: ", ") }
 }
 
 /// An answer a vendor sends and what it must read as.

@@ -50,4 +50,15 @@ public enum SampleImage {
         case .webp: return "data:image/webp;base64," + webpBase64
         }
     }
+
+    /// The sample of `format` written to a file named `name` in a temporary directory of this process, for
+    /// requests that hand a local file in. The file is written again on every call.
+    public static func file(_ format: ImageFormat, named name: String) -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "VideoProviderTesting-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(name)
+        try? bytes(format).write(to: file, options: .atomic)
+        return file
+    }
 }

@@ -58,28 +58,6 @@ public enum XAIVideoDialect {
         body.appendVendorOptions(request.vendorOptions)
         return body
     }
-
-    /// xAI's own image forms: a public URL or a data URI (encoded while the body is written).
-    static func xAIImageURL(
-        _ image: ResolvedImage, index: Int, model: String, provider: ProviderID
-    ) throws(VideoProviderError) -> JSONBody.Value {
-        switch image {
-        case .publicURL(let url):
-            return .string(url.absoluteString)
-        case .dataURI(let payload, let format):
-            return .dataURI(payload, format)
-        case .upload:
-            // Reachable only if a capability override lists `.multipartFile`: a table bug, not a user error.
-            throw VideoProviderError(
-                .invalidRequest, "\(provider) takes images as URLs or data URIs in JSON, not as multipart uploads.",
-                providerID: provider, model: model,
-                violations: [
-                    Violation(
-                        parameter: "images[\(index)]", value: "multipart-file", allowed: "public-url, data-uri",
-                        reason: "the xAI body is JSON only")
-                ])
-        }
-    }
 }
 
 extension XAIVideoProvider {
@@ -89,7 +67,8 @@ extension XAIVideoProvider {
     ) throws(VideoProviderError) -> HTTPRequest {
         let provider = id
         let body = try XAIVideoDialect.submitBody(for: request) { (image, index) throws(VideoProviderError) in
-            try XAIVideoDialect.xAIImageURL(image, index: index, model: request.model, provider: provider)
+            // A public URL or a data URI.
+            try image.jsonURL(index: index, model: request.model, provider: provider)
         }
         return context.submission(to: "/v1/videos/generations", body: body.httpBody, contentType: "application/json")
     }
@@ -143,10 +122,5 @@ extension XAIVideoProvider {
         }
         if snapshot.status == .completed { snapshot.progress = 100 }
         return snapshot
-    }
-
-    /// A plain `GET` of `video.url` on xAI's CDN, without the API key; `nil` when there is no URL.
-    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
-        videoURLRequest(for: snapshot)
     }
 }

@@ -7,6 +7,11 @@ import VideoProviderTesting
 /// aizfw against the provider contract, with seed 000's examples (aizfw's "Grok Create Video Task" page and
 /// the backend's query page it links to), and through the whole client against the simulator.
 @Suite struct AizfwConformanceTests {
+    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
+        let failures = await check.failures()
+        #expect(failures == [])
+    }
+
     static let base = URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer")!
     static let documentedTaskID = "video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd"
     /// Seed 000's example prompt.
@@ -106,36 +111,19 @@ import VideoProviderTesting
                     ))
             ),
         ],
-        sharedAnswerRules: SharedAnswerRules())
-
-    /// Seed 000: grok_video3 "Supports 6-30 seconds, default 6 seconds", "default is 480p", "Only grok_video3
-    /// supports resolution selection"; grok_video3_pro "Fixed 10 seconds (no need to set)", resolution "Not
-    /// configurable". Aspect ratio "default is 16:9". Images: "Value type: Public URL array". The backend
-    /// documents no progress field, and its failures carry no code.
-    static let lifecycle = LifecycleConformance(
-        provider: AizfwProvider(), submitURL: "\(base)/v1/grok/videos", statusURL: "\(base)/v1/result/{id}",
-        progress: .none, failureCodes: false,
-        models: [
-            .init(
-                "grok_video3", fields: .json(length: "duration"),
-                defaults: .init(seconds: 6, aspectRatio: "16:9", resolution: "480p"), seconds: 12, aspectRatio: "9:16",
-                resolution: .p720, become: .init(seconds: 12, aspectRatio: "9:16", resolution: "720p"),
-                imageForms: [.publicURL]),
-            .init(
-                "grok_video3_pro", fields: .json(length: "duration"),
-                defaults: .init(seconds: 10, sent: nil, aspectRatio: "16:9", resolution: nil), aspectRatio: "2:3",
-                become: .init(seconds: 10, sent: nil, aspectRatio: "2:3", resolution: nil), imageForms: [.publicURL]),
-        ],
-        prompt: prompt)
-
-    @Test(arguments: conformance.checks)
-    func aizfwKeepsTheProviderContract(_ check: ProviderConformance.Check) {
-        #expect(check.failures() == [])
-    }
-
-    @Test(arguments: lifecycle.scenarios)
-    func aizfwThroughTheClient(_ scenario: LifecycleConformance.Scenario) async {
-        let failures = await scenario.failures()
-        #expect(failures == [])
-    }
+        sharedAnswerRules: SharedAnswerRules(),
+        // Seed 000: grok_video3 "Supports 6-30 seconds, default 6 seconds", "default is 480p", "Only grok_video3
+        // supports resolution selection"; grok_video3_pro "Fixed 10 seconds (no need to set)", resolution "Not
+        // configurable". Aspect ratio "default is 16:9". Images: "Value type: Public URL array". The backend
+        // documents no progress field, and its failures carry no code.
+        lifecycle: LifecycleConformance(
+            submitURL: "\(base)/v1/grok/videos", statusURL: "\(base)/v1/result/{id}", progress: .none,
+            failureCodes: false,
+            models: [
+                .init("grok_video3", defaults: "6 s, 16:9, 480p", settings: "12 s, 9:16, 720p", images: [.publicURL]),
+                .init(
+                    "grok_video3_pro", defaults: "10 s unsent, 16:9", settings: "10 s unsent, 2:3", images: [.publicURL]
+                ),
+            ],
+            prompt: prompt))
 }

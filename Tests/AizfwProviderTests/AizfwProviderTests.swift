@@ -79,7 +79,7 @@ import VideoProviderTesting
     @Test func theSimulatorRefusesWhatThePageDoesNotAllow() async throws {
         var loosened = try #require(descriptor.models.first { $0.model == "grok_video3" })
         loosened.duration = .range(min: 6, max: 40, default: 6)
-        let (simulator, client) = try AizfwConformanceTests.lifecycle.harness(overrides: [loosened])
+        let (simulator, client) = try AizfwConformanceTests.conformance.harness(overrides: [loosened])
         let error = await #expect(throws: VideoProviderError.self) {
             try await client.submit(VideoRequest(model: "grok_video3", prompt: "A cat", seconds: 40))
         }

@@ -108,7 +108,10 @@ public struct ProviderContext: Sendable, Hashable {
 ///
 /// Most vendors share a wire format with others and get these methods from a dialect module
 /// (`KyyReactDialect`, `OpenAIVideoDialect`, `XAIVideoDialect`): such a vendor is only its
-/// ``descriptor``. A vendor with a wire format of its own implements the five methods itself.
+/// ``descriptor``. A vendor with a wire format of its own implements ``submitRequest(for:context:)`` and
+/// ``statusRequest(taskID:model:context:)``; reading answers by the rules deployed gateways share and
+/// fetching the video from its URL come with the protocol, and it implements those too where its vendor
+/// differs.
 ///
 /// Response parsers must never trap: malformed, truncated or HTML bodies, unknown statuses and missing
 /// fields become a ``VideoProviderError`` (usually ``VideoProviderError/Kind/invalidResponse``) or a
@@ -147,6 +150,35 @@ public protocol VideoProvider: Sendable {
 extension VideoProvider {
     public var id: ProviderID { descriptor.id }
 
+    /// Reads the submit answer by the rules deployed gateways follow (``GatewayAnswer``,
+    /// ``VendorResponse/submitSnapshot(_:provider:model:documentedIDField:vendorName:)``): a non-2xx answer is
+    /// the vendor's typed error; a 2xx answer with a task id (`id`, `task_id`, `request_id`, `taskId`, also
+    /// inside new-api's envelope) is the task, `queued` when it says no status; a 2xx answer without an id
+    /// that carries an error is a refusal (nothing was created, so never ambiguous); anything else is an
+    /// invalid response. A provider whose vendor answers otherwise implements this itself.
+    public func parseSubmitResponse(
+        _ response: HTTPResponse, for request: ResolvedVideoRequest
+    ) throws(VideoProviderError) -> TaskSnapshot {
+        try VendorResponse.submitSnapshot(response, provider: id, model: request.model, documentedIDField: "id")
+    }
+
+    /// Reads the status answer by the rules deployed gateways follow (``GatewayAnswer``): the status words of
+    /// ``TaskStatus/vendorWords``, any other word ``TaskStatus/unknown`` (or `failed` beside an error); the
+    /// video URL from the usual fields, a path resolved against the gateway; a `completed` answer without
+    /// one is still completed (whether that is an error is the client's decision). The snapshot carries the
+    /// id that was asked about, because that is the id the caller tracks.
+    public func parseStatusResponse(
+        _ response: HTTPResponse, taskID: String
+    ) throws(VideoProviderError) -> TaskSnapshot {
+        try VendorResponse.statusSnapshot(response, provider: id, taskID: taskID, operation: "status query")
+    }
+
+    /// The snapshot's video URL, fetched without credentials (``videoURLRequest(for:)``): right for a vendor
+    /// without a content endpoint, whose videos live on a host that must never see the key.
+    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
+        videoURLRequest(for: snapshot)
+    }
+
     /// A plain `GET` of the snapshot's video URL, without credentials. Providers without a content
     /// endpoint return this from ``contentRequest(for:context:)``.
     public func videoURLRequest(for snapshot: TaskSnapshot) -> HTTPRequest? {
@@ -162,6 +194,29 @@ extension JSONBody {
     public mutating func appendVendorOptions(_ options: [String: JSONValue]) {
         for key in options.keys.sorted() where self[key] == nil {
             if let value = options[key] { self[key] = .json(value) }
+        }
+    }
+}
+
+extension ResolvedImage {
+    /// The image as a URL in a JSON body: a public URL as itself, bytes as a `data:` URI (encoded while the
+    /// body is written). A multipart upload can reach a JSON wire only if a capability table lists
+    /// `.multipartFile` for it, a table bug: it is refused naming the image, never sent.
+    public func jsonURL(index: Int, model: String, provider: ProviderID) throws(VideoProviderError) -> JSONBody.Value {
+        switch self {
+        case .publicURL(let url):
+            return .string(url.absoluteString)
+        case .dataURI(let payload, let format):
+            return .dataURI(payload, format)
+        case .upload:
+            throw VideoProviderError(
+                .invalidRequest, "\(provider) takes images as URLs or data URIs in JSON, not as multipart uploads.",
+                providerID: provider, model: model,
+                violations: [
+                    Violation(
+                        parameter: "images[\(index)]", value: "multipart-file", allowed: "public-url, data-uri",
+                        reason: "\(provider)'s body is JSON only")
+                ])
         }
     }
 }
