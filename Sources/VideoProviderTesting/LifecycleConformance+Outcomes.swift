@@ -141,6 +141,28 @@ extension LifecycleConformance {
         return findings.list
     }
 
+    /// A request the page rules out, let through by a loosened table, is refused by the simulator in the
+    /// vendor's own shape, and that refusal reaches the app as the vendor's message; no task is created.
+    func pageRuleFailures(_ rule: PageRule) async -> [String] {
+        var findings = Findings()
+        do {
+            let (simulator, client) = try harness(overrides: [rule.loosened])
+            do {
+                _ = try await client.submit(rule.request)
+                findings.fail("the submission was accepted")
+            } catch {
+                findings.equal(error.kind, .vendorRejected, "the error kind")
+                findings.equal(error.httpStatus, 400, "the HTTP status")
+                findings.equal(error.vendorMessage, rule.vendorMessage, "the vendor's message")
+            }
+            findings.equal(simulator.count(.submit), 1, "submissions")
+            findings.equal(simulator.tasks.count, 0, "tasks")
+        } catch {
+            findings.fail("unexpected error: \(error)")
+        }
+        return findings.list
+    }
+
     // MARK: - Images and downloads
 
     /// Each image format the table takes, given as bytes, reaches the simulator in its own media type.

@@ -1,5 +1,5 @@
 public import Foundation
-import VideoProviderKit
+public import VideoProviderKit
 
 /// A provider's whole task life, `submit` → `updates(for:)` → `download(_:to:)`, through ``VideoClient``
 /// against the ``GatewaySimulator``, checked scenario by scenario.
@@ -103,6 +103,34 @@ public struct LifecycleConformance: Sendable {
         }
     }
 
+    /// A request the vendor's page rules out, let through by a loosened table, that the simulator must refuse
+    /// in the vendor's own shape (its rules are its own copy of the page, not the provider's table).
+    public struct PageRule: Sendable {
+        /// The model's table, loosened to let ``request`` through.
+        public var loosened: ModelCapabilities
+        public var request: VideoRequest
+        /// The simulator's refusal, as the app reads it.
+        public var vendorMessage: String
+
+        public init(loosened: ModelCapabilities, request: VideoRequest, vendorMessage: String) {
+            self.loosened = loosened
+            self.request = request
+            self.vendorMessage = vendorMessage
+        }
+
+        /// `model`'s table in `provider`, changed by `loosen`.
+        public init(
+            loosening model: String, of provider: any VideoProvider, _ loosen: (inout ModelCapabilities) -> Void,
+            request: VideoRequest, vendorMessage: String
+        ) {
+            guard var table = provider.descriptor.capabilities(for: model) else {
+                preconditionFailure("\(provider.id)'s table has no model \(model) to loosen")
+            }
+            loosen(&table)
+            self.init(loosened: table, request: request, vendorMessage: vendorMessage)
+        }
+    }
+
     /// The provider under test, set by ``ProviderConformance``.
     var provider: (any VideoProvider)?
     /// The base URL the provider is registered with; `nil` for its default.
@@ -125,14 +153,17 @@ public struct LifecycleConformance: Sendable {
     public var prompt: String
     /// The key the provider is registered with.
     public var apiKey: String
+    /// The page's own rules the simulator enforces, each checked through the client.
+    public var pageRules: [PageRule]
 
     public init(
         registeredBaseURL: URL? = nil,
         gateways: [GatewaySimulator.Gateway] = GatewaySimulator.Gateway.standard(), submitURL: String,
         statusURL: String, contentURL: String? = nil, progress: ProgressReports, failureCodes: Bool = true,
         json: JSONFields = JSONFields(length: "duration"), models: [Model], prompt: String,
-        apiKey: String = "sk-lifecycle-0123456789abcdef"
+        apiKey: String = "sk-lifecycle-0123456789abcdef", pageRules: [PageRule] = []
     ) {
+        self.pageRules = pageRules
         self.registeredBaseURL = registeredBaseURL
         self.gateways = gateways
         self.submitURL = submitURL
@@ -230,6 +261,12 @@ public struct LifecycleConformance: Sendable {
                 scenarios.append(
                     Scenario("\(model.name) · the content endpoint fails") { await self.fallbackFailures(model) })
             }
+        }
+        for rule in pageRules {
+            scenarios.append(
+                Scenario("\(rule.loosened.model) · the simulator refuses what the page rules out") {
+                    await self.pageRuleFailures(rule)
+                })
         }
         return scenarios
     }

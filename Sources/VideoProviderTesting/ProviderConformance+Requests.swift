@@ -357,6 +357,41 @@ extension ProviderConformance {
         return findings.list
     }
 
+    /// Adjusted requests: the values applied, and one warning per parameter changed, saying what was asked
+    /// and what was applied.
+    func adjustmentSampleFailures() -> [String] {
+        var findings = Findings()
+        for sample in adjustments {
+            let label = "\(sample)"
+            guard let resolved = accepted(sample.request, policy: .adjustToNearest, &findings) else { continue }
+            if let seconds = sample.seconds { findings.equal(resolved.seconds, seconds, "\(label): seconds") }
+            if let ratio = sample.aspectRatio { findings.equal(resolved.aspectRatio, ratio, "\(label): ratio") }
+            if let resolution = sample.resolution {
+                findings.equal(resolved.resolution, resolution, "\(label): resolution")
+            }
+            if sample.dropsResolution { findings.equal(resolved.resolution, nil, "\(label): resolution") }
+            findings.equal(resolved.warnings.map(\.parameter), sample.warnings, "\(label): the warnings")
+            for warning in resolved.warnings {
+                let (requested, applied): (String?, String?)
+                switch warning.parameter {
+                case "seconds":
+                    (requested, applied) = (sample.request.seconds.map(String.init), String(resolved.seconds))
+                case "aspect-ratio":
+                    (requested, applied) = (sample.request.aspectRatio?.rawValue, resolved.aspectRatio.rawValue)
+                case "resolution":
+                    (requested, applied) = (sample.request.resolution?.rawValue, resolved.resolution?.rawValue)
+                default: continue
+                }
+                findings.equal(
+                    warning.kind, applied == nil ? .ignored : .adjusted, "\(label): \(warning.parameter)'s kind")
+                findings.equal(warning.requested, requested, "\(label): \(warning.parameter) requested")
+                findings.equal(warning.applied, applied, "\(label): \(warning.parameter) applied")
+                findings.check(warning.message.contains(sample.request.model), "\(label): the message names the model")
+            }
+        }
+        return findings.list
+    }
+
     // MARK: - Validation helpers
 
     /// The request resolved on the provider's table, or `nil` with a finding.

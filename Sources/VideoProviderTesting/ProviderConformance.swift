@@ -46,6 +46,10 @@ public struct ProviderConformance: Sendable {
     public var apiKey: String
     /// The multipart boundary of the byte-exact samples.
     public var boundary: String
+    /// The boundary samples use unless told otherwise.
+    public static let defaultBoundary = "VPKConformanceBoundary"
+    /// Requests adjusted to the nearest the table allows, and what they become.
+    public var adjustments: [AdjustmentSample]
     /// The submit path, below the base URL (`/v1/videos`).
     public var submitPath: String
     /// The status path, below the base URL, with `{id}` where the task id goes (`/v1/videos/{id}`).
@@ -66,8 +70,9 @@ public struct ProviderConformance: Sendable {
 
     public init(
         provider: any VideoProvider, baseURL: URL, apiKey: String = "sk-conformance-0123456789abcdef",
-        boundary: String = "VPKConformanceBoundary", submitPath: String, statusPath: String, content: ContentSource,
-        requests: [RequestSample], refusals: [RefusalSample] = [], answers: [AnswerSample] = [],
+        boundary: String = defaultBoundary, submitPath: String, statusPath: String, content: ContentSource,
+        requests: [RequestSample], refusals: [RefusalSample] = [], adjustments: [AdjustmentSample] = [],
+        answers: [AnswerSample] = [],
         sharedAnswerRules: SharedAnswerRules? = nil, lifecycle: LifecycleConformance? = nil
     ) {
         self.provider = provider
@@ -79,6 +84,7 @@ public struct ProviderConformance: Sendable {
         self.content = content
         self.requests = requests
         self.refusals = refusals
+        self.adjustments = adjustments
         self.answers = answers
         self.sharedAnswerRules = sharedAnswerRules
         self.lifecycle = lifecycle
@@ -116,6 +122,7 @@ public struct ProviderConformance: Sendable {
             Check("table") { self.tableFailures() },
             Check("validation from the table") { self.validationFailures() },
             Check("documented refusals") { self.refusalSampleFailures() },
+            Check("adjustments") { self.adjustmentSampleFailures() },
             Check("image inputs") { self.imageInputFailures() },
             Check("documented requests, byte for byte") { self.requestSampleFailures() },
             Check("headers and the key") { self.headerFailures() },
@@ -172,147 +179,5 @@ public struct ProviderConformance: Sendable {
         var fields: HTTPHeaders = ["Content-Type": "application/json"]
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields[name] = value }
         return HTTPResponse(status: status, headers: fields, body: Data(body.utf8))
-    }
-}
-
-/// A documented submit request and the exact bytes it must become.
-public struct RequestSample: Sendable, CustomStringConvertible {
-    /// What the sample shows, for failure messages.
-    public var name: String
-    public var request: VideoRequest
-    public var policy: ValidationPolicy
-    /// The `Content-Type` the request must carry; `nil` for the suite's: JSON, or multipart with the
-    /// conformance boundary when ``body`` starts with it.
-    public var contentType: String?
-    /// Every byte of the body.
-    public var body: Data
-    /// The parameters validation warns about, in order, when the sample pins them.
-    public var warnings: [String]?
-
-    /// A sample whose body is text (JSON, or multipart without file parts).
-    public init(
-        _ name: String, _ request: VideoRequest, policy: ValidationPolicy = .strict, contentType: String? = nil,
-        warnings: [String]? = nil, body: String
-    ) {
-        self.init(name, request, policy: policy, contentType: contentType, warnings: warnings, bytes: Data(body.utf8))
-    }
-
-    /// A sample whose body holds bytes that are not text (image file parts).
-    public init(
-        _ name: String, _ request: VideoRequest, policy: ValidationPolicy = .strict, contentType: String? = nil,
-        warnings: [String]? = nil, bytes: Data
-    ) {
-        self.name = name
-        self.request = request
-        self.policy = policy
-        self.contentType = contentType
-        self.warnings = warnings
-        self.body = bytes
-    }
-
-    public var description: String { name }
-}
-
-/// A request the vendor's documents rule out, and the exact violations validation names for it.
-public struct RefusalSample: Sendable, CustomStringConvertible {
-    public var request: VideoRequest
-    /// ``VideoProviderError/Kind/invalidRequest``, or ``VideoProviderError/Kind/unknownModel``.
-    public var kind: VideoProviderError.Kind
-    public var violations: [Violation]
-
-    public init(_ request: VideoRequest, kind: VideoProviderError.Kind = .invalidRequest, _ violations: [Violation]) {
-        self.request = request
-        self.kind = kind
-        self.violations = violations
-    }
-
-    public var description: String { "\(request.model): " + violations.map(\.parameter).joined(separator: ", ") }
-}
-
-/// An answer a vendor sends and what it must read as.
-public struct AnswerSample: Sendable, CustomStringConvertible {
-    /// Which parser reads the answer.
-    public enum Operation: Sendable, Hashable {
-        /// The submit answer, read for the conformance's first request sample.
-        case submit
-        /// A status answer for the task with this id.
-        case status(taskID: String)
-    }
-
-    /// What the answer must read as.
-    public enum Outcome: Sendable {
-        /// Exactly this snapshot (the submit's `model` defaults to the request's when the snapshot has none).
-        case snapshot(TaskSnapshot)
-        /// This error: its kind, vendor code, vendor message and `Retry-After` exactly, and its message when
-        /// given. The HTTP status, provider, model (submit) and task id (status) are checked too.
-        case error(ExpectedError)
-    }
-
-    /// Snapshot fields a sample leaves unchecked, where dialects legitimately differ.
-    public enum Field: String, Sendable, Hashable {
-        case progress, model, actualDuration
-    }
-
-    public var name: String
-    public var operation: Operation
-    public var response: HTTPResponse
-    public var outcome: Outcome
-    public var ignoring: Set<Field>
-
-    public init(
-        _ name: String, _ operation: Operation, _ response: HTTPResponse, _ outcome: Outcome,
-        ignoring: Set<Field> = []
-    ) {
-        self.name = name
-        self.operation = operation
-        self.response = response
-        self.outcome = outcome
-        self.ignoring = ignoring
-    }
-
-    /// A status answer (JSON unless `contentType` says otherwise) for task `video_1` unless told.
-    public static func status(
-        _ name: String, _ body: String, http status: Int = 200, headers: [String: String] = [:],
-        taskID: String = "video_1", ignoring: Set<Field> = [], _ outcome: Outcome
-    ) -> AnswerSample {
-        AnswerSample(
-            name, .status(taskID: taskID), ProviderConformance.answer(status, body, headers: headers), outcome,
-            ignoring: ignoring)
-    }
-
-    /// A submit answer (JSON) for the first request sample.
-    public static func submit(
-        _ name: String, _ body: String, http status: Int = 200, headers: [String: String] = [:],
-        ignoring: Set<Field> = [], _ outcome: Outcome
-    ) -> AnswerSample {
-        AnswerSample(
-            name, .submit, ProviderConformance.answer(status, body, headers: headers), outcome, ignoring: ignoring)
-    }
-
-    public var description: String { name }
-}
-
-/// The error an answer must read as.
-public struct ExpectedError: Sendable, Hashable, CustomStringConvertible {
-    public var kind: VideoProviderError.Kind
-    public var vendorCode: String?
-    public var vendorMessage: String?
-    public var retryAfter: Duration?
-    /// The whole message, when the sample pins it; `{provider}` stands for the provider's id.
-    public var message: String?
-
-    public init(
-        _ kind: VideoProviderError.Kind, code: String? = nil, message vendorMessage: String? = nil,
-        retryAfter: Duration? = nil, exactly message: String? = nil
-    ) {
-        self.kind = kind
-        self.vendorCode = code
-        self.vendorMessage = vendorMessage
-        self.retryAfter = retryAfter
-        self.message = message
-    }
-
-    public var description: String {
-        "\(kind) (code \(vendorCode ?? "nil"), message \(vendorMessage ?? "nil"))"
     }
 }

@@ -80,6 +80,12 @@ import VideoProviderTesting
                     #"{"model":"grok_video3","prompt":"Say \"hi\"\n猫咪 \\ 🐱","duration":6,"aspect_ratio":"16:9","resolution":"480p"}"#
             ),
         ],
+        // Adjusting drops a resolution pro cannot choose, and says it ignored it.
+        adjustments: [
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_pro", prompt: "A red fox", resolution: .p720), seconds: 10,
+                dropsResolution: true, warnings: ["resolution"])
+        ],
         answers: [
             .submit(
                 "the documented submit answer",
@@ -125,5 +131,13 @@ import VideoProviderTesting
                     "grok_video3_pro", defaults: "10 s unsent, 16:9", settings: "10 s unsent, 2:3", images: [.publicURL]
                 ),
             ],
-            prompt: prompt))
+            prompt: prompt,
+            // A request the page does not allow, let through by a loosened table.
+            pageRules: [
+                .init(
+                    loosening: "grok_video3", of: AizfwProvider(),
+                    { $0.duration = .range(min: 6, max: 40, default: 6) },
+                    request: VideoRequest(model: "grok_video3", prompt: "A cat", seconds: 40),
+                    vendorMessage: "'duration' 40 is out of range for grok_video3; allowed: 6 to 30 seconds.")
+            ]))
 }

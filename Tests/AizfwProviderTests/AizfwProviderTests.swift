@@ -59,34 +59,4 @@ import VideoProviderTesting
         #expect(descriptor.capabilities(for: "grok-video-3-pro")?.model == "grok_video3_pro")
         #expect(descriptor.capabilities(for: "grok_video3_max") == nil)
     }
-
-    /// Adjusting drops a resolution pro cannot choose, and says it ignored it.
-    @Test func proDropsAResolutionWithAWarningWhenAdjusting() throws {
-        let resolved = try RequestValidator.resolve(
-            VideoRequest(model: "grok_video3_pro", prompt: "A red fox", resolution: .p720), on: descriptor,
-            policy: .adjustToNearest)
-        #expect(resolved.resolution == nil)
-        #expect(resolved.seconds == 10)
-        #expect(resolved.sendsDuration == false)
-        #expect(resolved.warnings.map(\.kind) == [.ignored])
-        #expect(resolved.warnings.map(\.parameter) == ["resolution"])
-        #expect(resolved.warnings.first?.requested == "720p")
-        #expect(resolved.warnings.first?.applied == nil)
-    }
-
-    /// A request the page does not allow, let through by a loosened capability table, is refused by the
-    /// simulator in the backend's own shape, and that refusal reaches the app as the vendor's message.
-    @Test func theSimulatorRefusesWhatThePageDoesNotAllow() async throws {
-        var loosened = try #require(descriptor.models.first { $0.model == "grok_video3" })
-        loosened.duration = .range(min: 6, max: 40, default: 6)
-        let (simulator, client) = try AizfwConformanceTests.conformance.harness(overrides: [loosened])
-        let error = await #expect(throws: VideoProviderError.self) {
-            try await client.submit(VideoRequest(model: "grok_video3", prompt: "A cat", seconds: 40))
-        }
-        #expect(error?.kind == .vendorRejected)
-        #expect(error?.httpStatus == 400)
-        #expect(error?.vendorMessage == "'duration' 40 is out of range for grok_video3; allowed: 6 to 30 seconds.")
-        #expect(simulator.count(.submit) == 1)
-        #expect(simulator.tasks.isEmpty)
-    }
 }

@@ -171,6 +171,29 @@ import XingchaoyiqingProvider
                         reason: "grok_video3_max only takes public URLs; host the image and pass its https URL"),
                 ]),
         ],
+        // `DurationRule.nearestAllowed` breaks ties toward the shorter (cheaper) length.
+        adjustments: [
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 7), seconds: 6, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 8), seconds: 6, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 11), seconds: 10, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 25), seconds: 20, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 45), seconds: 30, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_stable", prompt: "Rain", seconds: 8), seconds: 6, warnings: ["seconds"]
+            ),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_stable", prompt: "Rain", seconds: 9), seconds: 10,
+                warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3_pro", prompt: "Rain", seconds: 8), seconds: 10, warnings: ["seconds"]),
+            AdjustmentSample(
+                VideoRequest(model: "grok_video3", prompt: "Rain", seconds: 3), seconds: 6, warnings: ["seconds"]),
+        ],
         answers: [
             .submit(
                 "the documented submit answer",
@@ -232,5 +255,13 @@ import XingchaoyiqingProvider
                     "grok_video3_stable", defaults: "10 s, 16:9, 720p", settings: "6 s, 9:16, 480p",
                     images: [.publicURL]),
             ],
-            prompt: "A cat dancing in the rain, cinematic style"))
+            prompt: "A cat dancing in the rain, cinematic style",
+            // A request the page does not allow, let through by a loosened table.
+            pageRules: [
+                .init(
+                    loosening: "grok_video3_stable", of: XingchaoyiqingProvider(),
+                    { $0.duration = .set(values: [6, 8, 10], default: 10) },
+                    request: VideoRequest(model: "grok_video3_stable", prompt: "A cat", seconds: 8),
+                    vendorMessage: "'duration' 8 is not supported by grok_video3_stable; allowed: 6, 10.")
+            ]))
 }
