@@ -54,6 +54,15 @@ public enum FormPart: Sendable {
     /// A file: field name, file name as it appears on the wire, media type, bytes.
     case file(String, filename: String, type: String, Data)
 
+    /// The text parts of an OpenAI-format video form, in the vendors' curl order: `model`, `prompt`,
+    /// `aspect_ratio`, `seconds` (when sent), `size`.
+    public static func videoFields(
+        model: String, prompt: String = "Rain", aspectRatio: String = "16:9", seconds: String?, size: String = "720P"
+    ) -> [FormPart] {
+        [.text("model", model), .text("prompt", prompt), .text("aspect_ratio", aspectRatio)]
+            + (seconds.map { [.text("seconds", $0)] } ?? []) + [.text("size", size)]
+    }
+
     /// The parts one after another, each after `--boundary`, then the closing delimiter.
     public static func body(_ parts: [FormPart], boundary: String) -> Data {
         var body = Data()

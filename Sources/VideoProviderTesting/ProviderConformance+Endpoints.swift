@@ -92,6 +92,20 @@ extension ProviderConformance {
                         request.headers.redacted()["Authorization"], "Bearer [redacted]", "\(name): redacted")
                 }
             }
+            // In production the multipart boundary is random, and the header names the one the body uses.
+            let random = ProviderContext(baseURL: baseURL, apiKey: APIKey(apiKey))
+            let submit = try provider.submitRequest(for: resolved, context: random)
+            let prefix = "multipart/form-data; boundary="
+            if let type = submit.headers["Content-Type"], type.hasPrefix(prefix) {
+                let boundary = String(type.dropFirst(prefix.count))
+                let body = try submit.body.collect()
+                findings.equal(boundary, random.multipartBoundary, "the random boundary in Content-Type")
+                findings.equal(boundary.count, "VideoProviderKit-".count + 24, "the random boundary's length")
+                findings.check(body.starts(with: Data("--\(boundary)\r\n".utf8)), "the body opens with the boundary")
+                findings.check(
+                    body.suffix(boundary.count + 6) == Data("--\(boundary)--\r\n".utf8),
+                    "the body closes with the boundary")
+            }
             let keyless = ProviderContext(baseURL: baseURL, apiKey: nil, multipartBoundary: boundary)
             for (name, request) in try requests(keyless) {
                 findings.equal(request.headers["Authorization"], nil, "\(name) without a key: Authorization")

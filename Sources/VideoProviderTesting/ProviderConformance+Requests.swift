@@ -340,6 +340,38 @@ extension ProviderConformance {
                 let converted = rule.accepts(.dataURI) ? ["images[1]"] : ["images[2]"]
                 findings.equal(
                     resolved.warnings.map(\.parameter), converted, "\(name): the converted \(format) image is reported")
+                let change = rule.accepts(.dataURI) ? ["file", "data-uri"] : ["data-uri", "multipart-file"]
+                findings.equal(
+                    resolved.warnings.map { ["\($0.kind)", $0.requested, $0.applied ?? ""] },
+                    [["converted"] + change], "\(name): the conversion of the \(format) image")
+            }
+        }
+        return findings.list
+    }
+
+    /// A table that wrongly listed public URLs would still never put one on a wire that takes bytes only: the
+    /// provider refuses it, naming what its wire takes.
+    func pastValidationFailures() -> [String] {
+        var findings = Findings()
+        for model in provider.descriptor.models where model.images.max > 0 && !model.images.accepts(.publicURL) {
+            guard let valid = accepted(VideoRequest(model: model.model, prompt: Self.prompt), &findings) else {
+                continue
+            }
+            let request = ResolvedVideoRequest(
+                model: valid.model, prompt: valid.prompt, seconds: valid.seconds, sendsDuration: valid.sendsDuration,
+                aspectRatio: valid.aspectRatio, resolution: valid.resolution,
+                images: [.publicURL(URL(string: "https://example.com/a.png")!)], vendorOptions: [:], warnings: [],
+                capabilities: valid.capabilities)
+            do {
+                _ = try provider.submitRequest(for: request, context: context)
+                findings.fail("\(model.model): a public URL past validation was put on the wire")
+            } catch {
+                findings.equal(error.kind, .invalidRequest, "\(model.model), a public URL past validation: kind")
+                findings.equal(error.providerID, provider.id, "\(model.model), a public URL past validation: provider")
+                findings.equal(
+                    error.violations.map { [$0.parameter, $0.allowed] },
+                    [["images[0]", model.images.transports.map(\.rawValue).joined(separator: ", ")]],
+                    "\(model.model), a public URL past validation")
             }
         }
         return findings.list

@@ -124,6 +124,7 @@ public struct ProviderConformance: Sendable {
             Check("documented refusals") { self.refusalSampleFailures() },
             Check("adjustments") { self.adjustmentSampleFailures() },
             Check("image inputs") { self.imageInputFailures() },
+            Check("images past validation") { self.pastValidationFailures() },
             Check("documented requests, byte for byte") { self.requestSampleFailures() },
             Check("headers and the key") { self.headerFailures() },
             Check("status requests") { self.statusRequestFailures() },
