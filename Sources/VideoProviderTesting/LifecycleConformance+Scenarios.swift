@@ -182,10 +182,10 @@ extension LifecycleConformance {
         }
         switch layout {
         case .array(let field)?:
-            findings.equal(body[field], values.isEmpty ? nil : .array(values), "'\(field)'")
+            findings.equal(body[field], values.isEmpty ? JSONValue?.none : .array(values), "'\(field)'")
         case .singleOrArray(let single, let multiple)?:
-            findings.equal(body[single], values.count == 1 ? values[0] : nil, "'\(single)'")
-            findings.equal(body[multiple], values.count > 1 ? .array(values) : nil, "'\(multiple)'")
+            findings.equal(body[single], values.count == 1 ? values[0] : JSONValue?.none, "'\(single)'")
+            findings.equal(body[multiple], values.count > 1 ? .array(values) : JSONValue?.none, "'\(multiple)'")
         default:
             findings.fail("a JSON model whose images are \(String(describing: layout))")
         }
