@@ -14,13 +14,16 @@ public struct RequestSample: Sendable, CustomStringConvertible {
     public var body: Data
     /// The parameters validation warns about, in order, when the sample pins them.
     public var warnings: [String]?
+    /// The warnings' messages, in order, when the sample pins them.
+    public var warningMessages: [String]?
 
     /// A sample whose body is text (JSON, or multipart without file parts).
     public init(
         _ name: String, _ request: VideoRequest, policy: ValidationPolicy = .strict, contentType: String? = nil,
-        warnings: [String]? = nil, body: String
+        warnings: [String]? = nil, warningMessages: [String]? = nil, body: String
     ) {
         self.init(name, request, policy: policy, contentType: contentType, warnings: warnings, bytes: Data(body.utf8))
+        self.warningMessages = warningMessages
     }
 
     /// A `multipart/form-data` sample, written part by part with the conformance's `boundary`.
@@ -95,11 +98,14 @@ public struct AdjustmentSample: Sendable, CustomStringConvertible {
     /// Whether the resolution is dropped (the model lets the caller choose none).
     public var dropsResolution: Bool
     public var warnings: [String]
+    /// The warnings' messages, in order, when the sample pins them.
+    public var messages: [String]?
 
     public init(
         _ request: VideoRequest, seconds: Int? = nil, aspectRatio: AspectRatio? = nil, resolution: Resolution? = nil,
-        dropsResolution: Bool = false, warnings: [String]
+        dropsResolution: Bool = false, warnings: [String], messages: [String]? = nil
     ) {
+        self.messages = messages
         self.request = request
         self.seconds = seconds
         self.aspectRatio = aspectRatio

@@ -27,6 +27,9 @@ extension ProviderConformance {
                 if let warnings = sample.warnings {
                     findings.equal(resolved.warnings.map(\.parameter), warnings, "\(label): the warnings")
                 }
+                if let messages = sample.warningMessages {
+                    findings.equal(resolved.warnings.map(\.message), messages, "\(label): the warnings' messages")
+                }
                 let request = try provider.submitRequest(for: resolved, context: context)
                 let body = try request.body.collect()
                 findings.equal(request.method, .post, "\(label): the method")

@@ -403,6 +403,9 @@ extension ProviderConformance {
             }
             if sample.dropsResolution { findings.equal(resolved.resolution, nil, "\(label): resolution") }
             findings.equal(resolved.warnings.map(\.parameter), sample.warnings, "\(label): the warnings")
+            if let messages = sample.messages {
+                findings.equal(resolved.warnings.map(\.message), messages, "\(label): the warnings' messages")
+            }
             for warning in resolved.warnings {
                 let (requested, applied): (String?, String?)
                 switch warning.parameter {
