@@ -123,11 +123,17 @@ public struct RefusalSample: Sendable, CustomStringConvertible {
     /// ``VideoProviderError/Kind/invalidRequest``, or ``VideoProviderError/Kind/unknownModel``.
     public var kind: VideoProviderError.Kind
     public var violations: [Violation]
+    /// The error's whole message, when the sample pins it.
+    public var message: String?
 
-    public init(_ request: VideoRequest, kind: VideoProviderError.Kind = .invalidRequest, _ violations: [Violation]) {
+    public init(
+        _ request: VideoRequest, kind: VideoProviderError.Kind = .invalidRequest, _ violations: [Violation],
+        message: String? = nil
+    ) {
         self.request = request
         self.kind = kind
         self.violations = violations
+        self.message = message
     }
 
     public var description: String { "\(request.model): " + violations.map(\.parameter).joined(separator: ", ") }

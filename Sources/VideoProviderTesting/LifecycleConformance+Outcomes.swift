@@ -154,6 +154,7 @@ extension LifecycleConformance {
                 findings.equal(error.kind, .vendorRejected, "the error kind")
                 findings.equal(error.httpStatus, 400, "the HTTP status")
                 findings.equal(error.vendorMessage, rule.vendorMessage, "the vendor's message")
+                if let code = rule.vendorCode { findings.equal(error.vendorCode, code, "the vendor's code") }
             }
             findings.equal(simulator.count(.submit), 1, "submissions")
             findings.equal(simulator.tasks.count, 0, "tasks")

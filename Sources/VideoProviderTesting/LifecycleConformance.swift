@@ -111,23 +111,28 @@ public struct LifecycleConformance: Sendable {
         public var request: VideoRequest
         /// The simulator's refusal, as the app reads it.
         public var vendorMessage: String
+        /// The refusal's code, when the vendor's shape has one the rule pins.
+        public var vendorCode: String?
 
-        public init(loosened: ModelCapabilities, request: VideoRequest, vendorMessage: String) {
+        public init(
+            loosened: ModelCapabilities, request: VideoRequest, vendorMessage: String, vendorCode: String? = nil
+        ) {
             self.loosened = loosened
             self.request = request
             self.vendorMessage = vendorMessage
+            self.vendorCode = vendorCode
         }
 
         /// `model`'s table in `provider`, changed by `loosen`.
         public init(
             loosening model: String, of provider: any VideoProvider, _ loosen: (inout ModelCapabilities) -> Void,
-            request: VideoRequest, vendorMessage: String
+            request: VideoRequest, vendorMessage: String, vendorCode: String? = nil
         ) {
             guard var table = provider.descriptor.capabilities(for: model) else {
                 preconditionFailure("\(provider.id)'s table has no model \(model) to loosen")
             }
             loosen(&table)
-            self.init(loosened: table, request: request, vendorMessage: vendorMessage)
+            self.init(loosened: table, request: request, vendorMessage: vendorMessage, vendorCode: vendorCode)
         }
     }
 

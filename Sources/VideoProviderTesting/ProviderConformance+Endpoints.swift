@@ -190,6 +190,7 @@ extension ProviderConformance {
             case .videoURL:
                 findings.equal(request?.url, Self.cdnURL, "content: the URL")
                 findings.equal(request?.headers["Authorization"], nil, "content from the CDN: Authorization")
+                findings.equal(request?.headers["Accept"], "video/*, */*", "content from the CDN: Accept")
                 findings.check(
                     request?.headers.contains { $0.value.contains(apiKey) } == false, "content: the key goes to the CDN"
                 )

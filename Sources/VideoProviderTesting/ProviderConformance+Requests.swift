@@ -94,7 +94,9 @@ extension ProviderConformance {
             for key in RequestValidator.reservedFieldNames.sorted() {
                 let error = refusal(VideoRequest(model: name, prompt: Self.prompt, vendorOptions: [key: "x"]))
                 findings.equal(
-                    error?.violations.map(\.parameter), ["vendor-options.\(key)"], "\(name): vendor option '\(key)'")
+                    error?.violations.map { [$0.parameter, $0.value, $0.reason ?? ""] },
+                    [["vendor-options.\(key)", #""x""#, "the library sets '\(key)' itself; use the typed parameter"]],
+                    "\(name): vendor option '\(key)'")
             }
         }
         let names = provider.descriptor.models.map(\.model)
@@ -384,6 +386,9 @@ extension ProviderConformance {
             refused(sample.request, sample.violations, kind: sample.kind, &findings)
             if sample.kind == .invalidRequest {
                 findings.equal(refusal(sample.request)?.model, sample.request.model, "\(sample): the model")
+            }
+            if let message = sample.message {
+                findings.equal(refusal(sample.request)?.message, message, "\(sample): the message")
             }
         }
         return findings.list
