@@ -5,8 +5,8 @@ import PackagePlugin
 /// [--base-url https://api.acme.example] [--no-package-edit]`
 ///
 /// Scaffolds `Sources/AcmeProvider` (an `OpenAIVideoProvider` whose table is the OpenAI-format
-/// `grok-imagine-video` one) and `Tests/AcmeProviderTests` (a submit → status → content cycle through
-/// `GatewaySimulator` with an OpenAI-format gateway at Acme's base URL), adds the target to the
+/// `grok-imagine-video` one) and `Tests/AcmeProviderTests` (a call into the provider conformance suite, with
+/// its lifecycle against an OpenAI-format `GatewaySimulator` gateway at Acme's base URL), adds the target to the
 /// `vendorTargets` array in Package.swift, and prints the remaining steps. The scaffold builds and its
 /// tests pass as generated; then the capability table is checked against the vendor's documentation.
 @main struct NewProviderPlugin: CommandPlugin {
@@ -144,10 +144,7 @@ import PackagePlugin
 
         /// The test file's imports, sorted as swift-format wants them.
         var testImports: String {
-            [
-                "Foundation", "OpenAIVideoDialect", "Testing", "VideoProviderKit", "VideoProviderTesting",
-                "\(name)Provider",
-            ].sorted()
+            ["Foundation", "Testing", "VideoProviderKit", "VideoProviderTesting", "\(name)Provider"].sorted()
                 .map { "import \($0)" }.joined(separator: "\n")
         }
 
@@ -165,16 +162,14 @@ import PackagePlugin
     // MARK: Templates
 
     static let providerTemplate = ##"""
-        import Foundation
+        public import Foundation
         public import OpenAIVideoDialect
         public import VideoProviderKit
 
         /// {{Name}}: a gateway on the OpenAI-format `/v1/videos` wire, which ``OpenAIVideoProvider`` speaks; this
-        /// type is {{Name}}'s capability table.
-        ///
-        /// Scaffolded by `swift package new-provider --name {{Name}}`. Before shipping, check every value against
-        /// {{Name}}'s own documentation, cite the page beside each value, and list whatever the page does not
-        /// state in the model's `assumptions`.
+        /// type is {{Name}}'s capability table. Scaffolded by `swift package new-provider --name {{Name}}`: before
+        /// shipping, check every value against {{Name}}'s documentation, cite the page beside each value, and list
+        /// what the page does not state in the model's `assumptions`.
         public struct {{Name}}Provider: OpenAIVideoProvider {
             /// `{{id}}`: the provider's stable identifier (and `{{ENV}}` for `videogen`).
             public static let id: ProviderID = "{{id}}"
@@ -183,96 +178,56 @@ import PackagePlugin
             /// apps must configure a base URL: a key must only go to a host the vendor documented.
             public static let defaultBaseURL = URL(string: "{{baseURL}}")!
 
-            private static let table = ProviderDescriptor(
-                id: id, name: "{{Name}}", defaultBaseURL: defaultBaseURL, baseURLSource: {{baseURLSource}},
-                // TODO: the models {{Name}} documents; this is the OpenAI-format page's `grok-imagine-video`.
-                models: [OpenAIVideoDialect.grokImagineVideo()])
-
             public init() {}
 
-            public var descriptor: ProviderDescriptor { Self.table }
+            public var descriptor: ProviderDescriptor {
+                ProviderDescriptor(
+                    id: Self.id, name: "{{Name}}", defaultBaseURL: Self.defaultBaseURL, baseURLSource: {{baseURLSource}},
+                    // TODO: the models {{Name}} documents; this is the OpenAI-format page's `grok-imagine-video`.
+                    models: [OpenAIVideoDialect.grokImagineVideo()])
+            }
         }
         """##
 
     static let testTemplate = ##"""
         {{testImports}}
 
-        /// {{Name}} end to end against the simulator's OpenAI-format dialect, served at {{Name}}'s base URL.
+        /// {{Name}} against the provider contract, and through the client against the simulator's OpenAI-format
+        /// gateway at {{Name}}'s base URL. TODO: {{Name}}'s own documented requests and answers as samples.
         @Suite struct {{Name}}ProviderTests {
-            static let key = "sk-{{id}}-test-0123456789"
-
-            /// A simulator with one OpenAI-format gateway at {{Name}}'s base URL, on a clock that jumps ahead.
-            static func simulator() -> GatewaySimulator {
-                let gateway = GatewaySimulator.Gateway(
-                    name: "{{Name}}", baseURL: {{Name}}Provider.defaultBaseURL, dialect: .openAIFormat,
-                    models: [GatewaySimulator.ModelRules.grokImagineVideo], expectedAPIKey: APIKey(key))
-                return GatewaySimulator(clock: VirtualClock(mode: .autoAdvance), gateways: [gateway])
+            @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
+                #expect(await check.failures() == [])
             }
 
-            static func client(_ simulator: GatewaySimulator) throws -> VideoClient {
-                var registry = ProviderRegistry()
-                try registry.register({{Name}}Provider(), apiKey: key, baseURL: {{Name}}Provider.defaultBaseURL)
-                return VideoClient(registry: registry, transport: simulator, clock: simulator.clock)
-            }
-
-            @Test func describesItself() {
-                let descriptor = {{Name}}Provider().descriptor
-                #expect(descriptor.id == "{{id}}")
-                #expect(descriptor.defaultBaseURL == {{Name}}Provider.defaultBaseURL)
-                #expect(descriptor.models.map(\.model) == ["grok-imagine-video"])
-            }
-
-            @Test func submitsTheOpenAIFormatJSONBody() throws {
-                let capabilities = try #require({{Name}}Provider().descriptor.models.first)
-                let resolved = try RequestValidator.resolve(
-                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8),
-                    capabilities: capabilities, providerID: {{Name}}Provider.id)
-                let context = ProviderContext(baseURL: {{Name}}Provider.defaultBaseURL, apiKey: APIKey(Self.key))
-                let request = try {{Name}}Provider().submitRequest(for: resolved, context: context)
-                #expect(request.method == .post)
-                #expect(request.url.absoluteString == {{Name}}Provider.defaultBaseURL.absoluteString + "/v1/videos")
-                #expect(request.headers["Content-Type"] == "application/json")
-                #expect(request.createsTask)
-                let body = String(decoding: try request.body.collect(), as: UTF8.self)
-                #expect(
-                    body
-                        == #"{"model":"grok-imagine-video","prompt":"A cat dancing in the rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P"}"#
-                )
-            }
-
-            @Test func submitFollowAndDownloadThroughTheSimulator() async throws {
-                let simulator = Self.simulator()
-                let client = try Self.client(simulator)
-                let job = try await client.submit(
-                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8))
-                #expect(job.providerID == {{Name}}Provider.id)
-                #expect(job.model == "grok-imagine-video")
-
-                let final = try await client.result(for: job)
-                #expect(final.status == .completed)
-
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("{{id}}-\(UUID().uuidString).mp4")
-                defer { try? FileManager.default.removeItem(at: file) }
-                let video = try await client.download(job, to: file, snapshot: final)
-                #expect(try Data(contentsOf: file) == SampleVideo.mp4)
-                #expect(video.byteCount == Int64(SampleVideo.mp4.count))
-
-                #expect(simulator.count(.submit) == 1)
-                #expect(simulator.count(.status) >= 1)
-                #expect(simulator.count(.content) == 1)
-                let task = try #require(simulator.tasks.first)
-                #expect(task.seconds == 8)
-                #expect(task.phase == .completed)
-            }
-
-            @Test func aRequestTheModelCannotServeIsRefusedBeforeSending() async throws {
-                let simulator = Self.simulator()
-                let client = try Self.client(simulator)
-                await #expect(throws: VideoProviderError.self) {
-                    _ = try await client.submit(VideoRequest(model: "grok-imagine-video", prompt: "p", seconds: 99))
-                }
-                #expect(simulator.requests.isEmpty)
-            }
+            static let base = {{Name}}Provider.defaultBaseURL
+            static let conformance = ProviderConformance(
+                provider: {{Name}}Provider(), baseURL: base, submitPath: "/v1/videos", statusPath: "/v1/videos/{id}",
+                content: .endpoint(path: "/v1/videos/{id}/content"),
+                requests: [
+                    RequestSample(
+                        "every default written out", VideoRequest(model: "grok-imagine-video", prompt: "Rain"),
+                        body:
+                            #"{"model":"grok-imagine-video","prompt":"Rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P"}"#
+                    )
+                ],
+                answers: [
+                    .submit(
+                        "queued", #"{"id":"v1","status":"queued"}"#,
+                        .snapshot(TaskSnapshot(taskID: "v1", status: .queued, rawStatus: "queued")))
+                ],
+                sharedAnswerRules: SharedAnswerRules(),
+                lifecycle: LifecycleConformance(
+                    registeredBaseURL: base,
+                    gateways: [.init(name: "{{Name}}", baseURL: base, dialect: .openAIFormat, models: [.grokImagineVideo])],
+                    submitURL: "\(base)/v1/videos", statusURL: "\(base)/v1/videos/{id}",
+                    contentURL: "\(base)/v1/videos/{id}/content",
+                    progress: .everyAnswer, json: .init(length: "seconds", lengthAsText: true),
+                    models: [
+                        .init(
+                            "grok-imagine-video", defaults: "8 s, 16:9, 480P", settings: "5 s, 21:9, 720P",
+                            images: [.bytes, .file, .dataURI])
+                    ],
+                    prompt: "A cat dancing in the rain"))
         }
         """##
 }

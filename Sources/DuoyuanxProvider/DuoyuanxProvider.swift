@@ -44,9 +44,7 @@ public struct DuoyuanxProvider: OpenAIVideoProvider {
     /// Comparison table, "Resolution values": "480P, 540P, 720P, 1080P".
     private static let familySizes = ResolutionRule(values: [.p480, .p540, .p720, .p1080], default: .p720)
     /// Comparison table, "Image field": "input_reference".
-    private static let familyImages = ImageRule(
-        max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp],
-        layout: OpenAIVideoDialect.multipartImageLayout)
+    private static let familyImages = OpenAIVideoDialect.multipartImages
 
     private static let familyAssumptions = [
         "Aspect ratios 16:9, 9:16, 2:3, 3:2, 1:1 (default 16:9) assumed: the document lists none for this "

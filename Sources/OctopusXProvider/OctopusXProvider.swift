@@ -36,9 +36,7 @@ public struct OctopusXProvider: OpenAIVideoProvider {
     /// "Resolution tier. Common values are 720P or 1080P."
     private static let sizes = ResolutionRule(values: [.p720, .p1080], default: .p720)
     /// "input_reference is the reference image field and supports uploading multiple images repeatedly."
-    private static let images = ImageRule(
-        max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp],
-        layout: OpenAIVideoDialect.multipartImageLayout)
+    private static let images = OpenAIVideoDialect.multipartImages
 
     private static let sharedAssumptions = [
         "multipart/form-data assumed: the page's prose and curl -F example use it; its generated reference "

@@ -74,6 +74,12 @@ public enum OpenAIVideoDialect {
     /// The image layout of multipart models: one `input_reference` file part per image.
     public static let multipartImageLayout = ImageFieldLayout.repeatedPart(field: "input_reference")
 
+    /// The images of the multipart (grok-video) family on the gateways that document it: `input_reference` file
+    /// parts, jpeg, png or webp, up to 7 (the pages give the field and no count or formats; each vendor's table
+    /// lists those as assumptions).
+    public static let multipartImages = ImageRule(
+        max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp], layout: multipartImageLayout)
+
     /// The JSON submit body: `model`, `prompt`, `seconds` (a string, as the vendors recommend),
     /// `aspect_ratio`, `resolution` (`480P`), then `image` (one data URI) or `images` (several), then
     /// vendor options sorted by key.

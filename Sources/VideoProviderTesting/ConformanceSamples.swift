@@ -117,6 +117,14 @@ public struct AdjustmentSample: Sendable, CustomStringConvertible {
     public var description: String { "\(request.model) adjusted: " + warnings.joined(separator: ", ") }
 }
 
+extension AdjustmentSample {
+    /// `requested` seconds on `model`, adjusted to `applied` with one warning.
+    public static func seconds(_ model: String, _ requested: Int, to applied: Int) -> AdjustmentSample {
+        AdjustmentSample(
+            VideoRequest(model: model, prompt: "Rain", seconds: requested), seconds: applied, warnings: ["seconds"])
+    }
+}
+
 /// A request the vendor's documents rule out, and the exact violations validation names for it.
 public struct RefusalSample: Sendable, CustomStringConvertible {
     public var request: VideoRequest
@@ -137,6 +145,54 @@ public struct RefusalSample: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(request.model): " + violations.map(\.parameter).joined(separator: ", ") }
+}
+
+extension RefusalSample {
+    /// A length the model does not allow, refused with exactly `allowed`.
+    public static func seconds(_ model: String, _ seconds: Int, allowed: String) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: model, prompt: "Rain", seconds: seconds),
+            [Violation(parameter: "seconds", value: "\(seconds)", allowed: allowed)])
+    }
+
+    /// A ratio the model does not allow, refused with exactly `allowed`.
+    public static func ratio(_ model: String, _ ratio: AspectRatio, allowed: String) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: model, prompt: "Rain", aspectRatio: ratio),
+            [Violation(parameter: "aspect-ratio", value: ratio.rawValue, allowed: allowed)])
+    }
+
+    /// A resolution (`"1080p"`) the model does not allow, refused with exactly `allowed`.
+    public static func resolution(_ model: String, _ text: String, allowed: String) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: model, prompt: "Rain", resolution: Resolution(parsing: text)),
+            [Violation(parameter: "resolution", value: text, allowed: allowed)])
+    }
+
+    /// `count` copies of `image`, one more than the model's `max`.
+    public static func images(_ model: String, _ count: Int, of image: ImageInput, max: Int) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: model, prompt: "Rain", images: Array(repeating: image, count: count)),
+            [Violation(parameter: "images", value: "\(count) images", allowed: "at most \(max)")])
+    }
+
+    /// A public URL a model that takes bytes only refuses, naming the transports it takes (`allowed`).
+    public static func publicURL(_ model: String, _ url: String, allowed: String) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: model, prompt: "Rain", images: [.url(URL(string: url)!)]),
+            [
+                Violation(
+                    parameter: "images[0]", value: url, allowed: allowed,
+                    reason: "\(model) does not fetch public URLs; pass the image as bytes or a file")
+            ])
+    }
+
+    /// A model the table does not list, refused naming every model it does (`allowed`).
+    public static func unknownModel(_ name: String, allowed: String) -> RefusalSample {
+        RefusalSample(
+            VideoRequest(model: name, prompt: "Rain"), kind: .unknownModel,
+            [Violation(parameter: "model", value: name, allowed: allowed)])
+    }
 }
 
 /// An answer a vendor sends and what it must read as.

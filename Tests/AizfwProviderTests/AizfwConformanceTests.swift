@@ -7,11 +7,6 @@ import VideoProviderTesting
 /// aizfw against the provider contract, with seed 000's examples (aizfw's "Grok Create Video Task" page and
 /// the backend's query page it links to), and through the whole client against the simulator.
 @Suite struct AizfwConformanceTests {
-    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer")!
     static let documentedTaskID = "video_fd35ee52-2a98-44a6-b930-29a88ce9b8fd"
     /// Seed 000's example prompt.
@@ -140,4 +135,8 @@ import VideoProviderTesting
                     request: VideoRequest(model: "grok_video3", prompt: "A cat", seconds: 40),
                     vendorMessage: "'duration' 40 is out of range for grok_video3; allowed: 6 to 30 seconds.")
             ]))
+
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

@@ -7,11 +7,6 @@ import VideoProviderTesting
 /// Duoyuanx against the provider contract in both of its encodings, with seed 004's examples (its "Grok
 /// Imagine Video" page and comparison table), and every model through the client against the simulator.
 @Suite struct DuoyuanxConformanceTests {
-    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://duoyuanx.com")!
     static let boundary = "VPKTestBoundary7MA4YWxkTrZu0gW"
     /// Seed 004's example prompt.
@@ -25,23 +20,31 @@ import VideoProviderTesting
         RequestSample(name, request, boundary: boundary, parts: parts)
     }
 
-    static func refusal(_ model: String, seconds: Int, _ allowed: String) -> RefusalSample {
-        RefusalSample(
-            VideoRequest(model: model, prompt: "Rain", seconds: seconds),
-            [Violation(parameter: "seconds", value: "\(seconds)", allowed: allowed)])
-    }
+    /// Each multipart model's defaults, written out (the fixed tiers without `seconds`).
+    static let familyDefaults =
+        [("grok-video-1.5", "6"), ("grok-video-3", "6"), ("grok-video-3-pro", nil)].map {
+            (model: String, seconds: String?) in
+            form(
+                VideoRequest(model: model, prompt: "Rain"), "\(model)'s defaults written out",
+                FormPart.videoFields(model: model, seconds: seconds))
+        } + [
+            form(
+                VideoRequest(model: "grok-video-3-max", prompt: "Rain"), "grok-video-3-max's defaults",
+                FormPart.videoFields(model: "grok-video-3-max", seconds: nil))
+        ]
 
-    static func refusal(_ model: String, ratio: AspectRatio, _ allowed: String) -> RefusalSample {
-        RefusalSample(
-            VideoRequest(model: model, prompt: "Rain", aspectRatio: ratio),
-            [Violation(parameter: "aspect-ratio", value: ratio.rawValue, allowed: allowed)])
-    }
-
-    static func refusal(_ model: String, resolution: String, _ allowed: String) -> RefusalSample {
-        RefusalSample(
-            VideoRequest(model: model, prompt: "Rain", resolution: Resolution(parsing: resolution)),
-            [Violation(parameter: "resolution", value: resolution, allowed: allowed)])
-    }
+    /// The family's aliases, sent as the native names.
+    static let aliases =
+        [("grok_video3", "grok-video-3", "6"), ("grok_video3_pro", "grok-video-3-pro", nil)]
+        .map { (alias: String, native: String, seconds: String?) in
+            form(
+                VideoRequest(model: alias, prompt: "Rain"), "\(alias) sent as \(native)",
+                FormPart.videoFields(model: native, seconds: seconds))
+        } + [
+            form(
+                VideoRequest(model: "grok_video3_max", prompt: "Rain"), "grok_video3_max sent as grok-video-3-max",
+                FormPart.videoFields(model: "grok-video-3-max", seconds: nil))
+        ]
 
     static let conformance = ProviderConformance(
         provider: DuoyuanxProvider(), baseURL: base, boundary: boundary, submitPath: "/v1/videos",
@@ -76,18 +79,7 @@ import VideoProviderTesting
                 body:
                     #"{"model":"grok-imagine-video","prompt":"Animate","seconds":"8","aspect_ratio":"16:9","resolution":"480P","images":["\#(SampleImage.dataURI(.png))","\#(SampleImage.dataURI(.jpeg))"]}"#
             ),
-            form(
-                VideoRequest(model: "grok-video-1.5", prompt: "Rain"), "grok-video-1.5's defaults written out",
-                FormPart.videoFields(model: "grok-video-1.5", seconds: "6")),
-            form(
-                VideoRequest(model: "grok-video-3", prompt: "Rain"), "grok-video-3's defaults written out",
-                FormPart.videoFields(model: "grok-video-3", seconds: "6")),
-            form(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain"), "pro's defaults, without seconds",
-                FormPart.videoFields(model: "grok-video-3-pro", seconds: nil)),
-            form(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain"), "max's defaults, without seconds",
-                FormPart.videoFields(model: "grok-video-3-max", seconds: nil)),
+        ] + familyDefaults + [
             // A multipart body spelled out without helpers: every part, CRLF and the closing delimiter.
             RequestSample(
                 "a multipart body spelled out",
@@ -117,15 +109,7 @@ import VideoProviderTesting
                 VideoRequest(model: "grok-video-3-max", prompt: "Rain", aspectRatio: "1:1", resolution: .p480),
                 "max leaves out seconds",
                 FormPart.videoFields(model: "grok-video-3-max", aspectRatio: "1:1", seconds: nil, size: "480P")),
-            form(
-                VideoRequest(model: "grok_video3", prompt: "Rain"), "an alias sent as the native name",
-                FormPart.videoFields(model: "grok-video-3", seconds: "6")),
-            form(
-                VideoRequest(model: "grok_video3_pro", prompt: "Rain"), "the pro alias sent as the native name",
-                FormPart.videoFields(model: "grok-video-3-pro", seconds: nil)),
-            form(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain"), "the max alias sent as the native name",
-                FormPart.videoFields(model: "grok-video-3-max", seconds: nil)),
+        ] + aliases + [
             // Bytes, a local file and a data URI all become `input_reference` file parts.
             form(
                 VideoRequest(
@@ -151,17 +135,19 @@ import VideoProviderTesting
         ],
         refusals: [
             // The three rule kinds this table uses: minimum (with an assumed maximum), range and fixed.
-            refusal("grok-imagine-video", seconds: 0, "1–15 s"), refusal("grok-imagine-video", seconds: 16, "1–15 s"),
-            refusal("grok-video-1.5", seconds: 5, "6–30 s"), refusal("grok-video-3", seconds: 31, "6–30 s"),
-            refusal("grok-video-3-pro", seconds: 8, "fixed 10 s (field omitted)"),
-            refusal("grok-video-3-max", seconds: 10, "fixed 15 s (field omitted)"),
+
+            .seconds("grok-imagine-video", 0, allowed: "1–15 s"), .seconds("grok-imagine-video", 16, allowed: "1–15 s"),
+            .seconds("grok-video-1.5", 5, allowed: "6–30 s"), .seconds("grok-video-3", 31, allowed: "6–30 s"),
+            .seconds("grok-video-3-pro", 8, allowed: "fixed 10 s (field omitted)"),
+            .seconds("grok-video-3-max", 10, allowed: "fixed 15 s (field omitted)"),
             // Custom ratios only where allowed; a preset of grok-imagine-video is refused by the family.
-            refusal("grok-video-3", ratio: "21:9", familyRatios), refusal("grok-video-1.5", ratio: "4:3", familyRatios),
-            refusal("grok-video-1.5", ratio: "19.5:9", familyRatios),
-            refusal("grok-imagine-video", resolution: "1080p", "480p, 720p"),
-            refusal("grok-imagine-video", resolution: "540p", "480p, 720p"),
-            refusal("grok-video-3", resolution: "360p", familySizes),
-            refusal("grok-video-3-max", resolution: "2160p", familySizes),
+            .ratio("grok-video-3", "21:9", allowed: familyRatios),
+            .ratio("grok-video-1.5", "4:3", allowed: familyRatios),
+            .ratio("grok-video-1.5", "19.5:9", allowed: familyRatios),
+            .resolution("grok-imagine-video", "1080p", allowed: "480p, 720p"),
+            .resolution("grok-imagine-video", "540p", allowed: "480p, 720p"),
+            .resolution("grok-video-3", "360p", allowed: familySizes),
+            .resolution("grok-video-3-max", "2160p", allowed: familySizes),
             RefusalSample(
                 VideoRequest(
                     model: "grok-imagine-video", prompt: "Rain",
@@ -173,23 +159,8 @@ import VideoProviderTesting
                     images: Array(repeating: .data(SampleImage.png), count: 8)),
                 [Violation(parameter: "images", value: "8 images", allowed: "at most 7")]),
             // Neither encoding takes a URL for the gateway to fetch; the allowed text names the model's transport.
-            RefusalSample(
-                VideoRequest(
-                    model: "grok-imagine-video", prompt: "Rain",
-                    images: [.url(URL(string: "https://example.com/a.jpg")!)]),
-                [
-                    Violation(
-                        parameter: "images[0]", value: "https://example.com/a.jpg", allowed: "data-uri",
-                        reason: "grok-imagine-video does not fetch public URLs; pass the image as bytes or a file")
-                ]),
-            RefusalSample(
-                VideoRequest(
-                    model: "grok-video-1.5", prompt: "Rain", images: [.url(URL(string: "https://example.com/a.jpg")!)]),
-                [
-                    Violation(
-                        parameter: "images[0]", value: "https://example.com/a.jpg", allowed: "multipart-file",
-                        reason: "grok-video-1.5 does not fetch public URLs; pass the image as bytes or a file")
-                ]),
+            .publicURL("grok-imagine-video", "https://example.com/a.jpg", allowed: "data-uri"),
+            .publicURL("grok-video-1.5", "https://example.com/a.jpg", allowed: "multipart-file"),
             RefusalSample(
                 VideoRequest(model: "grok-imagine-video", prompt: "\t"),
                 [
@@ -207,15 +178,8 @@ import VideoProviderTesting
             RefusalSample(
                 VideoRequest(model: "grok-video-1.5", prompt: String(repeating: "x", count: 4097)),
                 [Violation(parameter: "prompt", value: "4097 characters", allowed: "at most 4096 characters")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain"), kind: .unknownModel,
-                [Violation(parameter: "model", value: "grok_video3_stable", allowed: allModels)]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-2", prompt: "Rain"), kind: .unknownModel,
-                [Violation(parameter: "model", value: "grok-video-2", allowed: allModels)]),
-            RefusalSample(
-                VideoRequest(model: "sora-2", prompt: "Rain"), kind: .unknownModel,
-                [Violation(parameter: "model", value: "sora-2", allowed: allModels)]),
+            .unknownModel("grok_video3_stable", allowed: allModels),
+            .unknownModel("grok-video-2", allowed: allModels), .unknownModel("sora-2", allowed: allModels),
             // Every problem at once, in order.
             RefusalSample(
                 VideoRequest(
@@ -327,37 +291,32 @@ import VideoProviderTesting
                 .snapshot(TaskSnapshot(taskID: "video_1", status: .processing, rawStatus: "processing", progress: 65))),
         ],
         sharedAnswerRules: SharedAnswerRules(),
-        // Seed 004: grok-imagine-video takes JSON ("seconds" as a string, "480P and 720P", data URIs in image /
-        // images; 8 s, 16:9 and 480P assumed as defaults); the grok-video family takes multipart (sizes "480P, 540P,
-        // 720P, 1080P", 720P assumed; "10s for Pro tier, 15s for Max tier", sent without seconds).
-        lifecycle: LifecycleConformance(
-            submitURL: "https://duoyuanx.com/v1/videos", statusURL: "https://duoyuanx.com/v1/videos/{id}",
-            contentURL: "https://duoyuanx.com/v1/videos/{id}/content", progress: .everyAnswer,
-            json: .init(length: "seconds", lengthAsText: true),
-            models: [
-                .init(
-                    "grok-imagine-video", defaults: "8 s, 16:9, 480P", settings: "12 s, 9:20, 720P",
-                    images: [.bytes, .file, .dataURI]),
-                .init(
-                    "grok-video-1.5", defaults: "6 s, 16:9, 720P", settings: "20 s, 1:1, 540P",
-                    images: [.bytes, .file, .dataURI]),
-                .init(
-                    "grok-video-3", defaults: "6 s, 16:9, 720P", settings: "30 s, 9:16, 480P",
-                    images: [.bytes, .file, .dataURI]),
-                .init(
-                    "grok-video-3-pro", defaults: "10 s unsent, 16:9, 720P", settings: "10 s unsent, 2:3, 1080P",
-                    images: [.bytes, .file, .dataURI]),
-                .init(
-                    "grok-video-3-max", defaults: "15 s unsent, 16:9, 720P", settings: "15 s unsent, 3:2, 540P",
-                    images: [.bytes, .file, .dataURI]),
-            ],
-            prompt: prompt,
-            pageRules: [
-                .init(
-                    loosening: "grok-imagine-video", of: DuoyuanxProvider(),
-                    { $0.resolutions = ResolutionRule(values: [.p480, .p720, .p1080], default: .p480) },
-                    request: VideoRequest(model: "grok-imagine-video", prompt: prompt, resolution: .p1080),
-                    vendorMessage:
-                        "'resolution' '1080P' is not supported by grok-imagine-video; allowed: 480P, 720P, 480, 720.")
-            ]))
+        lifecycle: lifecycle)
+
+    // Seed 004: grok-imagine-video takes JSON ("seconds" as a string, "480P and 720P", data URIs in image /
+    // images; 8 s, 16:9 and 480P assumed as defaults); the grok-video family takes multipart (sizes "480P, 540P,
+    // 720P, 1080P", 720P assumed; "10s for Pro tier, 15s for Max tier", sent without seconds).
+    static let lifecycle = LifecycleConformance(
+        submitURL: "https://duoyuanx.com/v1/videos", statusURL: "https://duoyuanx.com/v1/videos/{id}",
+        contentURL: "https://duoyuanx.com/v1/videos/{id}/content", progress: .everyAnswer,
+        json: .init(length: "seconds", lengthAsText: true),
+        models: [
+            ("grok-imagine-video", "8 s, 16:9, 480P", "12 s, 9:20, 720P"),
+            ("grok-video-1.5", "6 s, 16:9, 720P", "20 s, 1:1, 540P"),
+            ("grok-video-3", "6 s, 16:9, 720P", "30 s, 9:16, 480P"),
+            ("grok-video-3-pro", "10 s unsent, 16:9, 720P", "10 s unsent, 2:3, 1080P"),
+            ("grok-video-3-max", "15 s unsent, 16:9, 720P", "15 s unsent, 3:2, 540P"),
+        ].map { .init($0, defaults: $1, settings: $2, images: [.bytes, .file, .dataURI]) },
+        prompt: prompt,
+        pageRules: [
+            .init(
+                loosening: "grok-imagine-video", of: DuoyuanxProvider(),
+                { $0.resolutions = ResolutionRule(values: [.p480, .p720, .p1080], default: .p480) },
+                request: VideoRequest(model: "grok-imagine-video", prompt: prompt, resolution: .p1080),
+                vendorMessage:
+                    "'resolution' '1080P' is not supported by grok-imagine-video; allowed: 480P, 720P, 480, 720.")
+        ])
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

@@ -7,11 +7,6 @@ import VideoProviderTesting
 /// OctopusX against the provider contract, with seed 003's examples (its "Grok Video Generation" page), and
 /// every model through the client against the simulator, which reads the multipart wire with its own reader.
 @Suite struct OctopusXConformanceTests {
-    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://octopusx.ai")!
     static let boundary = "VPKTestBoundary7MA4YWxkTrZu0gW"
     /// Seed 003's example prompt.
@@ -135,57 +130,18 @@ import VideoProviderTesting
                 FormPart.videoFields(model: "grok-video-3", prompt: "Say \"hi\"\r\n猫咪 \\ 🐱", seconds: "30")),
         ],
         refusals: [
-            RefusalSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 5),
-                [Violation(parameter: "seconds", value: "5", allowed: "6–30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 31),
-                [Violation(parameter: "seconds", value: "31", allowed: "6–30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 0),
-                [Violation(parameter: "seconds", value: "0", allowed: "6–30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain", seconds: 8),
-                [Violation(parameter: "seconds", value: "8", allowed: "fixed 10 s (field omitted)")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain", seconds: 15),
-                [Violation(parameter: "seconds", value: "15", allowed: "fixed 10 s (field omitted)")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain", seconds: 10),
-                [Violation(parameter: "seconds", value: "10", allowed: "fixed 15 s (field omitted)")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", aspectRatio: "4:3"),
-                [Violation(parameter: "aspect-ratio", value: "4:3", allowed: ratios)]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain", aspectRatio: "21:9"),
-                [Violation(parameter: "aspect-ratio", value: "21:9", allowed: ratios)]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain", aspectRatio: "19.5:9"),
-                [Violation(parameter: "aspect-ratio", value: "19.5:9", allowed: ratios)]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", resolution: .p480),
-                [Violation(parameter: "resolution", value: "480p", allowed: "720p, 1080p")]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain", resolution: .p540),
-                [Violation(parameter: "resolution", value: "540p", allowed: "720p, 1080p")]),
-            RefusalSample(
-                VideoRequest(
-                    model: "grok-video-3", prompt: "Rain", images: Array(repeating: .data(SampleImage.png), count: 8)),
-                [Violation(parameter: "images", value: "8 images", allowed: "at most 7")]),
-            RefusalSample(
-                VideoRequest(
-                    model: "grok-video-3-pro", prompt: "Rain",
-                    images: Array(repeating: .data(SampleImage.png), count: 8)),
-                [Violation(parameter: "images", value: "8 images", allowed: "at most 7")]),
-            RefusalSample(
-                VideoRequest(
-                    model: "grok-video-3-max", prompt: "Rain",
-                    images: [.url(URL(string: "https://example.com/cat.png")!)]),
-                [
-                    Violation(
-                        parameter: "images[0]", value: "https://example.com/cat.png", allowed: "multipart-file",
-                        reason: "grok-video-3-max does not fetch public URLs; pass the image as bytes or a file")
-                ]),
+            .seconds("grok-video-3", 5, allowed: "6–30 s"), .seconds("grok-video-3", 31, allowed: "6–30 s"),
+            .seconds("grok-video-3", 0, allowed: "6–30 s"),
+            .seconds("grok-video-3-pro", 8, allowed: "fixed 10 s (field omitted)"),
+            .seconds("grok-video-3-pro", 15, allowed: "fixed 10 s (field omitted)"),
+            .seconds("grok-video-3-max", 10, allowed: "fixed 15 s (field omitted)"),
+            .ratio("grok-video-3", "4:3", allowed: ratios), .ratio("grok-video-3-pro", "21:9", allowed: ratios),
+            .ratio("grok-video-3-max", "19.5:9", allowed: ratios),
+            .resolution("grok-video-3", "480p", allowed: "720p, 1080p"),
+            .resolution("grok-video-3-max", "540p", allowed: "720p, 1080p"),
+            .images("grok-video-3", 8, of: .data(SampleImage.png), max: 7),
+            .images("grok-video-3-pro", 8, of: .data(SampleImage.png), max: 7),
+            .publicURL("grok-video-3-max", "https://example.com/cat.png", allowed: "multipart-file"),
             RefusalSample(
                 VideoRequest(
                     model: "grok-video-3", prompt: "Rain",
@@ -240,15 +196,8 @@ import VideoProviderTesting
                 ]),
         ],
         adjustments: [
-            AdjustmentSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 3), seconds: 6, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 45), seconds: 30, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain", seconds: 6), seconds: 10, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain", seconds: 30), seconds: 15, warnings: ["seconds"]
-            ),
+            .seconds("grok-video-3", 3, to: 6), .seconds("grok-video-3", 45, to: 30),
+            .seconds("grok-video-3-pro", 6, to: 10), .seconds("grok-video-3-max", 30, to: 15),
             AdjustmentSample(
                 VideoRequest(model: "grok-video-3", prompt: "Rain", aspectRatio: "4:3", resolution: .p480),
                 aspectRatio: "3:2", resolution: .p720, warnings: ["aspect-ratio", "resolution"]),
@@ -375,4 +324,8 @@ import VideoProviderTesting
                     vendorMessage:
                         "'aspect_ratio' '4:3' is not supported by grok-video-3; allowed: 16:9, 9:16, 2:3, 3:2, 1:1.")
             ]))
+
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

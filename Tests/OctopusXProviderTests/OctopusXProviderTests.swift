@@ -48,26 +48,26 @@ import VideoProviderKit
         #expect(assumptions.contains { $0.contains("4096") })
     }
 
-    @Test func grokVideo3() throws {
-        let model = try #require(descriptor.capabilities(for: "grok-video-3"))
-        #expect(model.duration == .range(min: 6, max: 30, default: 6))
-        #expect(model.duration.summary == "6–30 s")
-        #expect(model.billing == .perSecond)
-        #expect(model.assumptions.contains { $0.contains("6–30 s with default 6") })
-        #expect(model.assumptions.contains { $0.contains("Per-second billing") })
-    }
-
+    /// grok-video-3 "is processed according to the actual parameters passed" (6–30 s assumed, billed per second);
     /// "grok-video-3-pro will be automatically fixed to 10 seconds, and grok-video-3-max … to 15 seconds".
-    @Test(arguments: [("grok-video-3-pro", 10), ("grok-video-3-max", 15)])
-    func fixedLengthTiers(name: String, seconds: Int) throws {
+    @Test(arguments: [
+        ("grok-video-3", DurationRule.range(min: 6, max: 30, default: 6), "6–30 s", BillingUnit.perSecond),
+        ("grok-video-3-pro", .fixed(value: 10, omitted: true), "fixed 10 s (field omitted)", .perCall),
+        ("grok-video-3-max", .fixed(value: 15, omitted: true), "fixed 15 s (field omitted)", .perCall),
+    ])
+    func lengthAndBilling(name: String, duration: DurationRule, summary: String, billing: BillingUnit) throws {
         let model = try #require(descriptor.capabilities(for: name))
-        #expect(model.duration == .fixed(value: seconds, omitted: true))
-        #expect(model.duration.isOmittedFromRequest)
-        #expect(model.duration.defaultSeconds == seconds)
-        #expect(model.duration.summary == "fixed \(seconds) s (field omitted)")
-        #expect(model.billing == .perCall)
-        #expect(model.assumptions.contains { $0.contains("seconds left out") && $0.contains("\(seconds) s") })
-        #expect(model.assumptions.contains { $0.contains("Per-call billing") })
+        #expect(model.duration == duration)
+        #expect(model.duration.summary == summary)
+        #expect(model.duration.isOmittedFromRequest == (billing == .perCall))
+        #expect(model.duration.defaultSeconds == duration.defaultSeconds)
+        #expect(model.billing == billing)
+        let seconds = duration.defaultSeconds ?? 0
+        let fixedTier = model.assumptions.contains { $0.contains("seconds left out") && $0.contains("\(seconds) s") }
+        #expect(fixedTier == (billing == .perCall))
+        #expect(model.assumptions.contains { $0.contains("6–30 s with default 6") } == (billing == .perSecond))
+        #expect(
+            model.assumptions.contains { $0.contains(billing == .perCall ? "Per-call billing" : "Per-second billing") })
     }
 
     @Test(arguments: [

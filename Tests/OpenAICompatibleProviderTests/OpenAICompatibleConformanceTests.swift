@@ -9,12 +9,6 @@ import VideoProviderTesting
 /// channel, whose `/v1/videos` passes bodies to xAI unchanged (docs/real-gateways.md,
 /// docs/providers/openai-compatible.md).
 @Suite struct OpenAICompatibleConformanceTests {
-    @Test(arguments: conformance.checks + xAIChannel.checks)
-    func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://gateway.example.com")!
     static let prompt =
         "A city street in the early morning, sunlight filtering through leaves, camera slowly moving forward"
@@ -168,19 +162,7 @@ import VideoProviderTesting
             // The page's response example (seed 004's copy of it, which has every documented field).
             .submit(
                 "the documented answer",
-                """
-                {
-                  "id": "video_abc123",
-                  "object": "video",
-                  "model": "grok-imagine-video",
-                  "status": "queued",
-                  "progress": 0,
-                  "created_at": 1735689600,
-                  "seconds": "6",
-                  "size": "720P",
-                  "video_url": ""
-                }
-                """,
+                #"{"id":"video_abc123","object":"video","model":"grok-imagine-video","status":"queued","progress":0,"created_at":1735689600,"seconds":"6","size":"720P","video_url":""}"#,
                 .snapshot(
                     TaskSnapshot(
                         taskID: "video_abc123", status: .queued, rawStatus: "queued", progress: 0, actualDuration: 6,
@@ -215,10 +197,13 @@ import VideoProviderTesting
                         exactly:
                             "openai-compatible answered the video submission with an HTML page (Sign in) instead of JSON."
                     ))),
-            .status(
-                "a finished task with every documented field",
-                #"{"id":"video_abc123","object":"video","model":"grok-imagine-video","status":"completed","progress":"100%","created_at":1735689600,"seconds":"8","size":"720P","video_url":"https://cdn.example.com/v.mp4","error":null}"#,
-                taskID: "video_abc123",
+            AnswerSample(
+                "a finished task with every documented field", .status(taskID: "video_abc123"),
+                HTTPResponse(
+                    status: 200, headers: ["Content-Type": "application/json"],
+                    body: Data(
+                        #"{"id":"video_abc123","object":"video","model":"grok-imagine-video","status":"completed","progress":"100%","created_at":1735689600,"seconds":"8","size":"720P","video_url":"https://cdn.example.com/v.mp4","error":null}"#
+                            .utf8)),
                 .snapshot(
                     TaskSnapshot(
                         taskID: "video_abc123", status: .completed, rawStatus: "completed", progress: 100,
@@ -284,4 +269,8 @@ import VideoProviderTesting
                 "the answer read from request_id", #"{"request_id":"task_public","status":"pending"}"#,
                 .snapshot(TaskSnapshot(taskID: "task_public", status: .queued, rawStatus: "pending")))
         ])
+
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks + xAIChannel.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

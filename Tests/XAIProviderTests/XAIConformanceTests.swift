@@ -7,11 +7,6 @@ import XAIProvider
 /// xAI against the provider contract, with the examples of xAI's REST reference, SDK and docs
 /// (`docs/providers/xai.md`), and both models through the client against the simulator.
 @Suite struct XAIConformanceTests {
-    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://api.x.ai")!
     static let requestID = "aa87081b-1a29-d8a6-e5bf-5807e3a7a561"
     /// Not an image xAI takes: a GIF header (12 bytes).
@@ -230,16 +225,14 @@ import XAIProvider
     static let conformance = ProviderConformance(
         provider: XAIProvider(), baseURL: base, submitPath: "/v1/videos/generations", statusPath: "/v1/videos/{id}",
         content: .videoURL, requests: requests, refusals: refusals,
-        adjustments: [
+        adjustments: [16, 90].map { (seconds: Int) in
             AdjustmentSample(
-                video(seconds: 16), seconds: 15, warnings: ["seconds"],
-                messages: ["seconds 16 adjusted to 15: grok-imagine-video allows 1–15 s."]),
-            AdjustmentSample(
-                video(seconds: 90), seconds: 15, warnings: ["seconds"],
-                messages: ["seconds 90 adjusted to 15: grok-imagine-video allows 1–15 s."]),
+                video(seconds: seconds), seconds: 15, warnings: ["seconds"],
+                messages: ["seconds \(seconds) adjusted to 15: grok-imagine-video allows 1–15 s."])
+        } + [
             AdjustmentSample(
                 video(aspectRatio: "21:9", resolution: .p1080), aspectRatio: "16:9", resolution: .p720,
-                warnings: ["aspect-ratio", "resolution"]),
+                warnings: ["aspect-ratio", "resolution"])
         ],
         answers: submitAnswers + statusAnswers,
         sharedAnswerRules: SharedAnswerRules(
@@ -251,14 +244,9 @@ import XAIProvider
         lifecycle: LifecycleConformance(
             submitURL: "https://api.x.ai/v1/videos/generations", statusURL: "https://api.x.ai/v1/videos/{id}",
             progress: .statusAnswers, json: .init(length: "duration", imagesAsObjects: true),
-            models: [
-                .init(
-                    "grok-imagine-video", defaults: "8 s, 16:9, 480p", settings: "15 s, 4:3, 720p",
-                    images: [.publicURL, .bytes, .file, .dataURI]),
-                .init(
-                    "grok-imagine-video-1.5", defaults: "8 s, 16:9, 480p", settings: "1 s, 3:4, 720p",
-                    images: [.publicURL, .bytes, .file, .dataURI]),
-            ],
+            models: [("grok-imagine-video", "15 s, 4:3, 720p"), ("grok-imagine-video-1.5", "1 s, 3:4, 720p")].map {
+                .init($0, defaults: "8 s, 16:9, 480p", settings: $1, images: [.publicURL, .bytes, .file, .dataURI])
+            },
             prompt: "A glass of water tipping over in slow motion, studio lighting",
             pageRules: [
                 .init(
@@ -499,4 +487,8 @@ import XAIProvider
                 "xAI's \(http) envelope", #"{"code":"c","error":"m"}"#, http: http,
                 failure(kind, code: "c", message: "m"))
         }
+
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

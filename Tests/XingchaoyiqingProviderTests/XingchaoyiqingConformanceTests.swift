@@ -8,17 +8,29 @@ import XingchaoyiqingProvider
 /// and every model through the client against the simulator. The wire is the kyyReactApiServer backend's,
 /// like aizfw's; the models, defaults and image forms are Xingchaoyiqing's.
 @Suite struct XingchaoyiqingConformanceTests {
-    @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-        let failures = await check.failures()
-        #expect(failures == [])
-    }
-
     static let base = URL(string: "https://zcbservice.aizfw.cn/kyyReactApiServer")!
     static let png = "data:image/png;base64," + SampleImage.pngBase64
+
+    static func url(_ text: String) -> ImageInput { .url(URL(string: text)!) }
 
     static func urls(_ count: Int) -> [ImageInput] {
         (1...count).map { .url(URL(string: "https://example.com/\($0).jpg")!) }
     }
+
+    /// Every problem at once, in order.
+    static let everyProblem = RefusalSample(
+        VideoRequest(
+            model: "grok_video3_max", prompt: "Rain", seconds: 7, aspectRatio: "3:2", resolution: .p1080,
+            images: [.data(SampleImage.png)] + urls(5)),
+        [
+            Violation(parameter: "seconds", value: "7", allowed: "one of 6, 10, 12, 16, 20, 30 s"),
+            Violation(parameter: "aspect-ratio", value: "3:2", allowed: "16:9, 9:16, 1:1"),
+            Violation(parameter: "resolution", value: "1080p", allowed: "480p, 720p"),
+            Violation(parameter: "images", value: "6 images", allowed: "at most 5"),
+            Violation(
+                parameter: "images[0]", value: "70 bytes", allowed: "public-url",
+                reason: "grok_video3_max only takes public URLs; host the image and pass its https URL"),
+        ])
 
     static let conformance = ProviderConformance(
         provider: XingchaoyiqingProvider(), baseURL: base, submitPath: "/v1/grok/videos",
@@ -66,10 +78,7 @@ import XingchaoyiqingProvider
                 "max with public URLs",
                 VideoRequest(
                     model: "grok_video3_max", prompt: "Bring them to life", seconds: 16, aspectRatio: "1:1",
-                    images: [
-                        .url(URL(string: "https://example.com/ref1.jpg")!),
-                        .url(URL(string: "https://example.com/ref2.jpg")!),
-                    ]),
+                    images: [url("https://example.com/ref1.jpg"), url("https://example.com/ref2.jpg")]),
                 body:
                     #"{"model":"grok_video3_max","prompt":"Bring them to life","duration":16,"aspect_ratio":"1:1","resolution":"720p","image_urls":["https://example.com/ref1.jpg","https://example.com/ref2.jpg"]}"#
             ),
@@ -116,83 +125,29 @@ import XingchaoyiqingProvider
             ),
         ],
         refusals: [
-            RefusalSample(
-                VideoRequest(model: "grok_video3", prompt: "Rain", seconds: 5),
-                [Violation(parameter: "seconds", value: "5", allowed: "6–30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3", prompt: "Rain", seconds: 31),
-                [Violation(parameter: "seconds", value: "31", allowed: "6–30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_pro", prompt: "Rain", seconds: 8),
-                [Violation(parameter: "seconds", value: "8", allowed: "fixed 10 s (field omitted)")]),
+            .seconds("grok_video3", 5, allowed: "6–30 s"), .seconds("grok_video3", 31, allowed: "6–30 s"),
+            .seconds("grok_video3_pro", 8, allowed: "fixed 10 s (field omitted)"),
             // "only the enumerated duration values are accepted".
-            RefusalSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 7),
-                [Violation(parameter: "seconds", value: "7", allowed: "one of 6, 10, 12, 16, 20, 30 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain", seconds: 8),
-                [Violation(parameter: "seconds", value: "8", allowed: "one of 6, 10 s")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_pro", prompt: "Rain", aspectRatio: "9:16"),
-                [Violation(parameter: "aspect-ratio", value: "9:16", allowed: "16:9")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", aspectRatio: "3:2"),
-                [Violation(parameter: "aspect-ratio", value: "3:2", allowed: "16:9, 9:16, 1:1")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3", prompt: "Rain", resolution: .p1080),
-                [Violation(parameter: "resolution", value: "1080p", allowed: "480p, 720p")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_pro", prompt: "Rain", resolution: .p480),
-                [Violation(parameter: "resolution", value: "480p", allowed: "720p")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain", resolution: .p1080),
-                [Violation(parameter: "resolution", value: "1080p", allowed: "480p, 720p")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3", prompt: "Rain", images: urls(8)),
-                [Violation(parameter: "images", value: "8 images", allowed: "at most 7")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", images: urls(6)),
-                [Violation(parameter: "images", value: "6 images", allowed: "at most 5")]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain", images: urls(8)),
-                [Violation(parameter: "images", value: "8 images", allowed: "at most 7")]),
-            // Every problem at once, in order.
-            RefusalSample(
-                VideoRequest(
-                    model: "grok_video3_max", prompt: "Rain", seconds: 7, aspectRatio: "3:2", resolution: .p1080,
-                    images: [.data(SampleImage.png)] + urls(5)),
-                [
-                    Violation(parameter: "seconds", value: "7", allowed: "one of 6, 10, 12, 16, 20, 30 s"),
-                    Violation(parameter: "aspect-ratio", value: "3:2", allowed: "16:9, 9:16, 1:1"),
-                    Violation(parameter: "resolution", value: "1080p", allowed: "480p, 720p"),
-                    Violation(parameter: "images", value: "6 images", allowed: "at most 5"),
-                    Violation(
-                        parameter: "images[0]", value: "70 bytes", allowed: "public-url",
-                        reason: "grok_video3_max only takes public URLs; host the image and pass its https URL"),
-                ]),
+            .seconds("grok_video3_max", 7, allowed: "one of 6, 10, 12, 16, 20, 30 s"),
+            .seconds("grok_video3_stable", 8, allowed: "one of 6, 10 s"),
+            .ratio("grok_video3_pro", "9:16", allowed: "16:9"),
+            .ratio("grok_video3_max", "3:2", allowed: "16:9, 9:16, 1:1"),
+            .resolution("grok_video3", "1080p", allowed: "480p, 720p"),
+            .resolution("grok_video3_pro", "480p", allowed: "720p"),
+            .resolution("grok_video3_stable", "1080p", allowed: "480p, 720p"),
+            .images("grok_video3", 8, of: urls(1)[0], max: 7), .images("grok_video3_max", 6, of: urls(1)[0], max: 5),
+            .images("grok_video3_stable", 8, of: urls(1)[0], max: 7),
+            everyProblem,
         ],
         // `DurationRule.nearestAllowed` breaks ties toward the shorter (cheaper) length.
         adjustments: [
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 7), seconds: 6, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 8), seconds: 6, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 11), seconds: 10, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 25), seconds: 20, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain", seconds: 45), seconds: 30, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain", seconds: 8), seconds: 6, warnings: ["seconds"]
-            ),
+            .seconds("grok_video3_max", 7, to: 6), .seconds("grok_video3_max", 8, to: 6),
+            .seconds("grok_video3_max", 11, to: 10), .seconds("grok_video3_max", 25, to: 20),
+            .seconds("grok_video3_max", 45, to: 30), .seconds("grok_video3_stable", 8, to: 6),
             AdjustmentSample(
                 VideoRequest(model: "grok_video3_stable", prompt: "Rain", seconds: 9), seconds: 10,
                 warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3_pro", prompt: "Rain", seconds: 8), seconds: 10, warnings: ["seconds"]),
-            AdjustmentSample(
-                VideoRequest(model: "grok_video3", prompt: "Rain", seconds: 3), seconds: 6, warnings: ["seconds"]),
+            .seconds("grok_video3_pro", 8, to: 10), .seconds("grok_video3", 3, to: 6),
         ],
         answers: [
             .submit(
@@ -264,4 +219,8 @@ import XingchaoyiqingProvider
                     request: VideoRequest(model: "grok_video3_stable", prompt: "A cat", seconds: 8),
                     vendorMessage: "'duration' 8 is not supported by grok_video3_stable; allowed: 6, 10.")
             ]))
+
+    /// The whole contract, one check per case.
+    @Test(arguments: conformance.checks)
+    func conforms(_ check: ProviderConformance.Check) async { #expect(await check.failures() == []) }
 }

@@ -28,37 +28,37 @@ import XingchaoyiqingProvider
             ])
     }
 
-    @Test func theTable() throws {
-        let video3 = try #require(descriptor.capabilities(for: "grok_video3"))
-        #expect(video3.duration == .range(min: 6, max: 30, default: 10))
-        #expect(video3.aspectRatios == AspectRatioRule(values: ["16:9", "9:16", "1:1", "3:2", "2:3"], default: "16:9"))
-        #expect(video3.resolutions == ResolutionRule(values: [.p480, .p720], default: .p720))
-        #expect(
-            video3.images
-                == ImageRule(max: 7, transports: [.publicURL, .dataURI], formats: Self.formats, layout: Self.layout))
-        #expect(video3.billing == .perSecond)
-        let pro = try #require(descriptor.capabilities(for: "grok_video3_pro"))
-        #expect(pro.duration == .fixed(value: 10, omitted: true))
-        #expect(pro.aspectRatios == AspectRatioRule(values: ["16:9"], default: "16:9"))
-        #expect(pro.resolutions == ResolutionRule(values: [.p720], default: .p720))
-        #expect(
-            pro.images
-                == ImageRule(max: 7, transports: [.publicURL, .dataURI], formats: Self.formats, layout: Self.layout))
-        #expect(pro.billing == .perCall)
-        let max = try #require(descriptor.capabilities(for: "grok_video3_max"))
-        #expect(max.duration == .set(values: [6, 10, 12, 16, 20, 30], default: 10))
-        #expect(max.aspectRatios == AspectRatioRule(values: ["16:9", "9:16", "1:1"], default: "16:9"))
-        #expect(max.resolutions == ResolutionRule(values: [.p480, .p720], default: .p720))
-        #expect(max.images == ImageRule(max: 5, transports: [.publicURL], formats: Self.formats, layout: Self.layout))
-        #expect(max.billing == .perSecond)
-        let stable = try #require(descriptor.capabilities(for: "grok_video3_stable"))
-        #expect(stable.duration == .set(values: [6, 10], default: 10))
-        #expect(stable.aspectRatios == AspectRatioRule(values: ["16:9", "9:16", "3:2", "2:3", "1:1"], default: "16:9"))
-        #expect(stable.resolutions == ResolutionRule(values: [.p480, .p720], default: .p720))
-        #expect(
-            stable.images == ImageRule(max: 7, transports: [.publicURL], formats: Self.formats, layout: Self.layout))
-        #expect(stable.billing == .perCall)
-        #expect(descriptor.models.allSatisfy { $0.promptMaxLength == 4096 })
+    /// Seed 001's model table, one model per case, compared whole (assumptions are checked below).
+    @Test(
+        arguments: [
+            (
+                "grok_video3", DurationRule.range(min: 6, max: 30, default: 10), ["16:9", "9:16", "1:1", "3:2", "2:3"],
+                [Resolution.p480, .p720], 7, [ImageTransport.publicURL, .dataURI], BillingUnit.perSecond
+            ),
+            (
+                "grok_video3_pro", .fixed(value: 10, omitted: true), ["16:9"], [.p720], 7, [.publicURL, .dataURI],
+                .perCall
+            ),
+            (
+                "grok_video3_max", .set(values: [6, 10, 12, 16, 20, 30], default: 10), ["16:9", "9:16", "1:1"],
+                [.p480, .p720], 5, [.publicURL], .perSecond
+            ),
+            (
+                "grok_video3_stable", .set(values: [6, 10], default: 10), ["16:9", "9:16", "3:2", "2:3", "1:1"],
+                [.p480, .p720], 7, [.publicURL], .perCall
+            ),
+        ] as [(String, DurationRule, [AspectRatio], [Resolution], Int, [ImageTransport], BillingUnit)])
+    func theTable(
+        name: String, duration: DurationRule, ratios: [AspectRatio], sizes: [Resolution], images: Int,
+        transports: [ImageTransport], billing: BillingUnit
+    ) throws {
+        let model = try #require(descriptor.capabilities(for: name))
+        let expected = ModelCapabilities(
+            model: name, duration: duration, aspectRatios: AspectRatioRule(values: ratios, default: "16:9"),
+            resolutions: ResolutionRule(values: sizes, default: .p720),
+            images: ImageRule(max: images, transports: transports, formats: Self.formats, layout: Self.layout),
+            promptMaxLength: 4096, billing: billing, assumptions: model.assumptions)
+        #expect(model == expected)
     }
 
     @Test func assumptionsSayWhatThePageLeftOut() throws {
