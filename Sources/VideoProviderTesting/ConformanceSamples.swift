@@ -258,6 +258,19 @@ public struct AnswerSample: Sendable, CustomStringConvertible {
     public var description: String { name }
 }
 
+extension AnswerSample.Outcome {
+    /// A finished task: `completed` in the vendor's word `raw`, with its video, length, model and progress.
+    public static func completed(
+        _ taskID: String, _ video: String, seconds: Double? = nil, model: String? = nil, progress: Int? = 100,
+        raw: String = "completed"
+    ) -> Self {
+        .snapshot(
+            TaskSnapshot(
+                taskID: taskID, status: .completed, rawStatus: raw, progress: progress, videoURL: URL(string: video),
+                actualDuration: seconds, model: model))
+    }
+}
+
 /// The error an answer must read as.
 public struct ExpectedError: Sendable, Hashable, CustomStringConvertible {
     public var kind: VideoProviderError.Kind

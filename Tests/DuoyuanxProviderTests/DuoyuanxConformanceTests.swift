@@ -33,6 +33,15 @@ import VideoProviderTesting
                 FormPart.videoFields(model: "grok-video-3-max", seconds: nil))
         ]
 
+    /// The fixed tiers leave out `seconds` whatever else the request names.
+    static let fixedTiers = [("grok-video-3-pro", Resolution.p1080), ("grok-video-3-max", .p480)].map {
+        (model: String, size: Resolution) in
+        form(
+            VideoRequest(model: model, prompt: "Rain", aspectRatio: "1:1", resolution: size),
+            "\(model) leaves out seconds",
+            FormPart.videoFields(model: model, aspectRatio: "1:1", seconds: nil, size: size.upperCased))
+    }
+
     /// The family's aliases, sent as the native names.
     static let aliases =
         [("grok_video3", "grok-video-3", "6"), ("grok_video3_pro", "grok-video-3-pro", nil)]
@@ -87,29 +96,35 @@ import VideoProviderTesting
                     model: "grok-video-1.5", prompt: "Neon rain", seconds: 10, aspectRatio: "9:16", resolution: .p540,
                     images: [.data(SampleImage.jpeg)]),
                 bytes: Data(
-                    ("--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"model\"\r\n\r\ngrok-video-1.5\r\n"
-                        + "--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"prompt\"\r\n\r\nNeon rain\r\n"
-                        + "--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"aspect_ratio\"\r\n\r\n9:16\r\n"
-                        + "--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"seconds\"\r\n\r\n10\r\n"
-                        + "--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"size\"\r\n\r\n540P\r\n"
-                        + "--VPKTestBoundary7MA4YWxkTrZu0gW\r\n"
-                        + "Content-Disposition: form-data; name=\"input_reference\"; filename=\"image-1.jpg\"\r\n"
-                        + "Content-Type: image/jpeg\r\n\r\n").utf8) + SampleImage.jpeg
-                    + Data("\r\n--VPKTestBoundary7MA4YWxkTrZu0gW--\r\n".utf8)),
-            form(
-                VideoRequest(model: "grok-video-3-pro", prompt: "Rain", aspectRatio: "1:1", resolution: .p1080),
-                "pro leaves out seconds",
-                FormPart.videoFields(model: "grok-video-3-pro", aspectRatio: "1:1", seconds: nil, size: "1080P")),
-            form(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain", aspectRatio: "1:1", resolution: .p480),
-                "max leaves out seconds",
-                FormPart.videoFields(model: "grok-video-3-max", aspectRatio: "1:1", seconds: nil, size: "480P")),
-        ] + aliases + [
+                    """
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="model"\r
+                    \r
+                    grok-video-1.5\r
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="prompt"\r
+                    \r
+                    Neon rain\r
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="aspect_ratio"\r
+                    \r
+                    9:16\r
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="seconds"\r
+                    \r
+                    10\r
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="size"\r
+                    \r
+                    540P\r
+                    --VPKTestBoundary7MA4YWxkTrZu0gW\r
+                    Content-Disposition: form-data; name="input_reference"; filename="image-1.jpg"\r
+                    Content-Type: image/jpeg\r
+                    \r
+
+                    """.utf8) + SampleImage.jpeg
+                    + Data("\r\n--VPKTestBoundary7MA4YWxkTrZu0gW--\r\n".utf8))
+        ] + fixedTiers + aliases + [
             // Bytes, a local file and a data URI all become `input_reference` file parts.
             form(
                 VideoRequest(
@@ -206,6 +221,12 @@ import VideoProviderTesting
                 ]),
         ],
         answers: [
+            .status(
+                "an unknown word kept", #"{"id":"video_1","status":"moderating"}"#,
+                .snapshot(TaskSnapshot(taskID: "video_1", status: .unknown, rawStatus: "moderating"))),
+            .status(
+                "progress 64.5", #"{"id":"video_1","status":"processing","progress":64.5}"#,
+                .snapshot(TaskSnapshot(taskID: "video_1", status: .processing, rawStatus: "processing", progress: 65))),
             // The page's response example, verbatim. It answers a request for "8" with "6"; the snapshot reports
             // what the gateway says, so a caller can see the disagreement.
             .submit(
@@ -245,19 +266,12 @@ import VideoProviderTesting
             .status(
                 "a finished task",
                 #"{"id":"video_1","status":"completed","progress":"100%","seconds":"8","size":"720P","video_url":"https://files.duoyuanx.com/v/1.mp4"}"#,
-                .snapshot(
-                    TaskSnapshot(
-                        taskID: "video_1", status: .completed, rawStatus: "completed", progress: 100,
-                        videoURL: URL(string: "https://files.duoyuanx.com/v/1.mp4"), actualDuration: 8))),
+                .completed("video_1", "https://files.duoyuanx.com/v/1.mp4", seconds: 8)),
             .status(
                 "a finished task with the documented fields",
                 #"{"id":"video_abc123","object":"video","model":"grok-video-3","status":"completed","progress":100,"created_at":1735689600,"seconds":"6","size":"720P","video_url":"https://files.duoyuanx.com/v/abc.mp4"}"#,
                 taskID: "video_abc123",
-                .snapshot(
-                    TaskSnapshot(
-                        taskID: "video_abc123", status: .completed, rawStatus: "completed", progress: 100,
-                        videoURL: URL(string: "https://files.duoyuanx.com/v/abc.mp4"), actualDuration: 6,
-                        model: "grok-video-3"))),
+                .completed("video_abc123", "https://files.duoyuanx.com/v/abc.mp4", seconds: 6, model: "grok-video-3")),
             .status(
                 "failed with an error object",
                 #"{"id":"video_1","status":"failed","error":{"message":"content rejected","code":"sensitive_words"}}"#,
@@ -283,12 +297,6 @@ import VideoProviderTesting
                 headers: ["openai-poll-after-ms": "10000"],
                 .snapshot(
                     TaskSnapshot(taskID: "video_1", status: .queued, rawStatus: "queued", pollAfter: .seconds(10)))),
-            .status(
-                "an unknown word kept", #"{"id":"video_1","status":"moderating"}"#,
-                .snapshot(TaskSnapshot(taskID: "video_1", status: .unknown, rawStatus: "moderating"))),
-            .status(
-                "progress 64.5", #"{"id":"video_1","status":"processing","progress":64.5}"#,
-                .snapshot(TaskSnapshot(taskID: "video_1", status: .processing, rawStatus: "processing", progress: 65))),
         ],
         sharedAnswerRules: SharedAnswerRules(),
         lifecycle: lifecycle)

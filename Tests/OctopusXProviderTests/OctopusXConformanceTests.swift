@@ -230,6 +230,9 @@ import VideoProviderTesting
                         taskID: "video_abc123", status: .queued, rawStatus: "queued", progress: 0, model: "grok-video-3"
                     ))),
             // The server fixes -pro and -max; its `seconds` echo says what it chose.
+            .status(
+                "an unknown word kept", #"{"id":"video_1","status":"rendering_v2"}"#,
+                .snapshot(TaskSnapshot(taskID: "video_1", status: .unknown, rawStatus: "rendering_v2"))),
             .submit(
                 "a fixed tier echoes its length",
                 #"{"id":"video_2","object":"video","model":"grok-video-3-max","status":"queued","seconds":15}"#,
@@ -249,11 +252,7 @@ import VideoProviderTesting
             .status(
                 "a finished task",
                 #"{"id":"video_1","object":"video","model":"grok-video-3-pro","status":"completed","progress":100,"seconds":"10","size":"1080P","video_url":"https://cdn.octopusx.ai/v/1.mp4"}"#,
-                .snapshot(
-                    TaskSnapshot(
-                        taskID: "video_1", status: .completed, rawStatus: "completed", progress: 100,
-                        videoURL: URL(string: "https://cdn.octopusx.ai/v/1.mp4"), actualDuration: 10,
-                        model: "grok-video-3-pro"))),
+                .completed("video_1", "https://cdn.octopusx.ai/v/1.mp4", seconds: 10, model: "grok-video-3-pro")),
             .status(
                 "a finished task with the documented fields",
                 #"{"id":"video_abc123","object":"video","model":"grok-video-3","status":"completed","progress":100,"created_at":1735689600,"seconds":"6","size":"720P","video_url":"https://cdn.example.com/v.mp4"}"#,
@@ -285,9 +284,6 @@ import VideoProviderTesting
                 #"{"id":"video_1","status":"completed","video_url":7,"seconds":[10],"progress":"x","model":{}}"#,
                 ignoring: [.progress],
                 .snapshot(TaskSnapshot(taskID: "video_1", status: .completed, rawStatus: "completed"))),
-            .status(
-                "an unknown word kept", #"{"id":"video_1","status":"rendering_v2"}"#,
-                .snapshot(TaskSnapshot(taskID: "video_1", status: .unknown, rawStatus: "rendering_v2"))),
             .status(
                 "progress 99.4", #"{"id":"video_1","status":"processing","progress":99.4}"#,
                 .snapshot(TaskSnapshot(taskID: "video_1", status: .processing, rawStatus: "processing", progress: 99))),
