@@ -36,23 +36,13 @@ public enum KyyReactDialect {
     public static func submitBody(
         for request: ResolvedVideoRequest, provider: ProviderID
     ) throws(VideoProviderError) -> JSONBody {
-        var body = JSONBody()
-        body["model"] = .string(request.model)
-        body["prompt"] = .string(request.prompt)
-        if request.sendsDuration {
-            body["duration"] = .int(request.seconds)
-        }
-        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
-        if let resolution = request.resolution {
-            // The backend documents lower-case `480p` / `720p`, which is the canonical spelling.
-            body["resolution"] = .string(resolution.rawValue)
-        }
+        // The backend documents lower-case `480p` / `720p`, which is the canonical spelling.
+        var body = JSONBody(videoFieldsOf: request)
         if !request.images.isEmpty {
-            var urls: [JSONBody.Value] = []
-            for (index, image) in request.images.enumerated() {
-                urls.append(try image.jsonURL(index: index, model: request.model, provider: provider))
-            }
-            body["image_urls"] = .array(urls)
+            body["image_urls"] = .array(
+                try request.images.enumerated().map { (index, image) throws(VideoProviderError) in
+                    try image.jsonURL(index: index, model: request.model, provider: provider)
+                })
         }
         body.appendVendorOptions(request.vendorOptions)
         return body
@@ -74,6 +64,6 @@ extension KyyReactProvider {
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
-        context.get("/v1/result/" + (try ProviderContext.taskSegment(taskID, provider: id)))
+        try context.get("/v1/result/", task: taskID, provider: id)
     }
 }

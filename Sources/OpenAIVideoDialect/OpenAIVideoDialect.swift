@@ -86,22 +86,13 @@ public enum OpenAIVideoDialect {
     public static func jsonSubmitBody(
         for request: ResolvedVideoRequest, provider: ProviderID
     ) throws(VideoProviderError) -> JSONBody {
-        var body = JSONBody()
-        body["model"] = .string(request.model)
-        body["prompt"] = .string(request.prompt)
-        if request.sendsDuration {
-            // "passing it as a string is recommended, e.g. \"6\"".
-            body["seconds"] = .string(String(request.seconds))
-        }
-        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
-        if let resolution = request.resolution {
-            body["resolution"] = .string(resolution.upperCased)
-        }
-        var images: [JSONBody.Value] = []
-        for (index, image) in request.images.enumerated() {
+        // `seconds`: "passing it as a string is recommended, e.g. \"6\""; `resolution`: "480P and 720P".
+        var body = JSONBody(
+            videoFieldsOf: request, lengthField: "seconds", lengthAsText: true, upperCaseResolution: true)
+        let images = try request.images.enumerated().map { (index, image) throws(VideoProviderError) in
             let (payload, format) = try imageBytes(
                 image, index: index, model: request.model, provider: provider, encoding: .json)
-            images.append(.dataURI(payload, format))
+            return JSONBody.Value.dataURI(payload, format)
         }
         // "Do not pass image together with images."
         if images.count == 1 {
@@ -211,7 +202,7 @@ extension OpenAIVideoProvider {
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
-        context.get("/v1/videos/" + (try ProviderContext.taskSegment(taskID, provider: id)))
+        try context.get("/v1/videos/", task: taskID, provider: id)
     }
 
     /// The `GET {base}/v1/videos/{id}/content` that downloads a finished video from the gateway itself.
@@ -221,8 +212,7 @@ extension OpenAIVideoProvider {
     public func contentRequest(
         for snapshot: TaskSnapshot, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest? {
-        let segment = try ProviderContext.taskSegment(snapshot.taskID, provider: id)
-        return context.get("/v1/videos/\(segment)/content", accept: "video/*, */*")
+        try context.get("/v1/videos/", task: snapshot.taskID, "/content", provider: id, accept: "video/*, */*")
     }
 }
 

@@ -37,18 +37,12 @@ public enum XAIVideoDialect {
         for request: ResolvedVideoRequest,
         imageURL: (ResolvedImage, Int) throws(VideoProviderError) -> JSONBody.Value
     ) throws(VideoProviderError) -> JSONBody {
-        var body = JSONBody()
-        body["model"] = .string(request.model)
-        body["prompt"] = .string(request.prompt)
-        if request.sendsDuration { body["duration"] = .int(request.seconds) }
-        body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
         // xAI spells resolutions in lower case (`480p`), which is the canonical spelling.
-        if let resolution = request.resolution { body["resolution"] = .string(resolution.rawValue) }
-        var images: [JSONBody.Value] = []
-        for (index, image) in request.images.enumerated() {
+        var body = JSONBody(videoFieldsOf: request)
+        let images = try request.images.enumerated().map { (index, image) throws(VideoProviderError) in
             var object = JSONBody()
             object["url"] = try imageURL(image, index)
-            images.append(.object(object))
+            return JSONBody.Value.object(object)
         }
         if images.count == 1 {
             body["image"] = images[0]
@@ -92,7 +86,7 @@ extension XAIVideoProvider {
     public func statusRequest(
         taskID: String, model: String, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest {
-        context.get("/v1/videos/" + (try ProviderContext.taskSegment(taskID, provider: id)))
+        try context.get("/v1/videos/", task: taskID, provider: id)
     }
 
     /// Reads the status answer by the shared rules of ``GatewayAnswer``, with xAI's own conventions:

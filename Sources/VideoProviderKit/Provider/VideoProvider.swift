@@ -81,6 +81,15 @@ public struct ProviderContext: Sendable, Hashable {
         return HTTPRequest(method: .post, url: url(path), headers: headers, body: body, createsTask: true)
     }
 
+    /// A `GET` of `prefix`, the task id as one checked path segment (``taskSegment(_:provider:)``), then
+    /// `suffix`, with the standard headers: the status and content requests of most wires.
+    public func get(
+        _ prefix: String, task taskID: String, _ suffix: String = "", provider: ProviderID,
+        accept: String = "application/json"
+    ) throws(VideoProviderError) -> HTTPRequest {
+        get(prefix + (try Self.taskSegment(taskID, provider: provider)) + suffix, accept: accept)
+    }
+
     /// A `GET` of `path` on the gateway, with the standard headers.
     public func get(_ path: String, accept: String = "application/json") -> HTTPRequest {
         HTTPRequest(method: .get, url: url(path), headers: standardHeaders(accept: accept))
@@ -188,6 +197,31 @@ extension VideoProvider {
 }
 
 extension JSONBody {
+    /// The fields every JSON video body opens with, in this order: `model`, `prompt`, the length (left out
+    /// for a fixed length the vendor asks not to send), `aspect_ratio`, and `resolution` when the model lets
+    /// the caller choose one. Every value is written explicitly (the resolved request holds the model's
+    /// defaults), so what is billed never depends on a server-side default.
+    ///
+    /// - Parameters:
+    ///   - lengthField: the length's name, `duration` (an integer) unless the wire says otherwise.
+    ///   - lengthAsText: whether the length is a string (`"8"`), as the OpenAI-format pages recommend.
+    ///   - upperCaseResolution: whether the resolution is spelled `480P` rather than the canonical `480p`.
+    public init(
+        videoFieldsOf request: ResolvedVideoRequest, lengthField: String = "duration", lengthAsText: Bool = false,
+        upperCaseResolution: Bool = false
+    ) {
+        self.init()
+        self["model"] = .string(request.model)
+        self["prompt"] = .string(request.prompt)
+        if request.sendsDuration {
+            self[lengthField] = lengthAsText ? .string(String(request.seconds)) : .int(request.seconds)
+        }
+        self["aspect_ratio"] = .string(request.aspectRatio.rawValue)
+        if let resolution = request.resolution {
+            self["resolution"] = .string(upperCaseResolution ? resolution.upperCased : resolution.rawValue)
+        }
+    }
+
     /// Appends the request's vendor options after the typed fields, sorted by key so the same request
     /// always gives the same bytes. A typed field already in the body keeps its value (validation refuses
     /// such names anyway; a table that lets one through must not let an option change what is billed).
