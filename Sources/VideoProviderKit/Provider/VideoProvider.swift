@@ -203,6 +203,7 @@ extension JSONBody {
     /// defaults), so what is billed never depends on a server-side default.
     ///
     /// - Parameters:
+    ///   - request: the resolved request, its defaults filled in.
     ///   - lengthField: the length's name, `duration` (an integer) unless the wire says otherwise.
     ///   - lengthAsText: whether the length is a string (`"8"`), as the OpenAI-format pages recommend.
     ///   - upperCaseResolution: whether the resolution is spelled `480P` rather than the canonical `480p`.
