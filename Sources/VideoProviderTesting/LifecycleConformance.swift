@@ -198,19 +198,8 @@ public struct LifecycleConformance: Sendable {
 
     // MARK: - Scenarios
 
-    /// One scenario, run with ``failures()``.
-    public struct Scenario: Sendable, CustomStringConvertible {
-        public let description: String
-        private let run: @Sendable () async -> [String]
-
-        init(_ description: String, _ run: @escaping @Sendable () async -> [String]) {
-            self.description = description
-            self.run = run
-        }
-
-        /// What went wrong, one sentence each; empty when the scenario ran as the documents say.
-        public func failures() async -> [String] { await run() }
-    }
+    /// One scenario: a ``ProviderConformance/Check`` whose name says the model and what happens.
+    public typealias Scenario = ProviderConformance.Check
 
     /// What a request sends: nothing but the prompt, other settings, or images.
     enum Mode: Sendable, Hashable, CustomStringConvertible {
