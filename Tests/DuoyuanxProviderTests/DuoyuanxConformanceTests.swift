@@ -20,18 +20,19 @@ import VideoProviderTesting
         RequestSample(name, request, boundary: boundary, parts: parts)
     }
 
-    /// Each multipart model's defaults, written out (the fixed tiers without `seconds`).
+    /// Each multipart model's defaults written out (the fixed tiers without `seconds`), and the family's aliases
+    /// sent as the native names.
     static let familyDefaults =
-        [("grok-video-1.5", "6"), ("grok-video-3", "6"), ("grok-video-3-pro", nil)].map {
-            (model: String, seconds: String?) in
+        ([
+            ("grok-video-1.5", "grok-video-1.5", "6"), ("grok-video-3", "grok-video-3", "6"),
+            ("grok-video-3-pro", "grok-video-3-pro", nil), ("grok-video-3-max", "grok-video-3-max", nil),
+            ("grok_video3", "grok-video-3", "6"), ("grok_video3_pro", "grok-video-3-pro", nil),
+            ("grok_video3_max", "grok-video-3-max", nil),
+        ] as [(String, String, String?)]).map { model, native, seconds in
             form(
-                VideoRequest(model: model, prompt: "Rain"), "\(model)'s defaults written out",
-                FormPart.videoFields(model: model, seconds: seconds))
-        } + [
-            form(
-                VideoRequest(model: "grok-video-3-max", prompt: "Rain"), "grok-video-3-max's defaults",
-                FormPart.videoFields(model: "grok-video-3-max", seconds: nil))
-        ]
+                VideoRequest(model: model, prompt: "Rain"), "\(model) with its defaults, sent as \(native)",
+                FormPart.videoFields(model: native, seconds: seconds))
+        }
 
     /// The fixed tiers leave out `seconds` whatever else the request names.
     static let fixedTiers = [("grok-video-3-pro", Resolution.p1080), ("grok-video-3-max", .p480)].map {
@@ -41,19 +42,6 @@ import VideoProviderTesting
             "\(model) leaves out seconds",
             FormPart.videoFields(model: model, aspectRatio: "1:1", seconds: nil, size: size.upperCased))
     }
-
-    /// The family's aliases, sent as the native names.
-    static let aliases =
-        [("grok_video3", "grok-video-3", "6"), ("grok_video3_pro", "grok-video-3-pro", nil)]
-        .map { (alias: String, native: String, seconds: String?) in
-            form(
-                VideoRequest(model: alias, prompt: "Rain"), "\(alias) sent as \(native)",
-                FormPart.videoFields(model: native, seconds: seconds))
-        } + [
-            form(
-                VideoRequest(model: "grok_video3_max", prompt: "Rain"), "grok_video3_max sent as grok-video-3-max",
-                FormPart.videoFields(model: "grok-video-3-max", seconds: nil))
-        ]
 
     static let conformance = ProviderConformance(
         provider: DuoyuanxProvider(), baseURL: base, boundary: boundary, submitPath: "/v1/videos",
@@ -124,7 +112,7 @@ import VideoProviderTesting
 
                     """.utf8) + SampleImage.jpeg
                     + Data("\r\n--VPKTestBoundary7MA4YWxkTrZu0gW--\r\n".utf8))
-        ] + fixedTiers + aliases + [
+        ] + fixedTiers + [
             // Bytes, a local file and a data URI all become `input_reference` file parts.
             form(
                 VideoRequest(

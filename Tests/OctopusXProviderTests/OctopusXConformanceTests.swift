@@ -12,6 +12,7 @@ import VideoProviderTesting
     /// Seed 003's example prompt.
     static let prompt = "猫咪听歌摇头晃脑,下大雨"
     static let ratios = "16:9, 9:16, 2:3, 3:2, 1:1"
+    static let models = "grok-video-3, grok-video-3-pro, grok-video-3-max"
 
     static func form(_ request: VideoRequest, _ name: String, warnings: [String]? = nil, _ parts: [FormPart])
         -> RequestSample
@@ -155,27 +156,9 @@ import VideoProviderTesting
             RefusalSample(
                 VideoRequest(model: "grok-video-3-max", prompt: String(repeating: "猫", count: 4097)),
                 [Violation(parameter: "prompt", value: "4097 characters", allowed: "at most 4096 characters")]),
-            RefusalSample(
-                VideoRequest(model: "grok-imagine-video", prompt: "Rain"), kind: .unknownModel,
-                [
-                    Violation(
-                        parameter: "model", value: "grok-imagine-video",
-                        allowed: "grok-video-3, grok-video-3-pro, grok-video-3-max")
-                ]),
-            RefusalSample(
-                VideoRequest(model: "grok_video3_stable", prompt: "Rain"), kind: .unknownModel,
-                [
-                    Violation(
-                        parameter: "model", value: "grok_video3_stable",
-                        allowed: "grok-video-3, grok-video-3-pro, grok-video-3-max")
-                ]),
-            RefusalSample(
-                VideoRequest(model: "grok-video-1.5", prompt: "Rain"), kind: .unknownModel,
-                [
-                    Violation(
-                        parameter: "model", value: "grok-video-1.5",
-                        allowed: "grok-video-3, grok-video-3-pro, grok-video-3-max")
-                ]),
+            .unknownModel("grok-imagine-video", allowed: models),
+            .unknownModel("grok_video3_stable", allowed: models),
+            .unknownModel("grok-video-1.5", allowed: models),
             // Every problem at once, in order.
             RefusalSample(
                 VideoRequest(
