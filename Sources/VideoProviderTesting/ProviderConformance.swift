@@ -21,10 +21,8 @@ public import VideoProviderKit
 /// In a Swift Testing target, run every check as one parameterised test:
 ///
 /// ```swift
-/// @Test(arguments: conformance.checks) func conforms(_ check: ProviderConformance.Check) async {
-///     let failures = await check.failures()
-///     #expect(failures == [])
-/// }
+/// @Test(arguments: conformance.checks)
+/// func conforms(_ check: ProviderConformance.Check) async throws { try await check.verify() }
 /// ```
 ///
 /// These checks do no I/O. A ``LifecycleConformance`` adds the provider's whole task life against the
@@ -103,6 +101,23 @@ public struct ProviderConformance: Sendable {
 
         /// What the provider got wrong, one sentence each; empty when it keeps this part of the contract.
         public func failures() async -> [String] { await run() }
+
+        /// Throws a ``Failure`` listing what the provider got wrong; returns when it keeps this part of the
+        /// contract. A test that calls it fails with every finding in its message.
+        public func verify() async throws(Failure) {
+            let failures = await run()
+            if !failures.isEmpty { throw Failure(check: name, findings: failures) }
+        }
+
+        /// What a ``Check`` found, one sentence a finding.
+        public struct Failure: Error, CustomStringConvertible {
+            public let check: String
+            public let findings: [String]
+
+            public var description: String {
+                "\(check): " + findings.joined(separator: "\n  ")
+            }
+        }
 
         public var description: String { name }
     }

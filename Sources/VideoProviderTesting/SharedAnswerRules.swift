@@ -34,18 +34,6 @@ public struct SharedAnswerRules: Sendable {
             + statuslessAnswers
     }
 
-    static func task(
-        _ status: TaskStatus, _ rawStatus: String?, progress: Int? = nil, videoURL: String? = nil,
-        code: String? = nil, message: String? = nil, seconds: Double? = nil, model: String? = nil,
-        pollAfter: Duration? = nil, id: String = "video_1"
-    ) -> AnswerSample.Outcome {
-        .snapshot(
-            TaskSnapshot(
-                taskID: id, status: status, rawStatus: rawStatus, progress: progress,
-                videoURL: videoURL.flatMap(URL.init(string:)), errorMessage: message, errorCode: code,
-                actualDuration: seconds, model: model, pollAfter: pollAfter))
-    }
-
     static let statusWords: [AnswerSample] = [
         ("queued", TaskStatus.queued), ("processing", .processing), ("in_progress", .processing),
         ("completed", .completed), ("Completed", .completed), ("failed", .failed), ("cancelled", .cancelled),
@@ -53,7 +41,7 @@ public struct SharedAnswerRules: Sendable {
     ].map { word, status in
         .status(
             "the status word '\(word)'", #"{"id":"video_1","object":"video","status":"\#(word)"}"#,
-            ignoring: status == .completed ? [.progress] : [], task(status, word))
+            ignoring: status == .completed ? [.progress] : [], .task(status, word))
     }
 
     static let progressForms: [AnswerSample] = [
@@ -62,7 +50,7 @@ public struct SharedAnswerRules: Sendable {
     ].map { (json: String, progress: Int?) in
         .status(
             "progress \(json)", #"{"id":"video_1","status":"in_progress","progress":\#(json)}"#,
-            task(.processing, "in_progress", progress: progress))
+            .task(.processing, "in_progress", progress: progress))
     }
 
     static let finishedTasks: [AnswerSample] =
@@ -73,7 +61,7 @@ public struct SharedAnswerRules: Sendable {
                 {"id":"video_abc123","object":"video","model":"grok-imagine-video","status":"completed","progress":100,
                  "created_at":1735689600,"seconds":"8","size":"720P","video_url":"https://cdn.example.com/v/abc123.mp4"}
                 """, taskID: "video_abc123",
-                task(
+                .task(
                     .completed, "completed", progress: 100, videoURL: "https://cdn.example.com/v/abc123.mp4",
                     seconds: 8,
                     model: "grok-imagine-video", id: "video_abc123")),
@@ -83,7 +71,7 @@ public struct SharedAnswerRules: Sendable {
                 {"id":"video_1","object":"video","created":1774836724,"model":"grok_video3","status":"completed",
                  "video_url":"https://cdn.example.com/grok/video_1.mp4","actualDuration":10.04,"error":null}
                 """, ignoring: [.progress],
-                task(
+                .task(
                     .completed, "completed", videoURL: "https://cdn.example.com/grok/video_1.mp4", seconds: 10.04,
                     model: "grok_video3")),
             .status(
@@ -91,67 +79,67 @@ public struct SharedAnswerRules: Sendable {
                 """
                 {"id":"video_1","status":"completed","video_url":{"url":"https://cdn.example.com/v.mp4"},
                  "seconds":"six","progress":{"value":3},"model":42,"created_at":"yesterday","size":[720],"error":null}
-                """, ignoring: [.progress], task(.completed, "completed")),
+                """, ignoring: [.progress], .task(.completed, "completed")),
             .status(
                 "a script URL, a length in words",
                 #"{"id":"video_1","status":"completed","video_url":"javascript:alert(1)","actualDuration":"ten","model":42}"#,
-                ignoring: [.progress], task(.completed, "completed")),
+                ignoring: [.progress], .task(.completed, "completed")),
         ]
         + [#""""#, "null", #""  ""#, #""ftp://cdn.example.com/v.mp4""#, "42"].map { json in
             .status(
                 "completed with the video URL \(json)", #"{"id":"video_1","status":"completed","video_url":\#(json)}"#,
-                ignoring: [.progress], task(.completed, "completed"))
+                ignoring: [.progress], .task(.completed, "completed"))
         }
         + [("8", 8.0), (#""8""#, 8.0), ("8.5", 8.5), ("-1", nil), (#""""#, nil)].map {
             (json: String, seconds: Double?) in
             .status(
                 "the length echo \(json)", #"{"id":"video_1","status":"queued","seconds":\#(json)}"#,
-                task(.queued, "queued", seconds: seconds))
+                .task(.queued, "queued", seconds: seconds))
         }
 
     static let failedTasks: [AnswerSample] = [
         .status(
             "failed with an OpenAI error object",
             #"{"id":"video_1","status":"failed","progress":0,"error":{"message":"Prompt rejected","type":"upstream_error","code":"moderation_blocked"}}"#,
-            task(.failed, "failed", progress: 0, code: "moderation_blocked", message: "Prompt rejected")),
+            .task(.failed, "failed", progress: 0, code: "moderation_blocked", message: "Prompt rejected")),
         .status(
             "failed with an error string",
             #"{"id":"video_1","status":"failed","video_url":null,"error":"Prompt rejected by content review"}"#,
-            task(.failed, "failed", message: "Prompt rejected by content review")),
+            .task(.failed, "failed", message: "Prompt rejected by content review")),
         .status(
             "failed with new-api's fail_reason",
             #"{"id":"video_1","status":"failed","fail_reason":"upstream timeout"}"#,
-            task(.failed, "failed", message: "upstream timeout")),
+            .task(.failed, "failed", message: "upstream timeout")),
         .status(
             "cancelled with a top-level code and message",
             #"{"id":"video_1","status":"cancelled","code":"cancelled","message":"by user"}"#,
-            task(.cancelled, "cancelled", code: "cancelled", message: "by user")),
+            .task(.cancelled, "cancelled", code: "cancelled", message: "by user")),
         .status(
             "a message beside a healthy status is no error",
             #"{"id":"video_1","status":"processing","message":"rendering","error":null}"#,
-            task(.processing, "processing")),
+            .task(.processing, "processing")),
         .status(
             "an unknown word with an error is a failure", #"{"id":"video_1","status":"broken","error":"GPU lost"}"#,
-            task(.failed, "broken", message: "GPU lost")),
+            .task(.failed, "broken", message: "GPU lost")),
     ]
 
     static let envelopesAndHints: [AnswerSample] = [
         .status(
             "new-api's task envelope",
             #"{"code":"success","message":"","data":{"id":"video_1","status":"in_progress","progress":"30%"}}"#,
-            task(.processing, "in_progress", progress: 30)),
+            .task(.processing, "in_progress", progress: 30)),
         .status(
             "the id asked about, not the one answered", #"{"id":"other","status":"queued"}"#, taskID: "video_9",
-            task(.queued, "queued", id: "video_9")),
+            .task(.queued, "queued", id: "video_9")),
         .status(
             "Retry-After", #"{"id":"video_1","status":"processing"}"#, headers: ["Retry-After": "45"],
-            task(.processing, "processing", pollAfter: .seconds(45))),
+            .task(.processing, "processing", pollAfter: .seconds(45))),
         .status(
             "openai-poll-after-ms", #"{"id":"video_1","status":"processing"}"#,
-            headers: ["openai-poll-after-ms": "5000"], task(.processing, "processing", pollAfter: .seconds(5))),
+            headers: ["openai-poll-after-ms": "5000"], .task(.processing, "processing", pollAfter: .seconds(5))),
         .status(
             "an unreadable poll hint", #"{"id":"video_1","status":"processing"}"#,
-            headers: ["openai-poll-after-ms": "soon"], task(.processing, "processing")),
+            headers: ["openai-poll-after-ms": "soon"], .task(.processing, "processing")),
         .status(
             "'task not found' at HTTP 200",
             #"{"error":{"message":"task not found","type":"invalid_request_error","code":"not_found"}}"#,
@@ -166,10 +154,10 @@ public struct SharedAnswerRules: Sendable {
         let missing = AnswerSample.Outcome.error(
             ExpectedError(.invalidResponse, exactly: "{provider} answered the \(statusOperation) without 'status'."))
         let echoed: AnswerSample.Outcome =
-            statusless.contains(.echoedIDMeansQueued) ? Self.task(.queued, nil) : missing
+            statusless.contains(.echoedIDMeansQueued) ? .task(.queued, nil) : missing
         let video: AnswerSample.Outcome =
             statusless.contains(.videoURLMeansCompleted)
-            ? Self.task(.completed, nil, progress: 100, videoURL: "https://cdn.example.com/v.mp4") : missing
+            ? .task(.completed, nil, progress: 100, videoURL: "https://cdn.example.com/v.mp4") : missing
         return [
             .status("an object without a status", #"{"id":"video_1","object":"video"}"#, echoed),
             .status("a blank status", #"{"id":"video_1","status":""}"#, echoed),
@@ -183,12 +171,12 @@ public struct SharedAnswerRules: Sendable {
     /// Submit answers, read for the conformance's first request sample (whose model a snapshot reports).
     public func submitAnswers(idField: String) -> [AnswerSample] {
         [
-            .submit("an id without a status", #"{"id":"video_1"}"#, Self.task(.queued, nil)),
-            .submit("an integer id", #"{"id":12345,"status":"queued"}"#, Self.task(.queued, "queued", id: "12345")),
+            .submit("an id without a status", #"{"id":"video_1"}"#, .task(.queued, nil)),
+            .submit("an integer id", #"{"id":12345,"status":"queued"}"#, .task(.queued, "queued", id: "12345")),
             .submit(
                 "openai-poll-after-ms", #"{"id":"video_1","status":"queued"}"#,
                 headers: ["openai-poll-after-ms": "2500"],
-                Self.task(.queued, "queued", pollAfter: .milliseconds(2500))),
+                .task(.queued, "queued", pollAfter: .milliseconds(2500))),
             .submit(
                 "no id, no error", #"{"object":"video","status":"queued","error":null}"#,
                 .error(
@@ -224,5 +212,20 @@ public struct SharedAnswerRules: Sendable {
                         exactly: "{provider} answered the video submission with an HTML page (Sign in) instead of JSON."
                     ))),
         ]
+    }
+}
+
+extension AnswerSample.Outcome {
+    /// A snapshot of task `id` with these fields and no others.
+    public static func task(
+        _ status: TaskStatus, _ rawStatus: String?, progress: Int? = nil, videoURL: String? = nil,
+        code: String? = nil, message: String? = nil, seconds: Double? = nil, model: String? = nil,
+        pollAfter: Duration? = nil, id: String = "video_1"
+    ) -> Self {
+        .snapshot(
+            TaskSnapshot(
+                taskID: id, status: status, rawStatus: rawStatus, progress: progress,
+                videoURL: videoURL.flatMap(URL.init(string:)), errorMessage: message, errorCode: code,
+                actualDuration: seconds, model: model, pollAfter: pollAfter))
     }
 }
