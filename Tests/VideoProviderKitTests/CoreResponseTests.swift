@@ -264,21 +264,6 @@ private func response(
     func urlsThatAreRefused(value: JSONValue) {
         #expect(VendorResponse.url(value) == nil)
     }
-
-    @Test func requiredString() throws {
-        let json: JSONValue = ["id": "abc", "n": 123, "empty": "", "flag": true]
-        #expect(try VendorResponse.requiredString(json, "id", provider: "gw", status: 200, operation: "op") == "abc")
-        #expect(try VendorResponse.requiredString(json, "n", provider: "gw", status: 200, operation: "op") == "123")
-        for key in ["empty", "flag", "missing"] {
-            let error = #expect(throws: VideoProviderError.self) {
-                try VendorResponse.requiredString(json, key, provider: "gw", status: 201, operation: "op", taskID: "t")
-            }
-            #expect(error?.kind == .invalidResponse)
-            #expect(error?.message == "gw answered the op without '\(key)'.")
-            #expect(error?.httpStatus == 201)
-            #expect(error?.taskID == "t")
-        }
-    }
 }
 
 /// `VideoProviderError`: what a person reads, and that a key never survives in it.

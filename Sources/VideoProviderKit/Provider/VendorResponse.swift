@@ -220,17 +220,6 @@ public enum VendorResponse {
         return url
     }
 
-    /// A required non-empty string field, or an ``VideoProviderError/Kind/invalidResponse`` naming it.
-    public static func requiredString(
-        _ json: JSONValue, _ key: String, provider: ProviderID, status: Int, operation: String, taskID: String? = nil
-    ) throws(VideoProviderError) -> String {
-        if let text = json[key]?.stringValue, !text.isEmpty { return text }
-        if let number = json[key]?.intValue, json[key]?.stringValue == nil { return String(number) }
-        throw VideoProviderError(
-            .invalidResponse, "\(provider) answered the \(operation) without '\(key)'.",
-            providerID: provider, taskID: taskID, httpStatus: status)
-    }
-
     static func looksLikeHTML(_ response: HTTPResponse) -> Bool {
         if response.mediaType == "text/html" { return true }
         // Only a body whose first visible character is `<` (or not ASCII) can be HTML; JSON answers are
