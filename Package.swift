@@ -9,14 +9,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// Vendor targets: one per gateway. Adding a vendor means adding a line here (and to `BuiltInProviders`).
+/// Vendor targets: one per gateway, each a capability table on a dialect (or a wire format of its own).
+/// Adding a vendor means adding a line here (and to `BuiltInProviders`).
 let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("AizfwProvider", ["KyyReactDialect"]),
     ("XingchaoyiqingProvider", ["KyyReactDialect"]),
     ("OpenAICompatibleProvider", ["OpenAIVideoDialect"]),
     ("OctopusXProvider", ["OpenAIVideoDialect"]),
     ("DuoyuanxProvider", ["OpenAIVideoDialect"]),
-    ("XAIProvider", []),
+    ("XAIProvider", ["XAIVideoDialect"]),
     // new-provider: new vendor targets go above this line
 ]
 
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "VideoProviderKit", targets: ["VideoProviderKit"]),
         .library(name: "KyyReactDialect", targets: ["KyyReactDialect"]),
         .library(name: "OpenAIVideoDialect", targets: ["OpenAIVideoDialect"]),
+        .library(name: "XAIVideoDialect", targets: ["XAIVideoDialect"]),
         .library(name: "VideoProviderTesting", targets: ["VideoProviderTesting"]),
         .library(name: "BuiltInProviders", targets: ["BuiltInProviders"]),
         .executable(name: "videogen", targets: ["videogen"]),
@@ -40,7 +42,10 @@ let package = Package(
         .target(name: "CCurlLoader", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "VideoProviderKit", dependencies: ["CCurlLoader"], swiftSettings: swiftSettings),
         .target(name: "KyyReactDialect", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
-        .target(name: "OpenAIVideoDialect", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
+        .target(
+            name: "OpenAIVideoDialect", dependencies: ["VideoProviderKit", "XAIVideoDialect"],
+            swiftSettings: swiftSettings),
+        .target(name: "XAIVideoDialect", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
         .target(name: "VideoProviderTesting", dependencies: ["VideoProviderKit"], swiftSettings: swiftSettings),
         .target(
             name: "BuiltInProviders",

@@ -63,7 +63,8 @@ flags=(
 declare -A deps=(
     [VideoProviderKit]=""
     [KyyReactDialect]="VideoProviderKit"
-    [OpenAIVideoDialect]="VideoProviderKit"
+    [XAIVideoDialect]="VideoProviderKit"
+    [OpenAIVideoDialect]="VideoProviderKit XAIVideoDialect"
     [VideoProviderTesting]="VideoProviderKit"
 )
 vendors=()
@@ -75,7 +76,7 @@ while IFS= read -r line; do
     fi
 done < <(sed -n '/^let vendorTargets/,/^]/p' Package.swift)
 # Dependency order: each wave only needs modules of earlier waves.
-waves=("VideoProviderKit" "KyyReactDialect OpenAIVideoDialect VideoProviderTesting" "${vendors[*]}")
+waves=("VideoProviderKit" "KyyReactDialect XAIVideoDialect VideoProviderTesting" "OpenAIVideoDialect" "${vendors[*]}")
 
 # A module's cache key: the compiler, the flags, its sources and the keys of the modules it imports.
 swift_version="$(swiftc --version 2>&1)"
@@ -137,8 +138,8 @@ for wave in "${waves[@]}"; do
     read -ra wave_modules <<<"$wave"
     parallel compile_module "${wave_modules[@]}"
 done
-module_objects=("$obj"/CCurlLoader.o "$obj"/VideoProviderKit.o "$obj"/KyyReactDialect.o "$obj"/OpenAIVideoDialect.o
-    "$obj"/VideoProviderTesting.o -ldl)
+module_objects=("$obj"/CCurlLoader.o "$obj"/VideoProviderKit.o "$obj"/KyyReactDialect.o "$obj"/XAIVideoDialect.o
+    "$obj"/OpenAIVideoDialect.o "$obj"/VideoProviderTesting.o -ldl)
 for vendor in "${vendors[@]}"; do module_objects+=("$obj/$vendor.o"); done
 
 # A target is its main.swift plus the shared helpers, linked against every module (unused objects cost

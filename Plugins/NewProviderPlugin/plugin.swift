@@ -4,9 +4,9 @@ import PackagePlugin
 /// `swift package --allow-writing-to-package-directory new-provider --name Acme [--id acme]
 /// [--base-url https://api.acme.example] [--no-package-edit]`
 ///
-/// Scaffolds `Sources/AcmeProvider` (a thin wrapper over `OpenAIVideoDialect` with the OpenAI-format
-/// `grok-imagine-video` table) and `Tests/AcmeProviderTests` (a submit → status → content cycle through
-/// `GatewaySimulator` with an OpenAI-format gateway at Acme's base URL), adds the target to the
+/// Scaffolds `Sources/AcmeProvider` (an `OpenAIVideoProvider` whose table is the OpenAI-format
+/// `grok-imagine-video` one) and `Tests/AcmeProviderTests` (a call into the provider conformance suite, with
+/// its lifecycle against an OpenAI-format `GatewaySimulator` gateway at Acme's base URL), adds the target to the
 /// `vendorTargets` array in Package.swift, and prints the remaining steps. The scaffold builds and its
 /// tests pass as generated; then the capability table is checked against the vendor's documentation.
 @main struct NewProviderPlugin: CommandPlugin {
@@ -163,92 +163,28 @@ import PackagePlugin
 
     static let providerTemplate = ##"""
         public import Foundation
-        import OpenAIVideoDialect
+        public import OpenAIVideoDialect
         public import VideoProviderKit
 
-        /// {{Name}}: a gateway that serves Grok video through the OpenAI-format `POST /v1/videos` endpoint.
-        ///
-        /// Scaffolded by `swift package new-provider --name {{Name}}`. The wire format lives in
-        /// `OpenAIVideoDialect`; this type holds only the identity and the capability table. Before shipping,
-        /// check every value below against {{Name}}'s own documentation, cite the page in comments, and list
-        /// whatever the page does not state in the model's `assumptions`.
-        ///
-        /// Submit `POST {base}/v1/videos`, status `GET {base}/v1/videos/{id}`, content
-        /// `GET {base}/v1/videos/{id}/content` on the same host with the key.
-        public struct {{Name}}Provider: VideoProvider {
+        /// {{Name}}: a gateway on the OpenAI-format `/v1/videos` wire, which ``OpenAIVideoProvider`` speaks; this
+        /// type is {{Name}}'s capability table. Scaffolded by `swift package new-provider --name {{Name}}`: before
+        /// shipping, check every value against {{Name}}'s documentation, cite the page beside each value, and list
+        /// what the page does not state in the model's `assumptions`.
+        public struct {{Name}}Provider: OpenAIVideoProvider {
             /// `{{id}}`: the provider's stable identifier (and `{{ENV}}` for `videogen`).
             public static let id: ProviderID = "{{id}}"
 
-            /// Where {{Name}} serves its API.
+            /// Where {{Name}} serves its API. While the table's `baseURLSource` is `nil` the default is not used and
+            /// apps must configure a base URL: a key must only go to a host the vendor documented.
             public static let defaultBaseURL = URL(string: "{{baseURL}}")!
-            /// The page of {{Name}}'s documentation that names ``defaultBaseURL``. While it is `nil` the default is
-            /// not used and apps must configure a base URL: a key must only go to a host the vendor documented.
-            public static let baseURLSource: String? = {{baseURLSource}}
 
-            private static let standardDescriptor = ProviderDescriptor(
-                id: id,
-                name: "{{Name}}",
-                defaultBaseURL: defaultBaseURL,
-                baseURLSource: baseURLSource,
-                models: [
-                    // TODO: the models {{Name}} documents. This is the OpenAI-format `grok-imagine-video` table.
-                    ModelCapabilities(
-                        model: "grok-imagine-video",
-                        duration: .minimum(min: 1, max: 15, default: 8),
-                        aspectRatios: AspectRatioRule(
-                            values: [
-                                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9",
-                                "9:20",
-                            ],
-                            default: "16:9", custom: true),
-                        resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
-                        images: ImageRule(
-                            max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp],
-                            layout: OpenAIVideoDialect.jsonImageLayout),
-                        promptMaxLength: 4096,
-                        billing: .perSecond,
-                        assumptions: [
-                            "Scaffolded from the OpenAI-format grok-imagine-video table; not yet checked against "
-                                + "{{Name}}'s documentation."
-                        ])
-                ])
-
-            private let dialect = OpenAIVideoDialect(providerID: Self.id)
-
-            /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
             public init() {}
 
-            /// Identity, default base URL and the capability table.
-            public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-            public func submitRequest(
-                for request: ResolvedVideoRequest, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest {
-                try dialect.submitRequest(for: request, context: context)
-            }
-
-            public func parseSubmitResponse(
-                _ response: HTTPResponse, for request: ResolvedVideoRequest
-            ) throws(VideoProviderError) -> TaskSnapshot {
-                try dialect.parseSubmitResponse(response, for: request)
-            }
-
-            public func statusRequest(
-                taskID: String, model: String, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest {
-                try dialect.statusRequest(taskID: taskID, context: context)
-            }
-
-            public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-            {
-                try dialect.parseStatusResponse(response, taskID: taskID)
-            }
-
-            /// `GET {base}/v1/videos/{id}/content` with the key; the client falls back to `video_url` when it fails.
-            public func contentRequest(
-                for snapshot: TaskSnapshot, context: ProviderContext
-            ) throws(VideoProviderError) -> HTTPRequest? {
-                try dialect.contentRequest(taskID: snapshot.taskID, context: context)
+            public var descriptor: ProviderDescriptor {
+                ProviderDescriptor(
+                    id: Self.id, name: "{{Name}}", defaultBaseURL: Self.defaultBaseURL, baseURLSource: {{baseURLSource}},
+                    // TODO: the models {{Name}} documents; this is the OpenAI-format page's `grok-imagine-video`.
+                    models: [OpenAIVideoDialect.grokImagineVideo()])
             }
         }
         """##
@@ -256,82 +192,41 @@ import PackagePlugin
     static let testTemplate = ##"""
         {{testImports}}
 
-        /// {{Name}} end to end against the simulator's OpenAI-format dialect, served at {{Name}}'s base URL.
+        /// {{Name}} against the provider contract, and through the client against the simulator's OpenAI-format
+        /// gateway at {{Name}}'s base URL. TODO: {{Name}}'s own documented requests and answers as samples.
         @Suite struct {{Name}}ProviderTests {
-            static let key = "sk-{{id}}-test-0123456789"
+            @Test(arguments: conformance.checks)
+            func conforms(_ check: ProviderConformance.Check) async throws { try await check.verify() }
 
-            /// A simulator with one OpenAI-format gateway at {{Name}}'s base URL, on a clock that jumps ahead.
-            static func simulator() -> GatewaySimulator {
-                let gateway = GatewaySimulator.Gateway(
-                    name: "{{Name}}", baseURL: {{Name}}Provider.defaultBaseURL, dialect: .openAIFormat,
-                    models: [GatewaySimulator.ModelRules.grokImagineVideo], expectedAPIKey: APIKey(key))
-                return GatewaySimulator(clock: VirtualClock(mode: .autoAdvance), gateways: [gateway])
-            }
-
-            static func client(_ simulator: GatewaySimulator) throws -> VideoClient {
-                var registry = ProviderRegistry()
-                try registry.register({{Name}}Provider(), apiKey: key, baseURL: {{Name}}Provider.defaultBaseURL)
-                return VideoClient(registry: registry, transport: simulator, clock: simulator.clock)
-            }
-
-            @Test func describesItself() {
-                let descriptor = {{Name}}Provider().descriptor
-                #expect(descriptor.id == "{{id}}")
-                #expect(descriptor.defaultBaseURL == {{Name}}Provider.defaultBaseURL)
-                #expect(descriptor.models.map(\.model) == ["grok-imagine-video"])
-            }
-
-            @Test func submitsTheOpenAIFormatJSONBody() throws {
-                let capabilities = try #require({{Name}}Provider().descriptor.models.first)
-                let resolved = try RequestValidator.resolve(
-                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8),
-                    capabilities: capabilities, providerID: {{Name}}Provider.id)
-                let context = ProviderContext(baseURL: {{Name}}Provider.defaultBaseURL, apiKey: APIKey(Self.key))
-                let request = try {{Name}}Provider().submitRequest(for: resolved, context: context)
-                #expect(request.method == .post)
-                #expect(request.url.absoluteString == {{Name}}Provider.defaultBaseURL.absoluteString + "/v1/videos")
-                #expect(request.headers["Content-Type"] == "application/json")
-                #expect(request.createsTask)
-                let body = String(decoding: try request.body.collect(), as: UTF8.self)
-                #expect(
-                    body
-                        == #"{"model":"grok-imagine-video","prompt":"A cat dancing in the rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P"}"#
-                )
-            }
-
-            @Test func submitFollowAndDownloadThroughTheSimulator() async throws {
-                let simulator = Self.simulator()
-                let client = try Self.client(simulator)
-                let job = try await client.submit(
-                    VideoRequest(model: "grok-imagine-video", prompt: "A cat dancing in the rain", seconds: 8))
-                #expect(job.providerID == {{Name}}Provider.id)
-                #expect(job.model == "grok-imagine-video")
-
-                let final = try await client.result(for: job)
-                #expect(final.status == .completed)
-
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("{{id}}-\(UUID().uuidString).mp4")
-                defer { try? FileManager.default.removeItem(at: file) }
-                let video = try await client.download(job, to: file, snapshot: final)
-                #expect(try Data(contentsOf: file) == SampleVideo.mp4)
-                #expect(video.byteCount == Int64(SampleVideo.mp4.count))
-
-                #expect(simulator.count(.submit) == 1)
-                #expect(simulator.count(.status) >= 1)
-                #expect(simulator.count(.content) == 1)
-                let task = try #require(simulator.tasks.first)
-                #expect(task.seconds == 8)
-                #expect(task.phase == .completed)
-            }
-
-            @Test func aRequestTheModelCannotServeIsRefusedBeforeSending() async throws {
-                let simulator = Self.simulator()
-                let client = try Self.client(simulator)
-                await #expect(throws: VideoProviderError.self) {
-                    _ = try await client.submit(VideoRequest(model: "grok-imagine-video", prompt: "p", seconds: 99))
-                }
-                #expect(simulator.requests.isEmpty)
-            }
+            static let base = {{Name}}Provider.defaultBaseURL
+            static let conformance = ProviderConformance(
+                provider: {{Name}}Provider(), baseURL: base, submitPath: "/v1/videos", statusPath: "/v1/videos/{id}",
+                content: .endpoint(path: "/v1/videos/{id}/content"),
+                requests: [
+                    RequestSample(
+                        "every default written out", VideoRequest(model: "grok-imagine-video", prompt: "Rain"),
+                        body:
+                            #"{"model":"grok-imagine-video","prompt":"Rain","seconds":"8","aspect_ratio":"16:9","resolution":"480P"}"#
+                    )
+                ],
+                answers: [
+                    .submit(
+                        "queued", #"{"id":"v1","status":"queued"}"#,
+                        .snapshot(TaskSnapshot(taskID: "v1", status: .queued, rawStatus: "queued")))
+                ],
+                sharedAnswerRules: SharedAnswerRules(),
+                lifecycle: LifecycleConformance(
+                    registeredBaseURL: base,
+                    gateways: [.init(name: "{{Name}}", baseURL: base, dialect: .openAIFormat, models: [.grokImagineVideo])],
+                    submitURL: "\(base)/v1/videos", statusURL: "\(base)/v1/videos/{id}",
+                    contentURL: "\(base)/v1/videos/{id}/content",
+                    progress: .everyAnswer, json: .init(length: "seconds", lengthAsText: true),
+                    models: [
+                        .init(
+                            "grok-imagine-video", defaults: "8 s, 16:9, 480P", settings: "5 s, 21:9, 720P",
+                            images: [.bytes, .file, .dataURI])
+                    ],
+                    prompt: "A cat dancing in the rain"))
         }
         """##
 }

@@ -1,5 +1,5 @@
 import Foundation
-import KyyReactDialect
+public import KyyReactDialect
 public import VideoProviderKit
 
 /// The aizfw gateway: Grok video through the kyyReactApiServer backend at
@@ -7,8 +7,8 @@ public import VideoProviderKit
 ///
 /// aizfw documents two models, `grok_video3` (6–30 s, billed per second, 480p or 720p) and
 /// `grok_video3_pro` (a fixed 10 s, billed per task, resolution not configurable). The wire format is
-/// shared with the other kyyReactApiServer resellers and lives in `KyyReactDialect`; this type holds
-/// only aizfw's capability table.
+/// shared with the other kyyReactApiServer resellers and comes from ``KyyReactProvider``; this type is
+/// aizfw's capability table.
 ///
 /// The status endpoint (`GET /v1/result/{id}`), the 30–60 s polling advice and the roughly 24-hour
 /// lifetime of result URLs come from the backend's query page, which the aizfw submit page links to
@@ -19,7 +19,7 @@ public import VideoProviderKit
 /// - `grok_video3_pro` takes up to 7 reference images; the page says only "supports reference images",
 ///   and 7 is the limit its image-to-video section gives.
 /// - `grok_video3_pro` takes all five aspect ratios; the page lists them for the endpoint, not per model.
-public struct AizfwProvider: VideoProvider {
+public struct AizfwProvider: KyyReactProvider {
     /// `aizfw`: the provider's stable identifier (and `AIZFW_API_KEY` for `videogen`).
     public static let id: ProviderID = "aizfw"
 
@@ -75,40 +75,9 @@ public struct AizfwProvider: VideoProvider {
         polling: PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)),
         resultRetention: .seconds(24 * 60 * 60))
 
-    private let dialect = KyyReactDialect(providerID: Self.id)
-
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init() {}
 
     /// Identity, default base URL, polling advice and the capability table of every model.
     public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-    public func submitRequest(
-        for request: ResolvedVideoRequest, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.submitRequest(for: request, context: context)
-    }
-
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try dialect.parseSubmitResponse(response, for: request)
-    }
-
-    public func statusRequest(
-        taskID: String, model: String, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.statusRequest(taskID: taskID, context: context)
-    }
-
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-    {
-        try dialect.parseStatusResponse(response, taskID: taskID)
-    }
-
-    /// A credential-free `GET` of `video_url`: the backend has no content endpoint, and the video lives
-    /// on a CDN host that must never see the API key.
-    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
-        videoURLRequest(for: snapshot)
-    }
 }

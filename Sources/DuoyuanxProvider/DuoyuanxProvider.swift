@@ -1,14 +1,14 @@
 import Foundation
-import OpenAIVideoDialect
+public import OpenAIVideoDialect
 public import VideoProviderKit
 
 /// The Duoyuanx gateway (`https://duoyuanx.com`): Grok video through the OpenAI-format `POST /v1/videos`
 /// endpoint, in both of its encodings.
 ///
 /// `grok-imagine-video` takes a JSON body; the grok-video-1.5 / grok-video-3 family takes
-/// `multipart/form-data` (the page's "Differences from Grok 1.5 / 3" table). The wire format lives in
-/// `OpenAIVideoDialect`, which picks the encoding from each model's image layout; this type holds only
-/// the capability table.
+/// `multipart/form-data` (the page's "Differences from Grok 1.5 / 3" table). The wire format comes from
+/// ``OpenAIVideoProvider``, which picks the encoding from each model's image layout; this type is the
+/// capability table.
 ///
 /// | Model | Body | Duration | Ratios | Resolution | Images | Billing |
 /// |---|---|---|---|---|---|---|
@@ -27,43 +27,14 @@ public import VideoProviderKit
 /// for the multipart family the same as `OctopusXProvider` (ratios, 720p default, 7 images, formats,
 /// prompt limit, billing), plus 6–30 s for grok-video-1.5 and grok-video-3, which the comparison table
 /// treats alike and gives no range for.
-public struct DuoyuanxProvider: VideoProvider {
+public struct DuoyuanxProvider: OpenAIVideoProvider {
     /// `duoyuanx`: the provider's stable identifier (and `DUOYUANX_API_KEY` for `videogen`).
     public static let id: ProviderID = "duoyuanx"
 
     // MARK: grok-imagine-video (JSON)
 
-    private static let imagineVideo = ModelCapabilities(
-        model: "grok-imagine-video",
-        // "Target duration in seconds. Minimum is 1 second".
-        duration: .minimum(min: 1, max: 15, default: 8),
-        // "Supports common presets 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 2:1, 1:2, 19.5:9, 9:19.5, 20:9, 9:20,
-        // as well as custom number:number ratios."
-        aspectRatios: AspectRatioRule(
-            values: [
-                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9", "9:20",
-            ],
-            default: "16:9", custom: true),
-        // "resolution supports 480P and 720P".
-        resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
-        // "use image for a single image and images for multiple images"; each "a data URI such as
-        // data:image/png;base64,...". "Do not pass image together with images."
-        images: ImageRule(
-            max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp], layout: OpenAIVideoDialect.jsonImageLayout
-        ),
-        // "prompt supports up to 4096 characters".
-        promptMaxLength: 4096,
-        billing: .perSecond,
-        assumptions: [
-            "Longest length 15 s and default 8 s assumed: the document says only \"Minimum is 1 second\"; "
-                + "15 s and 8 s are the upstream xAI grok-imagine-video model's (the document's example sends \"8\").",
-            "Default aspect ratio 16:9 assumed: the document lists presets but names no default.",
-            "Default resolution 480p assumed (the upstream model's default): the document names none.",
-            "Up to 7 reference images assumed (the upstream model's reference-image limit): the document "
-                + "gives no count.",
-            "jpeg, png and webp images assumed: the document shows only a data:image/png example.",
-            "Per-second billing assumed: the document does not say how tasks are billed.",
-        ])
+    /// The OpenAI-format page's table, which Duoyuanx's page repeats; its example sends "8".
+    private static let imagineVideo = OpenAIVideoDialect.grokImagineVideo(exampleSeconds: 8)
 
     // MARK: grok-video-1.5 / grok-video-3 family (multipart)
 
@@ -73,9 +44,7 @@ public struct DuoyuanxProvider: VideoProvider {
     /// Comparison table, "Resolution values": "480P, 540P, 720P, 1080P".
     private static let familySizes = ResolutionRule(values: [.p480, .p540, .p720, .p1080], default: .p720)
     /// Comparison table, "Image field": "input_reference".
-    private static let familyImages = ImageRule(
-        max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp],
-        layout: OpenAIVideoDialect.multipartImageLayout)
+    private static let familyImages = OpenAIVideoDialect.multipartImages
 
     private static let familyAssumptions = [
         "Aspect ratios 16:9, 9:16, 2:3, 3:2, 1:1 (default 16:9) assumed: the document lists none for this "
@@ -136,44 +105,9 @@ public struct DuoyuanxProvider: VideoProvider {
             fixedFamilyModel("grok-video-3-max", seconds: 15),
         ])
 
-    private let dialect = OpenAIVideoDialect(providerID: Self.id)
-
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init() {}
 
     /// Identity, default base URL and the capability table of every model.
     public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-    /// JSON for `grok-imagine-video`, multipart for the grok-video family: the dialect reads the choice
-    /// from each model's image layout (`image | images[]` or `input_reference × n`).
-    public func submitRequest(
-        for request: ResolvedVideoRequest, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.submitRequest(for: request, context: context)
-    }
-
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try dialect.parseSubmitResponse(response, for: request)
-    }
-
-    public func statusRequest(
-        taskID: String, model: String, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.statusRequest(taskID: taskID, context: context)
-    }
-
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-    {
-        try dialect.parseStatusResponse(response, taskID: taskID)
-    }
-
-    /// `GET {base}/v1/videos/{id}/content` with the key, as the page documents. The client falls back to
-    /// `video_url` when it fails.
-    public func contentRequest(
-        for snapshot: TaskSnapshot, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest? {
-        try dialect.contentRequest(taskID: snapshot.taskID, context: context)
-    }
 }

@@ -1,12 +1,12 @@
 import Foundation
-import OpenAIVideoDialect
+public import OpenAIVideoDialect
 public import VideoProviderKit
 
 /// The OctopusX gateway (`https://octopusx.ai`): the grok-video-3 family through the OpenAI-format
 /// `POST /v1/videos` endpoint, as `multipart/form-data`.
 ///
-/// The wire format lives in `OpenAIVideoDialect`; this type holds only the capability table from
-/// OctopusX's "Grok Video Generation" page.
+/// The wire format comes from ``OpenAIVideoProvider``; this type is the capability table from OctopusX's
+/// "Grok Video Generation" page.
 ///
 /// | Model | Duration | Ratios | Size | Images | Billing |
 /// |---|---|---|---|---|---|
@@ -26,7 +26,7 @@ public import VideoProviderKit
 /// - The -pro and -max tiers leave `seconds` out: the server fixes them to 10 s and 15 s.
 /// - Defaults 16:9 and 720p, 7 images of jpeg/png/webp, a 4096-character prompt and the billing units
 ///   are not stated.
-public struct OctopusXProvider: VideoProvider {
+public struct OctopusXProvider: OpenAIVideoProvider {
     /// `octopusx`: the provider's stable identifier (and `OCTOPUSX_API_KEY` for `videogen`).
     public static let id: ProviderID = "octopusx"
 
@@ -36,9 +36,7 @@ public struct OctopusXProvider: VideoProvider {
     /// "Resolution tier. Common values are 720P or 1080P."
     private static let sizes = ResolutionRule(values: [.p720, .p1080], default: .p720)
     /// "input_reference is the reference image field and supports uploading multiple images repeatedly."
-    private static let images = ImageRule(
-        max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp],
-        layout: OpenAIVideoDialect.multipartImageLayout)
+    private static let images = OpenAIVideoDialect.multipartImages
 
     private static let sharedAssumptions = [
         "multipart/form-data assumed: the page's prose and curl -F example use it; its generated reference "
@@ -105,42 +103,9 @@ public struct OctopusXProvider: VideoProvider {
                 assumptions: fixedTierAssumptions(seconds: 15)),
         ])
 
-    private let dialect = OpenAIVideoDialect(providerID: Self.id)
-
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init() {}
 
     /// Identity, default base URL and the capability table of every model.
     public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-    public func submitRequest(
-        for request: ResolvedVideoRequest, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.submitRequest(for: request, context: context)
-    }
-
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try dialect.parseSubmitResponse(response, for: request)
-    }
-
-    public func statusRequest(
-        taskID: String, model: String, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.statusRequest(taskID: taskID, context: context)
-    }
-
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-    {
-        try dialect.parseStatusResponse(response, taskID: taskID)
-    }
-
-    /// `GET {base}/v1/videos/{id}/content` with the key (the new-api standard; assumed, since OctopusX
-    /// documents only submission). The client falls back to `video_url` when it fails.
-    public func contentRequest(
-        for snapshot: TaskSnapshot, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest? {
-        try dialect.contentRequest(taskID: snapshot.taskID, context: context)
-    }
 }

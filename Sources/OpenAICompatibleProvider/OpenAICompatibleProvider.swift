@@ -1,13 +1,13 @@
 import Foundation
-import OpenAIVideoDialect
+public import OpenAIVideoDialect
 public import VideoProviderKit
 
 /// Any gateway that serves `grok-imagine-video` through the OpenAI-format `POST /v1/videos` JSON endpoint
 /// (new-api and its forks), wherever it is deployed.
 ///
 /// There is no default base URL: every deployment has its own host, so the app must configure one. The
-/// wire format lives in `OpenAIVideoDialect`; this type holds only the capability table from the generic
-/// "OpenAI Format — Grok Imagine Video" page.
+/// wire format comes from ``OpenAIVideoProvider``; this type is the capability table from the generic
+/// "OpenAI Format — Grok Imagine Video" page (``OpenAIVideoDialect/grokImagineVideo(exampleSeconds:)``).
 ///
 /// | Model | Duration | Ratios | Resolution | Images | Billing |
 /// |---|---|---|---|---|---|
@@ -21,7 +21,7 @@ public import VideoProviderKit
 ///   upstream xAI model's.
 /// - 16:9 and 480p as defaults, 7 as the image limit, jpeg/png/webp as formats and per-second billing are
 ///   not stated; they follow the upstream model.
-public struct OpenAICompatibleProvider: VideoProvider {
+public struct OpenAICompatibleProvider: OpenAIVideoProvider {
     /// `openai-compatible`: the provider's stable identifier (and `OPENAI_COMPATIBLE_API_KEY` for `videogen`).
     public static let id: ProviderID = "openai-compatible"
 
@@ -31,40 +31,7 @@ public struct OpenAICompatibleProvider: VideoProvider {
         name: "OpenAI-compatible gateway",
         // Every deployment has its own host: the page shows only paths.
         defaultBaseURL: nil,
-        models: [
-            ModelCapabilities(
-                model: "grok-imagine-video",
-                // "Target duration in seconds. Minimum is 1 second".
-                duration: .minimum(min: 1, max: 15, default: 8),
-                // "Supports common presets 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 2:1, 1:2, 19.5:9, 9:19.5, 20:9,
-                // 9:20, as well as custom number:number ratios."
-                aspectRatios: AspectRatioRule(
-                    values: [
-                        "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9",
-                        "9:20",
-                    ],
-                    default: "16:9", custom: true),
-                // "resolution supports 480P and 720P".
-                resolutions: ResolutionRule(values: [.p480, .p720], default: .p480),
-                // "use image for a single image and images for multiple images"; each "a data URI such as
-                // data:image/png;base64,...". "Do not pass image together with images."
-                images: ImageRule(
-                    max: 7, transports: [.dataURI], formats: [.jpeg, .png, .webp],
-                    layout: OpenAIVideoDialect.jsonImageLayout),
-                // "prompt supports up to 4096 characters".
-                promptMaxLength: 4096,
-                billing: .perSecond,
-                assumptions: [
-                    "Longest length 15 s and default 8 s assumed: the document says only \"Minimum is 1 second\"; "
-                        + "15 s and 8 s are the upstream xAI grok-imagine-video model's.",
-                    "Default aspect ratio 16:9 assumed: the document lists presets but names no default.",
-                    "Default resolution 480p assumed (the upstream model's default): the document names none.",
-                    "Up to 7 reference images assumed (the upstream model's reference-image limit): the document "
-                        + "gives no count.",
-                    "jpeg, png and webp images assumed: the document shows only a data:image/png example.",
-                    "Per-second billing assumed: the document does not say how tasks are billed.",
-                ])
-        ])
+        models: [OpenAIVideoDialect.grokImagineVideo()])
 
     /// What the gateway does with a `/v1/videos` body.
     public enum Upstream: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -98,13 +65,10 @@ public struct OpenAICompatibleProvider: VideoProvider {
 
     /// What the gateway does with the body.
     public let upstream: Upstream
-    private let dialect: OpenAIVideoDialect
 
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init(upstream: Upstream = .openAIFormat) {
         self.upstream = upstream
-        dialect = OpenAIVideoDialect(
-            providerID: Self.id, jsonStyle: upstream == .xAIChannel ? .xAINative : .openAI)
     }
 
     /// Identity, the (absent) default base URL and the capability table.
@@ -112,34 +76,6 @@ public struct OpenAICompatibleProvider: VideoProvider {
         upstream == .xAIChannel ? Self.xAIChannelDescriptor : Self.standardDescriptor
     }
 
-    public func submitRequest(
-        for request: ResolvedVideoRequest, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.submitRequest(for: request, context: context)
-    }
-
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try dialect.parseSubmitResponse(response, for: request)
-    }
-
-    public func statusRequest(
-        taskID: String, model: String, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.statusRequest(taskID: taskID, context: context)
-    }
-
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-    {
-        try dialect.parseStatusResponse(response, taskID: taskID)
-    }
-
-    /// `GET {base}/v1/videos/{id}/content` with the key: "You can also download the result with
-    /// GET /v1/videos/{task_id}/content". The client falls back to `video_url` when it fails.
-    public func contentRequest(
-        for snapshot: TaskSnapshot, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest? {
-        try dialect.contentRequest(taskID: snapshot.taskID, context: context)
-    }
+    /// xAI's body behind new-api's xAI channel, the OpenAI-format page's otherwise.
+    public var jsonStyle: OpenAIVideoDialect.JSONStyle { upstream == .xAIChannel ? .xAINative : .openAI }
 }

@@ -1,12 +1,12 @@
 import Foundation
-import KyyReactDialect
+public import KyyReactDialect
 public import VideoProviderKit
 
 /// The Xingchaoyiqing gateway: Grok video through the kyyReactApiServer backend.
 ///
 /// Xingchaoyiqing resells the same backend as aizfw, with four models and different defaults
-/// (10 s and 720p where aizfw defaults to 6 s and 480p). The wire format lives in `KyyReactDialect`;
-/// this type holds only the capability table from Xingchaoyiqing's "Create Video Task" page.
+/// (10 s and 720p where aizfw defaults to 6 s and 480p). The wire format comes from ``KyyReactProvider``;
+/// this type is the capability table from Xingchaoyiqing's "Create Video Task" page.
 ///
 /// | Model | Duration | Ratios | Resolution | Images | Billing |
 /// |---|---|---|---|---|---|
@@ -27,7 +27,7 @@ public import VideoProviderKit
 /// - "Base64 images" (allowed for `grok_video3` and `grok_video3_pro` only) travel as
 ///   `data:image/…;base64,…` strings inside `image_urls`; the page shows no field or format for them.
 /// - `grok_video3_pro` takes up to 7 images; the page says only "Supported".
-public struct XingchaoyiqingProvider: VideoProvider {
+public struct XingchaoyiqingProvider: KyyReactProvider {
     /// `xingchaoyiqing`: the provider's stable identifier (and `XINGCHAOYIQING_API_KEY` for `videogen`).
     public static let id: ProviderID = "xingchaoyiqing"
 
@@ -110,40 +110,9 @@ public struct XingchaoyiqingProvider: VideoProvider {
         polling: PollingRecommendation(minimumInterval: .seconds(30), maximumInterval: .seconds(60)),
         resultRetention: .seconds(24 * 60 * 60))
 
-    private let dialect = KyyReactDialect(providerID: Self.id)
-
     /// The provider is stateless: the base URL and key come with each call's `ProviderContext`.
     public init() {}
 
     /// Identity, default base URL, polling advice and the capability table of every model.
     public var descriptor: ProviderDescriptor { Self.standardDescriptor }
-
-    public func submitRequest(
-        for request: ResolvedVideoRequest, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.submitRequest(for: request, context: context)
-    }
-
-    public func parseSubmitResponse(
-        _ response: HTTPResponse, for request: ResolvedVideoRequest
-    ) throws(VideoProviderError) -> TaskSnapshot {
-        try dialect.parseSubmitResponse(response, for: request)
-    }
-
-    public func statusRequest(
-        taskID: String, model: String, context: ProviderContext
-    ) throws(VideoProviderError) -> HTTPRequest {
-        try dialect.statusRequest(taskID: taskID, context: context)
-    }
-
-    public func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
-    {
-        try dialect.parseStatusResponse(response, taskID: taskID)
-    }
-
-    /// A credential-free `GET` of `video_url`: the backend has no content endpoint, and the video lives
-    /// on a CDN host that must never see the API key.
-    public func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? {
-        videoURLRequest(for: snapshot)
-    }
 }

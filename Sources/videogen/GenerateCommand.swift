@@ -251,12 +251,8 @@ enum GenerateCommand {
                 httpRequest = VideoGen.addingUserAgent(
                     try entry.provider.provider.submitRequest(for: entry.resolved, context: context))
             } catch {
-                let typed =
-                    (error as? VideoProviderError)
-                    ?? VideoProviderError(
-                        .invalidRequest, "\(entry.providerID) cannot build this request: \(error)",
-                        providerID: entry.providerID, model: entry.model)
-                return VideoGen.report(typed, json: json, console: console)
+                // Providers throw `VideoProviderError` only (typed throws).
+                return VideoGen.report(error, json: json, console: console)
             }
             let curl =
                 printsCurl ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil

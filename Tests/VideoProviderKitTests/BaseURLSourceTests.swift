@@ -9,19 +9,19 @@ import VideoProviderKit
     /// A provider that only carries a descriptor; nothing is sent in these tests.
     struct DescriptorOnly: VideoProvider {
         let descriptor: ProviderDescriptor
-        func submitRequest(for request: ResolvedVideoRequest, context: ProviderContext) throws -> HTTPRequest {
+        func submitRequest(for request: ResolvedVideoRequest, context: ProviderContext) -> HTTPRequest {
             HTTPRequest(method: .post, url: context.url("/v1/videos"), createsTask: true)
         }
-        func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) throws -> TaskSnapshot {
+        func parseSubmitResponse(_ response: HTTPResponse, for request: ResolvedVideoRequest) -> TaskSnapshot {
             TaskSnapshot(taskID: "t", status: .queued)
         }
-        func statusRequest(taskID: String, model: String, context: ProviderContext) throws -> HTTPRequest {
+        func statusRequest(taskID: String, model: String, context: ProviderContext) -> HTTPRequest {
             HTTPRequest(method: .get, url: context.url("/v1/videos/\(taskID)"))
         }
-        func parseStatusResponse(_ response: HTTPResponse, taskID: String) throws -> TaskSnapshot {
+        func parseStatusResponse(_ response: HTTPResponse, taskID: String) -> TaskSnapshot {
             TaskSnapshot(taskID: taskID, status: .queued)
         }
-        func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) throws -> HTTPRequest? { nil }
+        func contentRequest(for snapshot: TaskSnapshot, context: ProviderContext) -> HTTPRequest? { nil }
     }
 
     static func provider(id: ProviderID, defaultBaseURL: URL?, source: String?) -> DescriptorOnly {

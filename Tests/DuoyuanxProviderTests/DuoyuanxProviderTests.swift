@@ -4,16 +4,15 @@ import OpenAIVideoDialect
 import Testing
 import VideoProviderKit
 
-/// The capability table, value by value, against Duoyuanx's "Grok Imagine Video" page (seed 004), its
-/// "Differences from Grok 1.5 / 3" table, and the project's recorded assumptions.
-@Suite struct DuoyuanxCapabilityTests {
+/// What is Duoyuanx's own: its table, value by value against the "Grok Imagine Video" page (seed 004), its
+/// "Differences from Grok 1.5 / 3" table and the assumptions recorded where they are silent.
+@Suite struct DuoyuanxProviderTests {
     let descriptor = DuoyuanxProvider().descriptor
-
     static let familyModels = ["grok-video-1.5", "grok-video-3", "grok-video-3-pro", "grok-video-3-max"]
 
     @Test func descriptorIdentity() {
         #expect(DuoyuanxProvider.id == "duoyuanx")
-        #expect(DuoyuanxProvider().id == "duoyuanx")
+        #expect(descriptor.id == "duoyuanx")
         #expect(descriptor.id.apiKeyEnvironmentVariable == "DUOYUANX_API_KEY")
         #expect(descriptor.name == "Duoyuanx")
         #expect(descriptor.defaultBaseURL?.absoluteString == "https://duoyuanx.com")
@@ -23,50 +22,29 @@ import VideoProviderKit
         #expect(descriptor.models.map(\.model) == ["grok-imagine-video"] + Self.familyModels)
     }
 
+    /// The OpenAI-format page's table, which Duoyuanx's page repeats (its values are pinned, value by value, in
+    /// OpenAICompatibleProviderTests); Duoyuanx's example sends "8".
     @Test func grokImagineVideo() throws {
         let model = try #require(descriptor.capabilities(for: "grok-imagine-video"))
-        // "Minimum is 1 second"; 15 s and 8 s are assumed from the upstream model.
-        #expect(model.duration == .minimum(min: 1, max: 15, default: 8))
-        #expect(model.duration.summary == "1–15 s")
-        #expect(
-            model.aspectRatios.values == [
-                "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "2:1", "1:2", "19.5:9", "9:19.5", "20:9", "9:20",
-            ])
-        #expect(model.aspectRatios.default == "16:9")
-        #expect(model.aspectRatios.custom == true)
-        // "resolution supports 480P and 720P".
-        #expect(model.resolutions?.values == [.p480, .p720])
-        #expect(model.resolutions?.default == .p480)
-        #expect(model.images.max == 7)
-        #expect(model.images.transports == [.dataURI])
-        #expect(model.images.formats == [.jpeg, .png, .webp])
-        #expect(model.images.layout == .singleOrArray(single: "image", multiple: "images"))
-        #expect(model.promptMaxLength == 4096)
-        #expect(model.billing == .perSecond)
-        let assumptions = model.assumptions
-        #expect(assumptions.count == 6)
-        #expect(assumptions.contains { $0.contains("15 s") && $0.contains("8 s") && $0.contains("Minimum is 1") })
-        #expect(assumptions.contains { $0.contains("aspect ratio 16:9") })
-        #expect(assumptions.contains { $0.contains("resolution 480p") })
-        #expect(assumptions.contains { $0.contains("7 reference images") })
-        #expect(assumptions.contains { $0.contains("jpeg, png and webp") })
-        #expect(assumptions.contains { $0.contains("Per-second billing") })
+        #expect(model == OpenAIVideoDialect.grokImagineVideo(exampleSeconds: 8))
+        #expect(model.assumptions.count == 6)
+        #expect(model.assumptions[0].hasSuffix("(the document's example sends \"8\")."))
+        #expect(OpenAIVideoDialect.Encoding(layout: model.images.layout) == .json)
     }
 
     @Test(arguments: familyModels)
     func familySharedValues(name: String) throws {
         let model = try #require(descriptor.capabilities(for: name))
-        #expect(model.aspectRatios.values == ["16:9", "9:16", "2:3", "3:2", "1:1"])
-        #expect(model.aspectRatios.default == "16:9")
+        #expect(model.aspectRatios == AspectRatioRule(values: ["16:9", "9:16", "2:3", "3:2", "1:1"], default: "16:9"))
         #expect(model.aspectRatios.custom == false)
         // Comparison table: "Resolution values | 480P, 720P | 480P, 540P, 720P, 1080P".
-        #expect(model.resolutions?.values == [.p480, .p540, .p720, .p1080])
-        #expect(model.resolutions?.default == .p720)
-        #expect(model.images.max == 7)
-        #expect(model.images.transports == [.multipartFile])
-        #expect(model.images.formats == [.jpeg, .png, .webp])
+        #expect(model.resolutions == ResolutionRule(values: [.p480, .p540, .p720, .p1080], default: .p720))
         // Comparison table: "Image field | image / images | input_reference".
-        #expect(model.images.layout == .repeatedPart(field: "input_reference"))
+        #expect(
+            model.images
+                == ImageRule(
+                    max: 7, transports: [.multipartFile], formats: [.jpeg, .png, .webp],
+                    layout: .repeatedPart(field: "input_reference")))
         #expect(model.promptMaxLength == 4096)
         let assumptions = model.assumptions
         #expect(assumptions.count == 7)
@@ -114,10 +92,5 @@ import VideoProviderKit
     @Test(arguments: ["grok_video3_stable", "grok-video-1", "grok-imagine-video-1.5"])
     func modelsDuoyuanxDoesNotList(name: String) {
         #expect(descriptor.capabilities(for: name) == nil)
-    }
-
-    @Test func descriptorRoundTripsThroughJSON() throws {
-        let data = try JSONEncoder().encode(descriptor)
-        #expect(try JSONDecoder().decode(ProviderDescriptor.self, from: data) == descriptor)
     }
 }
