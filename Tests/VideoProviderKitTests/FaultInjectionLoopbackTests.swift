@@ -30,6 +30,24 @@ struct FaultInjectionLoopbackTests {
         return error
     }
 
+    /// Submits and checks the submission was refused once, retried on the same gateway after exactly
+    /// `delay` (virtual) and accepted there: one task, the fallback gateway never asked.
+    static func submissionRetriedOnce(
+        _ gateway: LoopbackGateway, _ peer: LoopbackPeer, after delay: Duration,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> VideoJob {
+        let job = try await gateway.client.submit(LoopbackGateway.request)
+        #expect(job.providerID == "aizfw", sourceLocation: sourceLocation)
+        #expect(job.attempts.map(\.outcome) == [.retried, .accepted], sourceLocation: sourceLocation)
+        #expect(gateway.events.retries.map(\.delay) == [delay], sourceLocation: sourceLocation)
+        #expect(gateway.clock.now() == delay, sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        #expect(log.submissions(on: .api).count == 2, sourceLocation: sourceLocation)
+        #expect(log.tasksCreated == 1, sourceLocation: sourceLocation)
+        #expect(log.on(.api2).isEmpty, sourceLocation: sourceLocation)
+        return job
+    }
+
     /// A job whose task is completed, with the peer's video URL set to `videoURL`.
     static func completedJob(_ peer: LoopbackPeer, videoURL: URL? = nil, videoBytes: Int = 64 << 10) async throws -> (
         LoopbackGateway, VideoJob, TaskSnapshot
@@ -171,18 +189,10 @@ struct FaultInjectionLoopbackTests {
                 ])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let job = try await gateway.client.submit(LoopbackGateway.request)
+            let job = try await Self.submissionRetriedOnce(gateway, peer, after: .seconds(7))
 
-            #expect(job.providerID == "aizfw")
-            #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
             #expect(job.attempts.first?.httpStatus == 429)
             #expect(job.attempts.first?.errorKind == .rateLimited)
-            #expect(gateway.events.retries.map(\.delay) == [.seconds(7)])
-            #expect(gateway.clock.now() == .seconds(7))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 2)
-            #expect(log.tasksCreated == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
@@ -284,16 +294,7 @@ struct FaultInjectionLoopbackTests {
                 ])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let job = try await gateway.client.submit(LoopbackGateway.request)
-
-            #expect(job.providerID == "aizfw")
-            #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
-            #expect(gateway.events.retries.map(\.delay) == [.seconds(5)])
-            #expect(gateway.clock.now() == .seconds(5))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 2)
-            #expect(log.tasksCreated == 1)
-            #expect(log.on(.api2).isEmpty)
+            _ = try await Self.submissionRetriedOnce(gateway, peer, after: .seconds(5))
         }
     }
 
