@@ -33,9 +33,7 @@ enum DownloadBench {
         guard let python = which("python3"), FileManager.default.fileExists(atPath: peerScript.path) else {
             let reason = "python3 or \(peerScript.path) is missing: the download benchmark needs the loopback peer"
             if json {
-                var object = JSONObject()
-                object.set("benchmark", "download")
-                machine.addTo(&object)
+                var object = machine.report(benchmark: "download")
                 object.set("skipped", reason)
                 print(object.text)
             } else {
@@ -74,9 +72,7 @@ enum DownloadBench {
         let memoryMet = clientGrowth.max <= 40
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "download")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "download")
             object.set("bytes", bytes)
             object.set("mb_per_s", clientRate.median)
             object.set("baseline_mb_per_s", bareRate.median)

@@ -324,6 +324,14 @@ struct Machine {
             + "Swift \(swift); \(buildConfiguration) build; load average \(Format.number(loadAverage, 2)) at start"
     }
 
+    /// The start of a benchmark's JSON report: its name, then this machine.
+    func report(benchmark: String) -> JSONObject {
+        var object = JSONObject()
+        object.set("benchmark", benchmark)
+        addTo(&object)
+        return object
+    }
+
     func addTo(_ object: inout JSONObject) {
         object.set("cores", cores)
         object.set("memory_gib", memoryGiB)

@@ -140,9 +140,7 @@ enum TransportBench {
         let pollMet = pollRatio <= 1.0 / 3.0
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "transport")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "transport")
             object.set("wait_seconds", waitSeconds)
             object.set("download_bytes", downloadBytes)
             object.set("polls", polls)
