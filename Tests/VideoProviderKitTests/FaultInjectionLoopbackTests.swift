@@ -30,6 +30,21 @@ struct FaultInjectionLoopbackTests {
         return error
     }
 
+    /// Submits and checks the submission failed as ambiguous with `status` after one send to the first
+    /// gateway, and the fallback gateway was never asked (it might have paid for a second task).
+    static func ambiguousAfterOneSubmission(
+        _ gateway: LoopbackGateway, _ peer: LoopbackPeer, status: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> VideoProviderError {
+        let error = try await failedSubmission(gateway, sourceLocation: sourceLocation)
+        #expect(error.kind == .ambiguousSubmission, sourceLocation: sourceLocation)
+        #expect(error.httpStatus == status, sourceLocation: sourceLocation)
+        #expect(error.attempts.map(\.outcome) == [.ambiguous], sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        #expect(log.submissions(on: .api).count == 1, sourceLocation: sourceLocation)
+        #expect(log.on(.api2).isEmpty, sourceLocation: sourceLocation)
+        return error
+    }
+
     /// Submits and checks the submission was refused once, retried on the same gateway after exactly
     /// `delay` (virtual) and accepted there: one task, the fallback gateway never asked.
     static func submissionRetriedOnce(
@@ -323,14 +338,7 @@ struct FaultInjectionLoopbackTests {
                 Self.submitPath, method: "POST", server: .api, [.answer(status: 500, contentType: "", body: "")])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
-
-            #expect(error.kind == .ambiguousSubmission)
-            #expect(error.httpStatus == 500)
-            #expect(error.attempts.map(\.outcome) == [.ambiguous])
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
+            _ = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 500)
         }
     }
 
@@ -344,15 +352,9 @@ struct FaultInjectionLoopbackTests {
                 [.answer(status: 200, body: #"{"id": "video_fd35ee52-2a98-44a6-b930-29a8"#)])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
+            let error = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 200)
 
-            #expect(error.kind == .ambiguousSubmission)
-            #expect(error.httpStatus == 200)
             #expect(error.message.contains("malformed JSON"))
-            #expect(error.attempts.map(\.outcome) == [.ambiguous])
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
@@ -364,13 +366,9 @@ struct FaultInjectionLoopbackTests {
                 [.answer(status: 200, contentType: "text/html; charset=utf-8", body: Self.html("Welcome to nginx!"))])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
+            let error = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 200)
 
-            #expect(error.kind == .ambiguousSubmission)
             #expect(error.message.contains("an HTML page (Welcome to nginx!)"))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
