@@ -505,6 +505,19 @@ extension HeavyLoopback {
     struct TransportLimits {
         static let kinds = TransportKind.allCases
 
+        /// GETs `path` from the gateway host into memory under `limit`: the answer is refused as too large.
+        static func tooLarge(
+            _ kind: TransportKind, _ peer: LoopbackPeer, _ path: String, limit: Int,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws -> HTTPTransportError {
+            let error = try await #require(throws: HTTPTransportError.self, sourceLocation: sourceLocation) {
+                try await kind.make().send(
+                    HTTPRequest(method: .get, url: peer.url(.api, path)), bodyDestination: .memory(limit: limit))
+            }
+            #expect(error.kind == .responseTooLarge, sourceLocation: sourceLocation)
+            return error
+        }
+
         /// Cancelling a download mid-body stops it and leaves no file.
         @Test(arguments: kinds)
         func cancelledDownloadLeavesNoFile(kind: TransportKind) async throws {
@@ -536,12 +549,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/huge", [.stream(bytes: 256 << 20, framing: "length", declaredLength: 1 << 30)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/huge")),
-                        bodyDestination: .memory(limit: 1 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/huge", limit: 1 << 20)
                 #expect(error.requestMayHaveBeenSent)
                 #expect(error.message.contains("1073741824"))
             }
@@ -554,12 +562,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/oversized", [.stream(bytes: 128 << 20, framing: framing)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/oversized")),
-                        bodyDestination: .memory(limit: 1 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/oversized", limit: 1 << 20)
                 #expect(error.message.contains("1048576-byte limit"))
                 // CurlTransport stops reading at the limit. Linux's URLSession reads on until its cancellation
                 // gets through its delegate queue (75–670 MB of an endless answer in our runs), dropping it.
@@ -576,12 +579,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/bomb", [.gzipBomb(inflated: 64 << 20)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/bomb")),
-                        bodyDestination: .memory(limit: 4 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/bomb", limit: 4 << 20)
                 #expect(error.message.contains("4194304-byte limit"))
             }
         }
