@@ -63,6 +63,25 @@ struct FaultInjectionLoopbackTests {
         return job
     }
 
+    /// Downloads a completed job whose video is at `videoURL` and checks it fails typed `.download`, with no
+    /// secret in the error, no file left and every key at home; the error and the peer's log.
+    static func failedDownload(
+        _ peer: LoopbackPeer, videoURL: URL, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (VideoProviderError, PeerLog) {
+        let (gateway, job, final) = try await completedJob(peer, videoURL: videoURL)
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let error = try await #require(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
+            try await gateway.client.download(job, to: scratch.file("cat.mp4"), snapshot: final)
+        }
+        #expect(error.kind == .download, sourceLocation: sourceLocation)
+        LoopbackGateway.expectNoSecrets(in: error, sourceLocation: sourceLocation)
+        #expect(scratch.contents == [], sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        LoopbackGateway.expectKeysStayedHome(log, sourceLocation: sourceLocation)
+        return (error, log)
+    }
+
     /// A job whose task is completed, with the peer's video URL set to `videoURL`.
     static func completedJob(_ peer: LoopbackPeer, videoURL: URL? = nil, videoBytes: Int = 64 << 10) async throws -> (
         LoopbackGateway, VideoJob, TaskSnapshot
@@ -416,22 +435,10 @@ struct FaultInjectionLoopbackTests {
     /// without credentials ever reaching the CDN and without leaving a file.
     @Test func redirectLoopOnTheVideoURLFailsTheDownload() async throws {
         try await LoopbackPeer.run { peer in
-            let (gateway, job, final) = try await Self.completedJob(peer, videoURL: peer.url(.cdn, "/redirect-loop"))
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let destination = scratch.file("cat.mp4")
+            let (error, log) = try await Self.failedDownload(peer, videoURL: peer.url(.cdn, "/redirect-loop"))
 
-            let error = try await #require(throws: VideoProviderError.self) {
-                try await gateway.client.download(job, to: destination, snapshot: final)
-            }
-
-            #expect(error.kind == .download)
             #expect(error.httpStatus == 302)
-            LoopbackGateway.expectNoSecrets(in: error)
-            #expect(scratch.contents == [])
-            let log = try await peer.log()
             #expect(log.on(.cdn).count == 11)
-            LoopbackGateway.expectKeysStayedHome(log)
         }
     }
 
@@ -439,24 +446,12 @@ struct FaultInjectionLoopbackTests {
     /// local is read, and nothing else is requested.
     @Test func redirectToALocalFileFailsTheDownload() async throws {
         try await LoopbackPeer.run { peer in
-            let (gateway, job, final) = try await Self.completedJob(
+            let (error, log) = try await Self.failedDownload(
                 peer, videoURL: peer.url(.cdn, "/redirect?to=file:///etc/passwd"))
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let destination = scratch.file("cat.mp4")
 
-            let error = try await #require(throws: VideoProviderError.self) {
-                try await gateway.client.download(job, to: destination, snapshot: final)
-            }
-
-            #expect(error.kind == .download)
             #expect(error.httpStatus == 302)
             #expect(!error.description.contains("root:"))
-            LoopbackGateway.expectNoSecrets(in: error)
-            #expect(scratch.contents == [])
-            let log = try await peer.log()
             #expect(log.on(.cdn).map(\.path) == ["/redirect?to=file:///etc/passwd"])
-            LoopbackGateway.expectKeysStayedHome(log)
         }
     }
 
