@@ -143,18 +143,21 @@ module_objects=("$obj"/CCurlLoader.o "$obj"/VideoProviderKit.o "$obj"/KyyReactDi
 for vendor in "${vendors[@]}"; do module_objects+=("$obj/$vendor.o"); done
 
 # A target is its main.swift plus the shared helpers, linked against every module (unused objects cost
-# nothing but link time, and one link line keeps adding a target trivial).
+# nothing but link time, and one link line keeps adding a target trivial). The `*-responses` targets also
+# share their entry point (Tests/Fuzz/Shared/Responses): their main.swift only names the provider.
 link_target() {
     local target="$1" key module
+    local sources=("Tests/Fuzz/$target/main.swift" Tests/Fuzz/Shared/*.swift)
+    if [[ "$target" == *-responses ]]; then sources+=(Tests/Fuzz/Shared/Responses/*.swift); fi
     key="$( {
         for module in "${!deps[@]}"; do cat "$obj/$module.key"; done | sort
         echo "${flags[*]}"
-        cat "Tests/Fuzz/$target/main.swift" Tests/Fuzz/Shared/*.swift
+        cat "${sources[@]}"
     } | sha256sum | cut -d' ' -f1)"
     if [[ -x "$out/bin/$target" && "$(cat "$out/bin/$target.key" 2>/dev/null)" == "$key" ]]; then return 0; fi
     rm -f "$out/bin/$target.key"
     swiftc "${flags[@]}" -module-name "$(tr -cd '[:alnum:]' <<<"$target")Fuzz" -I "$obj" \
-        "Tests/Fuzz/$target/main.swift" Tests/Fuzz/Shared/*.swift "${module_objects[@]}" \
+        "${sources[@]}" "${module_objects[@]}" \
         -o "$out/bin/$target" >"$out/logs/$target.link.log" 2>&1 || {
         cat "$out/logs/$target.link.log" >&2
         echo "fuzz.sh: building target $target failed" >&2

@@ -90,9 +90,7 @@ enum EncodeBench {
         let targets: [(Dialect, Double)] = [(.multipart, 1000), (.json, 500)]
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "encode")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "encode")
             object.set("image_bytes", Int(imageBytes))
             object.set("multipart_mb_per_s", multipart.megabytesPerSecond)
             object.set("json_mb_per_s", jsonBody.megabytesPerSecond)

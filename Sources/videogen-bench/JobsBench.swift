@@ -74,9 +74,7 @@ enum JobsBench {
         let updates = client[0].statusUpdates
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "jobs")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "jobs")
             object.set("jobs", jobCount)
             object.set("status_updates", updates)
             object.set("client_cpu_us_per_update", aloneCPU.median)

@@ -61,9 +61,7 @@ enum PollingBench {
         let defaults = rows.filter { $0.strategy == "default" }
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "polling")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "polling")
             object.set("gateway", gateway)
             object.set("queued_s", queued.seconds)
             object.set(

@@ -57,9 +57,7 @@ enum RouteBench {
         }
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "route")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "route")
             object.set("providers", registry.providers.count)
             object.set("ns_per_call", results[0].route.median)
             object.set("baseline_ns_per_call", results[0].baseline.median)

@@ -5,9 +5,7 @@ extension SoakRun {
     static func report(options: Options, tally: Tally, growth: Int64, wall: Double, machine: Machine, passed: Bool) {
         let count = { (ending: Ending) in tally.endings[ending, default: 0] }
         if options.json {
-            var object = JSONObject()
-            object.set("benchmark", "soak")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "soak")
             object.set("jobs", options.jobs)
             object.set("waves", options.waves)
             object.set("seed", Int(truncatingIfNeeded: options.seed))

@@ -93,6 +93,18 @@ func processCPUSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
+/// CPU seconds used by children reaped so far (user + system).
+func childrenCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+    #else
+        getrusage(RUSAGE_CHILDREN, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 /// Wall time of `work` in seconds.
 func wallSeconds(_ work: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
@@ -295,22 +307,10 @@ struct Machine {
     /// The compiler this binary was built with (`swift --version` when the toolchain is on PATH, since
     /// `#if compiler` only bounds it).
     private static func swiftVersion() -> String {
-        if let path = which("swift") {
-            let process = Process()
-            let pipe = Pipe()
-            process.executableURL = path
-            process.arguments = ["--version"]
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                let text = String(decoding: data, as: UTF8.self)
-                if let line = text.split(separator: "\n").first(where: { $0.contains("Swift version") }) {
-                    return line.replacingOccurrences(of: "Swift version ", with: "")
-                        .trimmingCharacters(in: .whitespaces)
-                }
-            }
+        if let path = which("swift"), let text = versionOutput(path),
+            let line = text.split(separator: "\n").first(where: { $0.contains("Swift version") })
+        {
+            return line.replacingOccurrences(of: "Swift version ", with: "").trimmingCharacters(in: .whitespaces)
         }
         #if compiler(>=6.3)
             return "≥ 6.3"
@@ -324,6 +324,14 @@ struct Machine {
             + "Swift \(swift); \(buildConfiguration) build; load average \(Format.number(loadAverage, 2)) at start"
     }
 
+    /// The start of a benchmark's JSON report: its name, then this machine.
+    func report(benchmark: String) -> JSONObject {
+        var object = JSONObject()
+        object.set("benchmark", benchmark)
+        addTo(&object)
+        return object
+    }
+
     func addTo(_ object: inout JSONObject) {
         object.set("cores", cores)
         object.set("memory_gib", memoryGiB)
@@ -332,6 +340,20 @@ struct Machine {
         object.set("build", buildConfiguration)
         object.set("load_average", loadAverage)
     }
+}
+
+/// What `tool --version` prints; `nil` when it cannot be run.
+func versionOutput(_ tool: URL) -> String? {
+    let process = Process()
+    let pipe = Pipe()
+    process.executableURL = tool
+    process.arguments = ["--version"]
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
 }
 
 /// The first executable called `name` on `PATH`.

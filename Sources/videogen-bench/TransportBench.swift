@@ -4,13 +4,6 @@ import VideoProviderKit
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `transport`: the two transports side by side with bare `URLSession` and the `curl` binary, against the
 /// loopback peer, in one run. Every Swift measurement is a fresh child process of this executable; curl's
@@ -147,9 +140,7 @@ enum TransportBench {
         let pollMet = pollRatio <= 1.0 / 3.0
 
         if json {
-            var object = JSONObject()
-            object.set("benchmark", "transport")
-            machine.addTo(&object)
+            var object = machine.report(benchmark: "transport")
             object.set("wait_seconds", waitSeconds)
             object.set("download_bytes", downloadBytes)
             object.set("polls", polls)
@@ -219,29 +210,8 @@ enum TransportBench {
     // MARK: curl
 
     static func curlVersion(_ curl: URL?) -> String? {
-        guard let curl else { return nil }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = curl
-        process.arguments = ["--version"]
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard let curl, let text = versionOutput(curl) else { return nil }
         return text.split(separator: " ").dropFirst().first.map(String.init)
-    }
-
-    /// CPU seconds used by children reaped so far (user + system).
-    static func childrenCPUSeconds() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        #else
-            getrusage(RUSAGE_CHILDREN, &usage)
-        #endif
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-            + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Runs curl; wall time and its CPU.

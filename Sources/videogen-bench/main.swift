@@ -49,20 +49,15 @@ func main() async -> Int32 {
         }
     }
 
-    if arguments.first == "answer-memory" {
+    // The two runs with their own options and exit status.
+    let runs: [String: ([String], Machine) async throws -> Int32] = [
+        "answer-memory": AnswerMemoryCheck.run, "soak": SoakRun.run,
+    ]
+    if let name = arguments.first, let run = runs[name] {
         do {
-            return try await AnswerMemoryCheck.run(Array(arguments.dropFirst()), machine: Machine.current())
+            return try await run(Array(arguments.dropFirst()), Machine.current())
         } catch {
-            FileHandle.standardError.write(Data("videogen-bench answer-memory: \(error)\n".utf8))
-            return 2
-        }
-    }
-
-    if arguments.first == "soak" {
-        do {
-            return try await SoakRun.run(Array(arguments.dropFirst()), machine: Machine.current())
-        } catch {
-            FileHandle.standardError.write(Data("videogen-bench soak: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("videogen-bench \(name): \(error)\n".utf8))
             return 2
         }
     }

@@ -236,6 +236,14 @@ class Handler(BaseHTTPRequestHandler):
             if total <= KEEP_BODY:
                 kept.extend(data)
 
+        def feed_exactly(remaining):
+            while remaining:
+                data = self.rfile.read(min(remaining, CHUNK))
+                if not data:
+                    raise ConnectionError("body ended early")
+                feed(data)
+                remaining -= len(data)
+
         encoding = self.headers.get("Transfer-Encoding", "")
         if "chunked" in encoding.lower():
             while True:
@@ -247,22 +255,10 @@ class Handler(BaseHTTPRequestHandler):
                     while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                         pass
                     break
-                remaining = size
-                while remaining:
-                    data = self.rfile.read(min(remaining, CHUNK))
-                    if not data:
-                        raise ConnectionError("body ended early")
-                    feed(data)
-                    remaining -= len(data)
+                feed_exactly(size)
                 self.rfile.readline()
         else:
-            remaining = int(self.headers.get("Content-Length") or 0)
-            while remaining:
-                data = self.rfile.read(min(remaining, CHUNK))
-                if not data:
-                    raise ConnectionError("body ended early")
-                feed(data)
-                remaining -= len(data)
+            feed_exactly(int(self.headers.get("Content-Length") or 0))
         body = bytes(kept) if total <= KEEP_BODY else None
         with STATE.lock:
             entry["bodyLength"] = total

@@ -154,58 +154,54 @@ private typealias TaskScript = GatewaySimulator.TaskScript
 @Suite struct ClientFailureTableTests {
     let retry = RetryPolicy()
 
-    private func error(
-        _ kind: VideoProviderError.Kind, status: Int?, code: String? = nil, message: String? = nil,
-        retryAfter: Duration? = nil, sent: Bool = false
-    ) -> VideoProviderError {
-        VideoProviderError(
-            kind, "x", httpStatus: status, vendorCode: code, vendorMessage: message, retryAfter: retryAfter,
-            requestMayHaveBeenSent: sent)
-    }
-
     @Test func modelNotFoundTellsTheModelFromTheEndpoint() {
-        #expect(FailureAction.isModelNotFound(error(.notFound, status: 404, code: "model_not_found")))
-        #expect(FailureAction.isModelNotFound(error(.notFound, status: 404, message: "The model `x` does not exist")))
-        #expect(!FailureAction.isModelNotFound(error(.notFound, status: 404, message: "No route for POST /v1/videos")))
-        #expect(!FailureAction.isModelNotFound(error(.vendorRejected, status: 400, message: "model is required")))
+        #expect(FailureAction.isModelNotFound(vendorError(.notFound, status: 404, code: "model_not_found")))
         #expect(
-            FailureAction.forSubmission(error(.notFound, status: 404, code: "model_not_found"), retry: retry)
+            FailureAction.isModelNotFound(vendorError(.notFound, status: 404, message: "The model `x` does not exist")))
+        #expect(
+            !FailureAction.isModelNotFound(vendorError(.notFound, status: 404, message: "No route for POST /v1/videos"))
+        )
+        #expect(!FailureAction.isModelNotFound(vendorError(.vendorRejected, status: 400, message: "model is required")))
+        #expect(
+            FailureAction.forSubmission(vendorError(.notFound, status: 404, code: "model_not_found"), retry: retry)
                 == .fallBack)
-        #expect(FailureAction.forSubmission(error(.notFound, status: 404), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.notFound, status: 404), retry: retry) == .fallBack)
     }
 
     @Test func accountProblemsFallBackInsteadOfRetryingOrStopping() {
-        let quota = error(.rateLimited, status: 429, code: "insufficient_quota", retryAfter: .seconds(1))
+        let quota = vendorError(.rateLimited, status: 429, code: "insufficient_quota", retryAfter: .seconds(1))
         #expect(FailureAction.isAccountProblem(quota))
         #expect(FailureAction.forSubmission(quota, retry: retry) == .fallBack)
-        let payment = error(.vendorRejected, status: 402)
+        let payment = vendorError(.vendorRejected, status: 402)
         #expect(FailureAction.isAccountProblem(payment))
         #expect(FailureAction.forSubmission(payment, retry: retry) == .fallBack)
-        let balance = error(.vendorRejected, status: 400, message: "Insufficient balance, please top up")
+        let balance = vendorError(.vendorRejected, status: 400, message: "Insufficient balance, please top up")
         #expect(FailureAction.forSubmission(balance, retry: retry) == .fallBack)
-        let chinese = error(.authentication, status: 403, message: "用户额度不足")
+        let chinese = vendorError(.authentication, status: 403, message: "用户额度不足")
         #expect(FailureAction.isAccountProblem(chinese))
         // Server errors mentioning a quota are server errors.
-        #expect(!FailureAction.isAccountProblem(error(.serverError, status: 500, message: "quota exceeded")))
-        #expect(FailureAction.forSubmission(error(.rateLimited, status: 429), retry: retry) == .retry(after: nil))
+        #expect(!FailureAction.isAccountProblem(vendorError(.serverError, status: 500, message: "quota exceeded")))
+        #expect(FailureAction.forSubmission(vendorError(.rateLimited, status: 429), retry: retry) == .retry(after: nil))
     }
 
     @Test func contentPolicyStopsWhateverTheStatus() {
         for status in [200, 400, 403, 451, 500] {
             #expect(
-                FailureAction.forSubmission(error(.contentPolicy, status: status, message: "moderation"), retry: retry)
+                FailureAction.forSubmission(
+                    vendorError(.contentPolicy, status: status, message: "moderation"), retry: retry)
                     == .stop)
         }
     }
 
     @Test func timeoutsDependOnWhetherTheRequestWentOut() {
         #expect(
-            FailureAction.forSubmission(error(.timeout, status: nil, sent: false), retry: retry) == .retry(after: nil))
-        #expect(FailureAction.forSubmission(error(.timeout, status: nil, sent: true), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.ambiguousSubmission, status: nil), retry: retry) == .ambiguous)
+            FailureAction.forSubmission(vendorError(.timeout, status: nil, sent: false), retry: retry)
+                == .retry(after: nil))
+        #expect(FailureAction.forSubmission(vendorError(.timeout, status: nil, sent: true), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.ambiguousSubmission, status: nil), retry: retry) == .ambiguous)
     }
 
     @Test func aTaskFailedAtOnceFallsBack() {
-        #expect(FailureAction.forSubmission(error(.taskFailed, status: nil), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.taskFailed, status: nil), retry: retry) == .fallBack)
     }
 }

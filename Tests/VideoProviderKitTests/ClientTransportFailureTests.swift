@@ -43,6 +43,14 @@ final class FailingSubmitTransport: HTTPTransport, @unchecked Sendable {
         return (client, transport, simulator)
     }
 
+    /// Submits with the first send failing with `failure`: the error, and how many submissions reached the
+    /// gateway.
+    private func submitError(_ failure: HTTPTransportError) async throws -> (VideoProviderError?, submitted: Int) {
+        let (client, _, simulator) = try client([failure])
+        let error = await captureError { try await client.submit(Sim.imagine()) }
+        return (error, simulator.count(.submit))
+    }
+
     @Test func aTimeoutWhileConnectingIsRetriedNotAmbiguous() async throws {
         let (client, transport, simulator) = try client([
             HTTPTransportError(.timedOut, requestMayHaveBeenSent: false, message: "connect timed out")
@@ -67,20 +75,16 @@ final class FailingSubmitTransport: HTTPTransport, @unchecked Sendable {
     }
 
     @Test func aLocalReadErrorStops() async throws {
-        let (client, _, simulator) = try client([
-            HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: "image file vanished")
-        ])
-        let error = await captureError { try await client.submit(Sim.imagine()) }
+        let (error, submitted) = try await submitError(
+            HTTPTransportError(.localIO, requestMayHaveBeenSent: false, message: "image file vanished"))
         #expect(error?.kind == .invalidRequest)
         #expect(error?.attempts.map(\.outcome) == [.stopped])
-        #expect(simulator.count(.submit) == 0)
+        #expect(submitted == 0)
     }
 
     @Test func cancellationInFlightSaysATaskMayExist() async throws {
-        let (client, _, simulator) = try client([
-            HTTPTransportError(.cancelled, requestMayHaveBeenSent: true, message: "cancelled mid-upload")
-        ])
-        let error = await captureError { try await client.submit(Sim.imagine()) }
+        let (error, submitted) = try await submitError(
+            HTTPTransportError(.cancelled, requestMayHaveBeenSent: true, message: "cancelled mid-upload"))
         #expect(error?.kind == .cancelled)
         #expect(error?.requestMayHaveBeenSent == true)
         #expect(
@@ -88,17 +92,16 @@ final class FailingSubmitTransport: HTTPTransport, @unchecked Sendable {
                 == "Cancelled while submitting to openai-compatible; the request may have arrived, so a task may exist."
         )
         #expect(error?.attempts.map(\.outcome) == [.ambiguous])
-        #expect(simulator.count(.submit) == 0)
+        #expect(submitted == 0)
     }
 
     @Test func cancellationBeforeSendingIsPlain() async throws {
-        let (client, _, _) = try client([
-            HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled")
-        ])
-        let error = await captureError { try await client.submit(Sim.imagine()) }
+        let (error, submitted) = try await submitError(
+            HTTPTransportError(.cancelled, requestMayHaveBeenSent: false, message: "cancelled"))
         #expect(error?.kind == .cancelled)
         #expect(error?.requestMayHaveBeenSent == false)
         #expect(error?.message == "Cancelled.")
+        #expect(submitted == 0)
         #expect(error?.attempts.map(\.outcome) == [.stopped])
     }
 }

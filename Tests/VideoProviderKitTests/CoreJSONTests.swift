@@ -119,29 +119,29 @@ import VideoProviderKit
         #expect(answer["created"]?.doubleValue == nil)
     }
 
-    @Test func nestingUpTo512LevelsParses() throws {
-        let deep = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
-        var value = try parse(deep)
+    /// How many arrays deep the first-element path of `value` goes, and the value it ends at.
+    private static func firstElements(of value: JSONValue) -> (depth: Int, innermost: JSONValue) {
+        var value = value
         var depth = 0
         while case .array(let elements) = value, let first = elements.first {
             value = first
             depth += 1
         }
-        #expect(depth == 511)
+        return (depth, value)
+    }
+
+    @Test func nestingUpTo512LevelsParses() throws {
+        let deep = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        #expect(Self.firstElements(of: try parse(deep)).depth == 511)
     }
 
     /// Deeper values are well-formed JSON too: checked without recursion and kept as `null`, so an answer with
     /// a deep field nothing reads still parses; malformed ones still fail, in constant stack.
     @Test func deeperNestingIsCheckedWithoutRecursionAndKeptAsNull() throws {
         let tooDeep = String(repeating: "[", count: 513) + String(repeating: "]", count: 513)
-        var value = try parse(tooDeep)
-        var depth = 0
-        while case .array(let elements) = value, let first = elements.first {
-            value = first
-            depth += 1
-        }
+        let (depth, innermost) = Self.firstElements(of: try parse(tooDeep))
         #expect(depth == 512)
-        #expect(value == .null)
+        #expect(innermost == .null)
         let levels = 100_000
         let deepObject =
             #"{"id":"video_1","extra":"# + String(repeating: #"{"a":["#, count: levels) + #""x",1e400,true"#

@@ -231,25 +231,16 @@ import VideoProviderKit
 @Suite struct CoreFailureActionTests {
     let retry = RetryPolicy()
 
-    private func error(
-        _ kind: VideoProviderError.Kind, status: Int? = nil, retryAfter: Duration? = nil, code: String? = nil,
-        message: String? = nil, sent: Bool = false
-    ) -> VideoProviderError {
-        VideoProviderError(
-            kind, "x", httpStatus: status, vendorCode: code, vendorMessage: message, retryAfter: retryAfter,
-            requestMayHaveBeenSent: sent)
-    }
-
     @Test func rateLimits() {
-        #expect(FailureAction.forSubmission(error(.rateLimited, status: 429), retry: retry) == .retry(after: nil))
+        #expect(FailureAction.forSubmission(vendorError(.rateLimited, status: 429), retry: retry) == .retry(after: nil))
         #expect(
-            FailureAction.forSubmission(error(.rateLimited, status: 429, retryAfter: .seconds(10)), retry: retry)
+            FailureAction.forSubmission(vendorError(.rateLimited, status: 429, retryAfter: .seconds(10)), retry: retry)
                 == .retry(after: .seconds(10)))
         #expect(
-            FailureAction.forSubmission(error(.rateLimited, status: 429, retryAfter: .seconds(30)), retry: retry)
+            FailureAction.forSubmission(vendorError(.rateLimited, status: 429, retryAfter: .seconds(30)), retry: retry)
                 == .retry(after: .seconds(30)))
         #expect(
-            FailureAction.forSubmission(error(.rateLimited, status: 429, retryAfter: .seconds(31)), retry: retry)
+            FailureAction.forSubmission(vendorError(.rateLimited, status: 429, retryAfter: .seconds(31)), retry: retry)
                 == .fallBack)
     }
 
@@ -258,55 +249,61 @@ import VideoProviderKit
     /// upstream, which may have created the task before failing). This replaced the old rows "500, 502,
     /// 504 with a body: fall back", which paid twice when the first gateway had created the task.
     @Test func serverErrors() {
-        #expect(FailureAction.forSubmission(error(.serverError, status: 500), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.serverError, status: 500, message: ""), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.serverError, status: 500), retry: retry) == .ambiguous)
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 500, message: "boom"), retry: retry) == .ambiguous)
+            FailureAction.forSubmission(vendorError(.serverError, status: 500, message: ""), retry: retry) == .ambiguous
+        )
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 500, code: "internal"), retry: retry) == .ambiguous)
+            FailureAction.forSubmission(vendorError(.serverError, status: 500, message: "boom"), retry: retry)
+                == .ambiguous)
+        #expect(
+            FailureAction.forSubmission(vendorError(.serverError, status: 500, code: "internal"), retry: retry)
+                == .ambiguous)
         for status in [502, 504, 505, 507, 520, 599] {
             #expect(
-                FailureAction.forSubmission(error(.serverError, status: status, message: "x"), retry: retry)
+                FailureAction.forSubmission(vendorError(.serverError, status: status, message: "x"), retry: retry)
                     == .ambiguous)
         }
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 503, retryAfter: .seconds(5)), retry: retry)
+            FailureAction.forSubmission(vendorError(.serverError, status: 503, retryAfter: .seconds(5)), retry: retry)
                 == .retry(after: .seconds(5)))
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 503, retryAfter: .seconds(60)), retry: retry)
+            FailureAction.forSubmission(vendorError(.serverError, status: 503, retryAfter: .seconds(60)), retry: retry)
                 == .fallBack)
-        #expect(FailureAction.forSubmission(error(.serverError, status: 503), retry: retry) == .fallBack)
-        #expect(FailureAction.forSubmission(error(.serverError, status: 501, message: "x"), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.serverError, status: 503), retry: retry) == .fallBack)
+        #expect(
+            FailureAction.forSubmission(vendorError(.serverError, status: 501, message: "x"), retry: retry) == .fallBack
+        )
         // A content-policy refusal stops whatever its status.
-        #expect(FailureAction.forSubmission(error(.contentPolicy, status: 500), retry: retry) == .stop)
+        #expect(FailureAction.forSubmission(vendorError(.contentPolicy, status: 500), retry: retry) == .stop)
     }
 
     @Test func transportFailures() {
-        #expect(FailureAction.forSubmission(error(.connectionFailed), retry: retry) == .retry(after: nil))
-        #expect(FailureAction.forSubmission(error(.connectionFailed, sent: true), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.connectionFailed), retry: retry) == .retry(after: nil))
+        #expect(FailureAction.forSubmission(vendorError(.connectionFailed, sent: true), retry: retry) == .ambiguous)
         #expect(
-            FailureAction.forSubmission(error(.timeout, status: 408, retryAfter: .seconds(2)), retry: retry)
+            FailureAction.forSubmission(vendorError(.timeout, status: 408, retryAfter: .seconds(2)), retry: retry)
                 == .retry(after: .seconds(2)))
-        #expect(FailureAction.forSubmission(error(.timeout, status: 408), retry: retry) == .retry(after: nil))
-        #expect(FailureAction.forSubmission(error(.timeout, sent: true), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.timeout), retry: retry) == .retry(after: nil))
-        #expect(FailureAction.forSubmission(error(.ambiguousSubmission), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.timeout, status: 408), retry: retry) == .retry(after: nil))
+        #expect(FailureAction.forSubmission(vendorError(.timeout, sent: true), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.timeout), retry: retry) == .retry(after: nil))
+        #expect(FailureAction.forSubmission(vendorError(.ambiguousSubmission), retry: retry) == .ambiguous)
     }
 
     @Test func unreadableAnswers() {
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 200), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 201), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 502), retry: retry) == .ambiguous)
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 503), retry: retry) == .fallBack)
-        #expect(FailureAction.forSubmission(error(.invalidResponse, status: 404), retry: retry) == .fallBack)
-        #expect(FailureAction.forSubmission(error(.invalidResponse), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse, status: 200), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse, status: 201), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse, status: 502), retry: retry) == .ambiguous)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse, status: 503), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse, status: 404), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(.invalidResponse), retry: retry) == .fallBack)
     }
 
     @Test(arguments: [
         VideoProviderError.Kind.authentication, .notFound, .download, .unknownModel, .noEligibleProvider, .taskFailed,
     ])
     func fallBackKinds(kind: VideoProviderError.Kind) {
-        #expect(FailureAction.forSubmission(error(kind, status: 401), retry: retry) == .fallBack)
+        #expect(FailureAction.forSubmission(vendorError(kind, status: 401), retry: retry) == .fallBack)
     }
 
     @Test(arguments: [
@@ -314,7 +311,8 @@ import VideoProviderKit
     ])
     func stopKinds(kind: VideoProviderError.Kind) {
         #expect(
-            FailureAction.forSubmission(error(kind, status: 400, retryAfter: .seconds(1), sent: true), retry: retry)
+            FailureAction.forSubmission(
+                vendorError(kind, status: 400, retryAfter: .seconds(1), sent: true), retry: retry)
                 == .stop)
     }
 
@@ -322,10 +320,22 @@ import VideoProviderKit
         var patient = RetryPolicy()
         patient.maximumRetryAfter = .seconds(120)
         #expect(
-            FailureAction.forSubmission(error(.rateLimited, retryAfter: .seconds(90)), retry: patient)
+            FailureAction.forSubmission(vendorError(.rateLimited, retryAfter: .seconds(90)), retry: patient)
                 == .retry(after: .seconds(90)))
         #expect(
-            FailureAction.forSubmission(error(.serverError, status: 503, retryAfter: .seconds(90)), retry: patient)
+            FailureAction.forSubmission(
+                vendorError(.serverError, status: 503, retryAfter: .seconds(90)), retry: patient)
                 == .retry(after: .seconds(90)))
     }
+}
+
+/// An error as a vendor answer classifies it (message "x"), for the failure-table suites (here and in
+/// ClientJobTests).
+func vendorError(
+    _ kind: VideoProviderError.Kind, status: Int? = nil, code: String? = nil, message: String? = nil,
+    retryAfter: Duration? = nil, sent: Bool = false
+) -> VideoProviderError {
+    VideoProviderError(
+        kind, "x", httpStatus: status, vendorCode: code, vendorMessage: message, retryAfter: retryAfter,
+        requestMayHaveBeenSent: sent)
 }

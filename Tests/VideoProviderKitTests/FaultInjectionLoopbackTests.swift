@@ -30,6 +30,58 @@ struct FaultInjectionLoopbackTests {
         return error
     }
 
+    /// Submits and checks the submission failed as ambiguous with `status` after one send to the first
+    /// gateway, and the fallback gateway was never asked (it might have paid for a second task).
+    static func ambiguousAfterOneSubmission(
+        _ gateway: LoopbackGateway, _ peer: LoopbackPeer, status: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> VideoProviderError {
+        let error = try await failedSubmission(gateway, sourceLocation: sourceLocation)
+        #expect(error.kind == .ambiguousSubmission, sourceLocation: sourceLocation)
+        #expect(error.httpStatus == status, sourceLocation: sourceLocation)
+        #expect(error.attempts.map(\.outcome) == [.ambiguous], sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        #expect(log.submissions(on: .api).count == 1, sourceLocation: sourceLocation)
+        #expect(log.on(.api2).isEmpty, sourceLocation: sourceLocation)
+        return error
+    }
+
+    /// Submits and checks the submission was refused once, retried on the same gateway after exactly
+    /// `delay` (virtual) and accepted there: one task, the fallback gateway never asked.
+    static func submissionRetriedOnce(
+        _ gateway: LoopbackGateway, _ peer: LoopbackPeer, after delay: Duration,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> VideoJob {
+        let job = try await gateway.client.submit(LoopbackGateway.request)
+        #expect(job.providerID == "aizfw", sourceLocation: sourceLocation)
+        #expect(job.attempts.map(\.outcome) == [.retried, .accepted], sourceLocation: sourceLocation)
+        #expect(gateway.events.retries.map(\.delay) == [delay], sourceLocation: sourceLocation)
+        #expect(gateway.clock.now() == delay, sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        #expect(log.submissions(on: .api).count == 2, sourceLocation: sourceLocation)
+        #expect(log.tasksCreated == 1, sourceLocation: sourceLocation)
+        #expect(log.on(.api2).isEmpty, sourceLocation: sourceLocation)
+        return job
+    }
+
+    /// Downloads a completed job whose video is at `videoURL` and checks it fails typed `.download`, with no
+    /// secret in the error, no file left and every key at home; the error and the peer's log.
+    static func failedDownload(
+        _ peer: LoopbackPeer, videoURL: URL, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (VideoProviderError, PeerLog) {
+        let (gateway, job, final) = try await completedJob(peer, videoURL: videoURL)
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let error = try await #require(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
+            try await gateway.client.download(job, to: scratch.file("cat.mp4"), snapshot: final)
+        }
+        #expect(error.kind == .download, sourceLocation: sourceLocation)
+        LoopbackGateway.expectNoSecrets(in: error, sourceLocation: sourceLocation)
+        #expect(scratch.contents == [], sourceLocation: sourceLocation)
+        let log = try await peer.log()
+        LoopbackGateway.expectKeysStayedHome(log, sourceLocation: sourceLocation)
+        return (error, log)
+    }
+
     /// A job whose task is completed, with the peer's video URL set to `videoURL`.
     static func completedJob(_ peer: LoopbackPeer, videoURL: URL? = nil, videoBytes: Int = 64 << 10) async throws -> (
         LoopbackGateway, VideoJob, TaskSnapshot
@@ -171,18 +223,10 @@ struct FaultInjectionLoopbackTests {
                 ])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let job = try await gateway.client.submit(LoopbackGateway.request)
+            let job = try await Self.submissionRetriedOnce(gateway, peer, after: .seconds(7))
 
-            #expect(job.providerID == "aizfw")
-            #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
             #expect(job.attempts.first?.httpStatus == 429)
             #expect(job.attempts.first?.errorKind == .rateLimited)
-            #expect(gateway.events.retries.map(\.delay) == [.seconds(7)])
-            #expect(gateway.clock.now() == .seconds(7))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 2)
-            #expect(log.tasksCreated == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
@@ -284,16 +328,7 @@ struct FaultInjectionLoopbackTests {
                 ])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let job = try await gateway.client.submit(LoopbackGateway.request)
-
-            #expect(job.providerID == "aizfw")
-            #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
-            #expect(gateway.events.retries.map(\.delay) == [.seconds(5)])
-            #expect(gateway.clock.now() == .seconds(5))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 2)
-            #expect(log.tasksCreated == 1)
-            #expect(log.on(.api2).isEmpty)
+            _ = try await Self.submissionRetriedOnce(gateway, peer, after: .seconds(5))
         }
     }
 
@@ -322,14 +357,7 @@ struct FaultInjectionLoopbackTests {
                 Self.submitPath, method: "POST", server: .api, [.answer(status: 500, contentType: "", body: "")])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
-
-            #expect(error.kind == .ambiguousSubmission)
-            #expect(error.httpStatus == 500)
-            #expect(error.attempts.map(\.outcome) == [.ambiguous])
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
+            _ = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 500)
         }
     }
 
@@ -343,15 +371,9 @@ struct FaultInjectionLoopbackTests {
                 [.answer(status: 200, body: #"{"id": "video_fd35ee52-2a98-44a6-b930-29a8"#)])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
+            let error = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 200)
 
-            #expect(error.kind == .ambiguousSubmission)
-            #expect(error.httpStatus == 200)
             #expect(error.message.contains("malformed JSON"))
-            #expect(error.attempts.map(\.outcome) == [.ambiguous])
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
@@ -363,13 +385,9 @@ struct FaultInjectionLoopbackTests {
                 [.answer(status: 200, contentType: "text/html; charset=utf-8", body: Self.html("Welcome to nginx!"))])
             let gateway = try LoopbackGateway(peer: peer, fallback: true)
 
-            let error = try await Self.failedSubmission(gateway)
+            let error = try await Self.ambiguousAfterOneSubmission(gateway, peer, status: 200)
 
-            #expect(error.kind == .ambiguousSubmission)
             #expect(error.message.contains("an HTML page (Welcome to nginx!)"))
-            let log = try await peer.log()
-            #expect(log.submissions(on: .api).count == 1)
-            #expect(log.on(.api2).isEmpty)
         }
     }
 
@@ -417,22 +435,10 @@ struct FaultInjectionLoopbackTests {
     /// without credentials ever reaching the CDN and without leaving a file.
     @Test func redirectLoopOnTheVideoURLFailsTheDownload() async throws {
         try await LoopbackPeer.run { peer in
-            let (gateway, job, final) = try await Self.completedJob(peer, videoURL: peer.url(.cdn, "/redirect-loop"))
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let destination = scratch.file("cat.mp4")
+            let (error, log) = try await Self.failedDownload(peer, videoURL: peer.url(.cdn, "/redirect-loop"))
 
-            let error = try await #require(throws: VideoProviderError.self) {
-                try await gateway.client.download(job, to: destination, snapshot: final)
-            }
-
-            #expect(error.kind == .download)
             #expect(error.httpStatus == 302)
-            LoopbackGateway.expectNoSecrets(in: error)
-            #expect(scratch.contents == [])
-            let log = try await peer.log()
             #expect(log.on(.cdn).count == 11)
-            LoopbackGateway.expectKeysStayedHome(log)
         }
     }
 
@@ -440,24 +446,12 @@ struct FaultInjectionLoopbackTests {
     /// local is read, and nothing else is requested.
     @Test func redirectToALocalFileFailsTheDownload() async throws {
         try await LoopbackPeer.run { peer in
-            let (gateway, job, final) = try await Self.completedJob(
+            let (error, log) = try await Self.failedDownload(
                 peer, videoURL: peer.url(.cdn, "/redirect?to=file:///etc/passwd"))
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let destination = scratch.file("cat.mp4")
 
-            let error = try await #require(throws: VideoProviderError.self) {
-                try await gateway.client.download(job, to: destination, snapshot: final)
-            }
-
-            #expect(error.kind == .download)
             #expect(error.httpStatus == 302)
             #expect(!error.description.contains("root:"))
-            LoopbackGateway.expectNoSecrets(in: error)
-            #expect(scratch.contents == [])
-            let log = try await peer.log()
             #expect(log.on(.cdn).map(\.path) == ["/redirect?to=file:///etc/passwd"])
-            LoopbackGateway.expectKeysStayedHome(log)
         }
     }
 

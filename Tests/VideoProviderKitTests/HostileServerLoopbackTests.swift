@@ -56,29 +56,38 @@ struct HostileServerLoopbackTests {
 
     // MARK: Redaction where text is cut
 
+    /// Scripts one submit answer that echoes the key, submits through a fresh client (repeated refusals would
+    /// put the provider in cooldown) and checks that no text of the error keeps 4 or more of the key's
+    /// characters in a row.
+    static func scrubbedSubmitError(
+        _ peer: LoopbackPeer, _ answer: PeerAction, visible: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> VideoProviderError {
+        let (client, _) = try Self.client(peer)
+        try await peer.script(Self.submitPath, method: "POST", [answer])
+        let error = try await #require(throws: VideoProviderError.self, sourceLocation: sourceLocation) {
+            try await client.submit(LoopbackGateway.request)
+        }
+        for text in Self.texts(of: error) {
+            #expect(Self.longestKeyRun(in: text) < 4, "visible \(visible): \(text)", sourceLocation: sourceLocation)
+        }
+        return error
+    }
+
     /// A plain-text error body is cut at 300 bytes. The server quotes the key back so that exactly `visible`
     /// of its characters fall before the cut: none of them may survive, at any position. (Before: up to 30 of
     /// the 31 characters were shown.)
     @Test func keyEchoedWhereAPlainTextErrorIsCutIsScrubbedAtEveryPosition() async throws {
         try await LoopbackPeer.run { peer in
             for visible in 1..<Self.key.count {
-                // A fresh client each time: repeated refusals would put the provider in cooldown.
-                let (client, _) = try Self.client(peer)
                 let filler = String(repeating: ".", count: 300 - visible)
-                try await peer.script(
-                    Self.submitPath, method: "POST",
-                    [.echoingKey(status: 400, contentType: "text/plain", body: filler + "{{key}} was refused")])
-                let error = try await #require(throws: VideoProviderError.self) {
-                    try await client.submit(LoopbackGateway.request)
-                }
+                let error = try await Self.scrubbedSubmitError(
+                    peer, .echoingKey(status: 400, contentType: "text/plain", body: filler + "{{key}} was refused"),
+                    visible: visible)
                 let cut = String("[redacted] was refused".prefix(visible)).trimmingCharacters(in: .whitespaces)
                 #expect(
                     error.message == "aizfw refused the video submission (HTTP 400): \(filler)\(cut)",
                     "visible: \(visible)")
                 #expect(error.vendorMessage == filler + cut)
-                for text in Self.texts(of: error) {
-                    #expect(Self.longestKeyRun(in: text) < 4, "visible \(visible): \(text)")
-                }
             }
             let log = try await peer.log()
             // The key did travel (to its own gateway), and came back each time.
@@ -91,24 +100,16 @@ struct HostileServerLoopbackTests {
     @Test func keyEchoedWhereAnHTMLTitleIsCutIsScrubbedAtEveryPosition() async throws {
         try await LoopbackPeer.run { peer in
             for visible in 1..<Self.key.count {
-                let (client, _) = try Self.client(peer)
                 let filler = String(repeating: "=", count: 120 - visible)
-                try await peer.script(
-                    Self.submitPath, method: "POST",
-                    [
-                        .echoingKey(
-                            status: 502, contentType: "text/html",
-                            body: "<html><head><title>\(filler){{key}} upstream</title></head><body>x</body></html>")
-                    ])
-                let error = try await #require(throws: VideoProviderError.self) {
-                    try await client.submit(LoopbackGateway.request)
-                }
+                let error = try await Self.scrubbedSubmitError(
+                    peer,
+                    .echoingKey(
+                        status: 502, contentType: "text/html",
+                        body: "<html><head><title>\(filler){{key}} upstream</title></head><body>x</body></html>"),
+                    visible: visible)
                 // The title is trimmed before it is cut, so a cut can end on a space.
                 let cut = String("[redacted] upstream".prefix(visible))
                 #expect(error.vendorMessage == "HTML page: \(filler)\(cut)", "visible: \(visible)")
-                for text in Self.texts(of: error) {
-                    #expect(Self.longestKeyRun(in: text) < 4, "visible \(visible): \(text)")
-                }
             }
         }
     }

@@ -18,6 +18,18 @@ import VideoProviderKit
         return limits
     }
 
+    /// A machine whose caller accepts resending an ambiguous submission, with `change` on top.
+    static func resubmitting(
+        _ candidates: [Machine.Candidate] = three, _ change: (inout Machine.Limits) -> Void = { _ in }
+    ) -> Machine {
+        Machine(
+            candidates: candidates,
+            limits: limits {
+                $0.ambiguousSubmissions = .resubmit
+                change(&$0)
+            })
+    }
+
     static func failure(
         _ kind: VideoProviderError.Kind, status: Int? = nil, retryAfter: Duration? = nil, sent: Bool = false
     ) -> VideoProviderError {
@@ -84,7 +96,7 @@ import VideoProviderKit
     /// With the opt-in, one resend by default: two possibly billed submissions at most, whatever the
     /// number of providers and attempts (it was six before the bound).
     @Test func optingInResendsWithinTheBound() {
-        var machine = Machine(candidates: Self.three, limits: Self.limits { $0.ambiguousSubmissions = .resubmit })
+        var machine = Self.resubmitting()
         let first = machine.failed(Self.dropped, random: 0)
         #expect(first.outcome == .ambiguous)
         #expect(first.next == .send(candidate: 0, attempt: 2, after: .seconds(1)))
@@ -97,12 +109,7 @@ import VideoProviderKit
     /// Sends that may be billed, over a whole call, for each allowance: at most 1 + the allowance.
     @Test(arguments: [0, 1, 2, 5])
     func theBoundHoldsWhenEveryAnswerIsLost(allowance: Int) {
-        var machine = Machine(
-            candidates: Self.three,
-            limits: Self.limits {
-                $0.ambiguousSubmissions = .resubmit
-                $0.maximumAmbiguousResubmissions = allowance
-            })
+        var machine = Self.resubmitting { $0.maximumAmbiguousResubmissions = allowance }
         var sends = 0
         var next = machine.start()
         while case .send = next {
@@ -114,12 +121,7 @@ import VideoProviderKit
 
     /// Resends stay on the provider while its attempts last, then move on.
     @Test func resendsFallBackAfterTheProvidersAttempts() {
-        var machine = Machine(
-            candidates: Self.three,
-            limits: Self.limits {
-                $0.ambiguousSubmissions = .resubmit
-                $0.maximumAmbiguousResubmissions = 3
-            })
+        var machine = Self.resubmitting { $0.maximumAmbiguousResubmissions = 3 }
         #expect(machine.failed(Self.dropped, random: 0).next == .send(candidate: 0, attempt: 2, after: .seconds(1)))
         #expect(machine.failed(Self.dropped, random: 0).next == .send(candidate: 0, attempt: 3, after: .seconds(2)))
         let third = machine.failed(Self.dropped, random: 0)
@@ -131,12 +133,7 @@ import VideoProviderKit
 
     /// The budget counts every submission that may be billed, resends included.
     @Test func theBudgetStopsAResendThatWouldPassIt() {
-        var machine = Machine(
-            candidates: Self.three,
-            limits: Self.limits {
-                $0.ambiguousSubmissions = .resubmit
-                $0.maximumBillableSeconds = 15
-            })
+        var machine = Self.resubmitting { $0.maximumBillableSeconds = 15 }
         let decision = machine.failed(Self.dropped, random: 0)
         #expect(decision.outcome == .ambiguous)
         #expect(decision.next == .stop(.budget(committed: 8, next: 8, maximum: 15)))
@@ -160,22 +157,16 @@ import VideoProviderKit
             Machine.Candidate(providerID: "b", billableSeconds: 10),
             Machine.Candidate(providerID: "c", billableSeconds: 6),
         ]
-        var machine = Machine(
-            candidates: mixed,
-            limits: Self.limits {
-                $0.ambiguousSubmissions = .resubmit
-                $0.retry.maximumAttempts = 1
-                $0.maximumBillableSeconds = 12
-            })
+        var machine = Self.resubmitting(mixed) {
+            $0.retry.maximumAttempts = 1
+            $0.maximumBillableSeconds = 12
+        }
         #expect(machine.failed(Self.dropped, random: 0).next == .send(candidate: 2, attempt: 1, after: .zero))
 
-        var tight = Machine(
-            candidates: Array(mixed.prefix(2)),
-            limits: Self.limits {
-                $0.ambiguousSubmissions = .resubmit
-                $0.retry.maximumAttempts = 1
-                $0.maximumBillableSeconds = 12
-            })
+        var tight = Self.resubmitting(Array(mixed.prefix(2))) {
+            $0.retry.maximumAttempts = 1
+            $0.maximumBillableSeconds = 12
+        }
         #expect(tight.failed(Self.dropped, random: 0).next == .stop(.budget(committed: 6, next: 10, maximum: 12)))
     }
 
@@ -208,7 +199,7 @@ import VideoProviderKit
 
     /// Cancelled in flight: recorded ambiguous (the request may have arrived), counted, and the call ends.
     @Test func cancellationEndsTheCall() {
-        var inFlight = Machine(candidates: Self.three, limits: Self.limits { $0.ambiguousSubmissions = .resubmit })
+        var inFlight = Self.resubmitting()
         let decision = inFlight.failed(Self.failure(.cancelled, sent: true), random: 0)
         #expect(decision.outcome == .ambiguous)
         #expect(decision.next == .stop(.failed))

@@ -46,30 +46,37 @@ struct TransportConformanceTests {
     /// request's headers.
     @Test(arguments: kinds)
     func jsonPostArrivesByteForByte(kind: TransportKind) async throws {
-        try await LoopbackPeer.run { peer in
-            let json = Data(
-                #"{"model":"grok_video3","prompt":"Ünïcödé ✓ \"quoted\" \\ / <>","duration":6,"image_urls":[]}"#.utf8)
-            let request = HTTPRequest(
-                method: .post, url: peer.url(.api, "/echo/submit?x=1"),
-                headers: ["Authorization": "Bearer \(Self.canary)", "Content-Type": "application/json"],
-                body: HTTPBody(json), createsTask: true)
+        try await LoopbackPeer.run { peer in try await Self.expectJSONPostArrivesByteForByte(kind.make(), peer) }
+    }
 
-            let response = try await kind.make().send(request)
+    /// Sends a JSON POST through `transport` and checks what the peer received: the exact bytes, an exact
+    /// `Content-Length`, no chunking, no `Expect`, the request's headers (also used by the URLSession suite
+    /// for its staged path).
+    static func expectJSONPostArrivesByteForByte(
+        _ transport: some HTTPTransport, _ peer: LoopbackPeer, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let json = Data(
+            #"{"model":"grok_video3","prompt":"Ünïcödé ✓ \"quoted\" \\ / <>","duration":6,"image_urls":[]}"#.utf8)
+        let request = HTTPRequest(
+            method: .post, url: peer.url(.api, "/echo/submit?x=1"),
+            headers: ["Authorization": "Bearer \(Self.canary)", "Content-Type": "application/json"],
+            body: HTTPBody(json), createsTask: true)
 
-            #expect(response.status == 200)
-            #expect(response.headers["content-type"] == "application/json")
-            #expect(response.url == peer.url(.api, "/echo/submit?x=1"))
-            let echo = try Self.echo(response)
-            #expect(echo.method == "POST")
-            #expect(echo.path == "/echo/submit?x=1")
-            #expect(echo.body == json)
-            #expect(echo.bodyLength == json.count)
-            #expect(echo.header("Content-Length") == String(json.count))
-            #expect(echo.header("Content-Type") == "application/json")
-            #expect(echo.header("Authorization") == "Bearer \(Self.canary)")
-            #expect(echo.header("Expect") == nil)
-            #expect(echo.transferEncoding == nil)
-        }
+        let response = try await transport.send(request)
+
+        #expect(response.status == 200, sourceLocation: sourceLocation)
+        #expect(response.headers["content-type"] == "application/json", sourceLocation: sourceLocation)
+        #expect(response.url == peer.url(.api, "/echo/submit?x=1"), sourceLocation: sourceLocation)
+        let echo = try Self.echo(response)
+        #expect(echo.method == "POST", sourceLocation: sourceLocation)
+        #expect(echo.path == "/echo/submit?x=1", sourceLocation: sourceLocation)
+        #expect(echo.body == json, sourceLocation: sourceLocation)
+        #expect(echo.bodyLength == json.count, sourceLocation: sourceLocation)
+        #expect(echo.header("Content-Length") == String(json.count), sourceLocation: sourceLocation)
+        #expect(echo.header("Content-Type") == "application/json", sourceLocation: sourceLocation)
+        #expect(echo.header("Authorization") == "Bearer \(Self.canary)", sourceLocation: sourceLocation)
+        #expect(echo.header("Expect") == nil, sourceLocation: sourceLocation)
+        #expect(echo.transferEncoding == nil, sourceLocation: sourceLocation)
     }
 
     /// A body of literal bytes, a file, base64 of a file and base64 of bytes streams out whole: the
@@ -498,6 +505,19 @@ extension HeavyLoopback {
     struct TransportLimits {
         static let kinds = TransportKind.allCases
 
+        /// GETs `path` from the gateway host into memory under `limit`: the answer is refused as too large.
+        static func tooLarge(
+            _ kind: TransportKind, _ peer: LoopbackPeer, _ path: String, limit: Int,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws -> HTTPTransportError {
+            let error = try await #require(throws: HTTPTransportError.self, sourceLocation: sourceLocation) {
+                try await kind.make().send(
+                    HTTPRequest(method: .get, url: peer.url(.api, path)), bodyDestination: .memory(limit: limit))
+            }
+            #expect(error.kind == .responseTooLarge, sourceLocation: sourceLocation)
+            return error
+        }
+
         /// Cancelling a download mid-body stops it and leaves no file.
         @Test(arguments: kinds)
         func cancelledDownloadLeavesNoFile(kind: TransportKind) async throws {
@@ -529,12 +549,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/huge", [.stream(bytes: 256 << 20, framing: "length", declaredLength: 1 << 30)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/huge")),
-                        bodyDestination: .memory(limit: 1 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/huge", limit: 1 << 20)
                 #expect(error.requestMayHaveBeenSent)
                 #expect(error.message.contains("1073741824"))
             }
@@ -547,12 +562,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/oversized", [.stream(bytes: 128 << 20, framing: framing)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/oversized")),
-                        bodyDestination: .memory(limit: 1 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/oversized", limit: 1 << 20)
                 #expect(error.message.contains("1048576-byte limit"))
                 // CurlTransport stops reading at the limit. Linux's URLSession reads on until its cancellation
                 // gets through its delegate queue (75–670 MB of an endless answer in our runs), dropping it.
@@ -569,12 +579,7 @@ extension HeavyLoopback {
             try await LoopbackPeer.run { peer in
                 try await peer.script("/bomb", [.gzipBomb(inflated: 64 << 20)])
 
-                let error = try await #require(throws: HTTPTransportError.self) {
-                    try await kind.make().send(
-                        HTTPRequest(method: .get, url: peer.url(.api, "/bomb")),
-                        bodyDestination: .memory(limit: 4 << 20))
-                }
-                #expect(error.kind == .responseTooLarge)
+                let error = try await Self.tooLarge(kind, peer, "/bomb", limit: 4 << 20)
                 #expect(error.message.contains("4194304-byte limit"))
             }
         }

@@ -98,36 +98,19 @@ struct JSONParser {
     private mutating func readObject(
         _ readValue: (inout JSONParser, String) throws(JSONValue.ParseError) -> Void
     ) throws(JSONValue.ParseError) -> Bool {
-        guard depth < Self.maximumDepth else {
-            _ = try skipNested()
-            return false
-        }
-        depth += 1
-        defer { depth -= 1 }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return true
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            try readValue(&self, key)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
+        try readContainer(closing: UInt8(ascii: "}"), name: "object") {
+            (parser: inout JSONParser) throws(JSONValue.ParseError) in
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+                throw parser.fail("expected a key")
             }
-            guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            index += 1
-            return true
+            let key = try parser.parseString()
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else {
+                throw parser.fail("expected ':'")
+            }
+            parser.index += 1
+            parser.skipWhitespace()
+            try readValue(&parser, key)
         }
     }
 
@@ -135,6 +118,14 @@ struct JSONParser {
     /// deeper than ``maximumDepth``, which is checked but not built.
     private mutating func readArray(
         _ readElement: (inout JSONParser) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) -> Bool {
+        try readContainer(closing: UInt8(ascii: "]"), name: "array", readElement)
+    }
+
+    /// What objects and arrays share: the depth limit, the empty container, and members (read by
+    /// `readMember`) separated by commas up to the `closing` bracket.
+    private mutating func readContainer(
+        closing: UInt8, name: String, _ readMember: (inout JSONParser) throws(JSONValue.ParseError) -> Void
     ) throws(JSONValue.ParseError) -> Bool {
         guard depth < Self.maximumDepth else {
             _ = try skipNested()
@@ -144,20 +135,22 @@ struct JSONParser {
         defer { depth -= 1 }
         index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == closing {
             index += 1
             return true
         }
         while true {
             skipWhitespace()
-            try readElement(&self)
+            try readMember(&self)
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
+            guard index < bytes.count else { throw fail("unterminated \(name)") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+            guard bytes[index] == closing else {
+                throw fail("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+            }
             index += 1
             return true
         }

@@ -45,30 +45,11 @@ extension String {
     private static func scrubFragments(of key: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>)
         -> [UInt8]?
     {
-        let minimum = SecretRedaction.minimumFragment
         let windows: Set<UInt64>? = text.count * key.count > 1 << 16 ? Self.windows(of: key) : nil
-        var output: [UInt8] = []
-        var copied = 0
-        var index = 0
-        while index + minimum <= text.count {
-            if let windows, !windows.contains(Self.window(text, at: index)) {
-                index += 1
-                continue
-            }
-            let length = Self.longestRun(in: text, at: index, within: key)
-            if length >= minimum {
-                if output.isEmpty { output.reserveCapacity(text.count) }
-                output.append(contentsOf: text[copied..<index])
-                output.append(contentsOf: SecretRedaction.placeholder.utf8)
-                index += length
-                copied = index
-            } else {
-                index += 1
-            }
+        return replacingRuns(in: text, minimum: SecretRedaction.minimumFragment, as: [UInt8].self) { index in
+            if let windows, !windows.contains(Self.window(text, at: index)) { return 0 }
+            return Self.longestRun(in: text, at: index, within: key)
         }
-        guard copied > 0 else { return nil }
-        output.append(contentsOf: text[copied...])
-        return output
     }
 
     /// The longest run of `text` starting at `start` that occurs somewhere in `key`.
@@ -101,6 +82,32 @@ extension String {
     }
 }
 
+/// `bytes` with each run that `runLength` measures at `minimum` bytes or more, from the position it is given,
+/// replaced by the placeholder (a shorter run moves on by one byte); `nil` when there is none, so a caller
+/// with nothing to scrub copies nothing.
+private func replacingRuns<Output: RangeReplaceableCollection<UInt8>>(
+    in bytes: UnsafeBufferPointer<UInt8>, minimum: Int, as _: Output.Type, runLength: (Int) -> Int
+) -> Output? {
+    var output = Output()
+    var copied = 0
+    var index = 0
+    while index + minimum <= bytes.count {
+        let length = runLength(index)
+        if length >= minimum {
+            if output.isEmpty { output.reserveCapacity(bytes.count) }
+            output.append(contentsOf: bytes[copied..<index])
+            output.append(contentsOf: SecretRedaction.placeholder.utf8)
+            index += length
+            copied = index
+        } else {
+            index += 1
+        }
+    }
+    guard copied > 0 else { return nil }
+    output.append(contentsOf: bytes[copied...])
+    return output
+}
+
 /// Runs `body` on a string's UTF-8 bytes, in place when the string is stored contiguously (native strings are).
 private func withBytes<T>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
     text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
@@ -126,33 +133,16 @@ extension Data {
         guard safe else { return self }
         return withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var output = Data()
-            var copied = 0
-            var index = 0
-            while index + minimum <= bytes.count {
-                guard bytes[index] == key[0] else {
-                    index += 1
-                    continue
-                }
+            let scrubbed = replacingRuns(in: bytes, minimum: minimum, as: Data.self) { index in
                 var length = 0
                 while length < key.count, index + length < bytes.count, bytes[index + length] == key[length] {
                     let byte = key[length]
                     if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
                     length += 1
                 }
-                if length >= minimum {
-                    if output.isEmpty { output.reserveCapacity(bytes.count) }
-                    output.append(contentsOf: bytes[copied..<index])
-                    output.append(contentsOf: SecretRedaction.placeholder.utf8)
-                    index += length
-                    copied = index
-                } else {
-                    index += 1
-                }
+                return length
             }
-            guard copied > 0 else { return self }
-            output.append(contentsOf: bytes[copied...])
-            return output
+            return scrubbed ?? self
         }
     }
 }
