@@ -59,6 +59,7 @@ extension VideoClient {
     private func canFetchVideo(_ snapshot: TaskSnapshot, at endpoint: ProviderEndpoint) -> Bool {
         let context = endpoint.context(boundary: bodilessRequestBoundary)
         return ((try? endpoint.provider.contentRequest(for: snapshot, context: context)) ?? nil) != nil
+            || ((try? endpoint.provider.resultRequest(for: snapshot, context: context)) ?? nil) != nil
     }
 }
 
