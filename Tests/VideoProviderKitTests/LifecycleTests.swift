@@ -122,6 +122,21 @@ import VideoProviderTesting
         #expect(transport.lines == [Life.submit, Self.old, Life.status, Self.fresh])
     }
 
+    @Test func anOldJobAsksTheStatusThenRefreshesTheRefusedURL() async throws {
+        // `videogen download` on an old job file: no snapshot, so the status comes first; its URL has
+        // expired on the CDN, so the status is asked once more.
+        let oldStatus = ScriptedTransport.json(#"{"status":"succeeded","url":"https://cdn.life.example/old.mp4"}"#)
+        let transport = Life.transport([
+            Life.status: [oldStatus, Self.freshStatus], Self.old: [ScriptedTransport.refused(410)],
+            Self.fresh: [ScriptedTransport.video],
+        ])
+        let client = try Life.client(LifecycleProvider(expiring: true), transport)
+        let job = try await Life.submitted(client)
+        let video = try await client.download(job, to: Life.destination())
+        #expect(transport.lines == [Life.submit, Life.status, Self.old, Life.status, Self.fresh])
+        #expect(video.sourceHost == "cdn.life.example")
+    }
+
     @Test func aSecondRefusalEndsTheDownload() async throws {
         let transport = Life.transport([
             Life.status: [Self.freshStatus], Self.old: [ScriptedTransport.refused(403)],
