@@ -183,8 +183,10 @@ import VideoProviderTesting
         let data = try JSONEncoder().encode(snapshot)
         #expect(try JSONDecoder().decode(TaskSnapshot.self, from: data) == snapshot)
         // A snapshot without the new fields encodes as before.
-        let plain = try JSONEncoder().encode(TaskSnapshot(taskID: "T1", status: .queued))
-        #expect(String(decoding: plain, as: UTF8.self) == #"{"taskID":"T1","status":"queued"}"#)
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = .sortedKeys
+        let plain = try sorted.encode(TaskSnapshot(taskID: "T1", status: .queued))
+        #expect(String(decoding: plain, as: UTF8.self) == #"{"status":"queued","taskID":"T1"}"#)
     }
 }
 
