@@ -45,6 +45,22 @@ import VideoProviderTesting
         #expect(transport.lines == [Life.submit, Life.status, Life.retrieve])
     }
 
+    @Test func updatesEndWithTheResolvedSnapshot() async throws {
+        let processing = ScriptedTransport.json(#"{"status":"Processing"}"#)
+        let transport = Life.transport([
+            Life.status: [processing, Self.success, Self.success],
+            Life.retrieve: [ScriptedTransport.json(#"{"error":"busy"}"#, status: 500), Self.retrieved],
+        ])
+        let client = try Life.client(LifecycleProvider(), transport)
+        let job = try await Life.submitted(client)
+        var seen: [TaskSnapshot] = []
+        for try await snapshot in client.updates(for: job, polling: .fixed(.seconds(5))) { seen.append(snapshot) }
+        #expect(seen.map(\.status) == [.processing, .completed])
+        #expect(seen.last?.videoURL == URL(string: "https://cdn.life.example/output.mp4"))
+        // A failed follow-up is a failed poll: the status is asked again, then the follow-up.
+        #expect(transport.lines == [Life.submit, Life.status, Life.status, Life.retrieve, Life.status, Life.retrieve])
+    }
+
     @Test func aRefusedFollowUpIsTypedAndRedacted() async throws {
         let refusal = ScriptedTransport.json(#"{"error":{"message":"bad key \#(Life.key)"}}"#, status: 401)
         let transport = Life.transport([Life.status: [Self.success], Life.retrieve: [refusal]])

@@ -76,6 +76,17 @@ extension VideoClient {
         }
     }
 
+    /// ``resolvingResult(_:of:at:)`` as a poll's outcome.
+    func resolvedOutcome(_ snapshot: TaskSnapshot, of job: VideoJob, at endpoint: ProviderEndpoint) async -> Result<
+        TaskSnapshot, VideoProviderError
+    > {
+        do {
+            return .success(try await resolvingResult(snapshot, of: job, at: endpoint))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Asks again where the task stands, and its follow-up when it has one: a fresh video URL for a
     /// download whose URL expired or was refused.
     func freshResult(of job: VideoJob, at endpoint: ProviderEndpoint) async throws(VideoProviderError)
