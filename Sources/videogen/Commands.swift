@@ -115,6 +115,14 @@ struct CommandSpec {
                 `videogen follow JOB --output FILE`); a task that failed is exit 1 with the vendor's reason.
                 """),
         CommandSpec(
+            name: "cancel", positional: ("JOB", false),
+            lines: [[.option("json"), .option("simulate"), .option("simulate-flavor"), .option("base-url")]],
+            summary: """
+                Asks the provider once to cancel the task of a job (never retried; nothing is ever submitted).
+                Needs the job's provider key. Exit 0 cancelled; 1 the vendor refused; 2 bad input, or the
+                provider has no cancel (nothing sent); 3 network failure.
+                """),
+        CommandSpec(
             name: "help", positional: ("COMMAND", true), lines: [[.option("reference")]],
             summary: """
                 Prints the usage summary, one command's usage, or (--markdown) the option reference.

@@ -17,7 +17,7 @@ enum ExitCode: Int32 {
 
     init(for error: VideoProviderError) {
         switch error.kind {
-        case .invalidRequest, .unknownModel, .noEligibleProvider, .configuration:
+        case .invalidRequest, .unknownModel, .noEligibleProvider, .configuration, .unsupported:
             self = .usage
         case .connectionFailed, .timeout, .ambiguousSubmission, .taskNotFinished:
             self = .network

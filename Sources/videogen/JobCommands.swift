@@ -1,7 +1,7 @@
 import Foundation
 import VideoProviderKit
 
-/// `status`, `download` and `follow`: pick up a job written by `generate`.
+/// `status`, `download`, `follow` and `cancel`: pick up a job written by `generate`.
 enum JobCommands {
     /// A job ready to be asked about: its provider's key is set (checked before anything is sent).
     struct Loaded {
@@ -90,6 +90,31 @@ enum JobCommands {
             case .failed, .cancelled, .expired: return .failure
             default: return .success
             }
+        } catch {
+            return VideoGen.report(error, json: json, console: console)
+        }
+    }
+
+    // MARK: cancel
+
+    static func cancel(_ args: Arguments, console: Console) async throws(Arguments.UsageError) -> ExitCode {
+        let json = args.flag("json")
+        let loaded: Loaded
+        switch try load(args) {
+        case .success(let value): loaded = value
+        case .failure(let error): return VideoGen.report(error, json: json, console: console)
+        }
+        let job = loaded.job
+        let (client, _) = client(loaded)
+        do {
+            let snapshot = try await client.cancel(job)
+            if json {
+                console.out(JSONView.status(job, snapshot).text)
+            } else {
+                console.out("\(job.providerID) · \(job.model) · task \(Render.oneLine(job.taskID))")
+                console.out("  status:   \(snapshot.status) (cancel accepted)")
+            }
+            return .success
         } catch {
             return VideoGen.report(error, json: json, console: console)
         }

@@ -57,6 +57,7 @@ struct VideoGen {
             case "follow": return try await JobCommands.follow(args, console: console)
             case "status": return try await JobCommands.status(args, console: console)
             case "download": return try await JobCommands.download(args, console: console)
+            case "cancel": return try await JobCommands.cancel(args, console: console)
             default: return try help(args, console: console)
             }
         } catch {

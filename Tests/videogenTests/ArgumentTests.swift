@@ -147,7 +147,7 @@ import VideoProviderTesting
                 commands.append(line)
             }
         }
-        #expect(commands.count == 8)
+        #expect(commands.count == 9)
         for command in commands {
             #expect(docs.contains("\n### `\(command)`\n"), "docs/cli.md has no section `\(command)`")
         }

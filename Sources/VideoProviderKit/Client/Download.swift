@@ -51,11 +51,19 @@ extension VideoClient {
                 providerID: job.providerID, model: job.model, taskID: job.taskID, rawStatus: raw)
         }
         let download = Downloader(client: self, job: job, endpoint: endpoint, destination: destination)
-        let sources = try download.sources(for: finished)
-        var result = await download.fetch(sources.first)
-        // When the content endpoint fails, the video URL is a second chance (and vice versa).
-        if case .failure(let error) = result, error.kind != .cancelled, let second = sources.second {
-            result = await download.fetch(second)
+        var current = try await resolvingResult(finished, of: job, at: endpoint)
+        var refreshed = false
+        if let expiry = current.videoURLExpiresAt, expiry <= Date() {
+            current = try await freshResult(of: job, at: endpoint)
+            refreshed = true
+        }
+        var result = await download.fetchAny(try download.sources(for: current))
+        // An expiring URL refused as forbidden or gone is asked for again, once.
+        if case .failure(let error) = result, !refreshed, let status = error.httpStatus, status == 403 || status == 410,
+            current.videoURLExpiresAt != nil || endpoint.provider.resultURLsExpire
+        {
+            current = try await freshResult(of: job, at: endpoint)
+            result = await download.fetchAny(try download.sources(for: current))
         }
         let video = try result.get()
         observer(.downloaded(job: job.id, bytes: video.byteCount, host: video.sourceHost))
@@ -65,10 +73,11 @@ extension VideoClient {
     /// A video URL on the provider's own origin (new-api's `/v1/videos/{id}/content` proxy, a path the
     /// gateway gave relative to itself) needs the key like any request to the gateway; any other origin
     /// never gets it (``sanitized(_:providerBase:additional:)`` strips it).
-    static func authorizedOnSameOrigin(_ request: HTTPRequest, providerBase: URL, context: ProviderContext)
-        -> HTTPRequest
-    {
-        guard VendorResponse.isSameOrigin(request.url, providerBase), !request.headers.contains("Authorization")
+    static func authorizedOnSameOrigin(
+        _ request: HTTPRequest, providerBase: URL, context: ProviderContext, trusted: [URL] = []
+    ) -> HTTPRequest {
+        guard ([providerBase] + trusted).contains(where: { VendorResponse.isSameOrigin(request.url, $0) }),
+            !request.headers.contains("Authorization")
         else { return request }
         var copy = request
         for field in context.standardHeaders(accept: "video/*, */*") where !copy.headers.contains(field.name) {
@@ -78,9 +87,11 @@ extension VideoClient {
     }
 
     /// Removes credentials from a request whose host is not the provider's own.
-    static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders) -> HTTPRequest {
+    static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders, trusted: [URL] = [])
+        -> HTTPRequest
+    {
         var copy = request
-        if !RedirectRules.sameOrigin(request.url, providerBase) {
+        if !([providerBase] + trusted).contains(where: { RedirectRules.sameOrigin(request.url, $0) }) {
             for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
             for field in additional { copy.headers.remove(field.name) }
         }
@@ -121,6 +132,16 @@ struct Downloader {
         return Sources(first: first, second: content == nil ? nil : plain)
     }
 
+    /// Fetches the first source, and the second when the first fails (the content endpoint and the video
+    /// URL are each other's second chance).
+    func fetchAny(_ sources: Sources) async -> Result<DownloadedVideo, VideoProviderError> {
+        let result = await fetch(sources.first)
+        if case .failure(let error) = result, error.kind != .cancelled, let second = sources.second {
+            return await fetch(second)
+        }
+        return result
+    }
+
     private func failure(_ message: String, status: Int? = nil) -> VideoProviderError {
         VideoProviderError(
             .download, message, providerID: job.providerID, model: job.model, taskID: job.taskID, httpStatus: status)
@@ -129,10 +150,12 @@ struct Downloader {
     /// Fetches `source` into a temporary file next to the destination and moves it into place.
     func fetch(_ source: HTTPRequest) async -> Result<DownloadedVideo, VideoProviderError> {
         let base = endpoint.baseURL
+        let trusted = endpoint.provider.credentialedContentOrigins
         var request = VideoClient.sanitized(
             VideoClient.authorizedOnSameOrigin(
-                source, providerBase: base, context: endpoint.context(boundary: client.bodilessRequestBoundary)),
-            providerBase: base, additional: endpoint.additionalHeaders)
+                source, providerBase: base, context: endpoint.context(boundary: client.bodilessRequestBoundary),
+                trusted: trusted),
+            providerBase: base, additional: endpoint.additionalHeaders, trusted: trusted)
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             return .failure(
                 failure(

@@ -41,7 +41,12 @@ extension VideoClient {
                 } catch {
                     throw following.cancelled()
                 }
-                let outcome = await poll(job, at: endpoint)
+                var outcome = await poll(job, at: endpoint)
+                // A completed task whose video is named elsewhere is completed once the follow-up answered;
+                // a failed follow-up counts as a failed poll (retried with backoff).
+                if case .success(let snapshot) = outcome, snapshot.status == .completed {
+                    outcome = await resolvedOutcome(snapshot, of: job, at: endpoint)
+                }
                 if case .success(let snapshot) = outcome { onSnapshot(snapshot) }
                 if let final = try following.take(
                     outcome, now: clock.now(), retry: configuration.retry, random: configuration.random,
@@ -59,6 +64,7 @@ extension VideoClient {
     private func canFetchVideo(_ snapshot: TaskSnapshot, at endpoint: ProviderEndpoint) -> Bool {
         let context = endpoint.context(boundary: bodilessRequestBoundary)
         return ((try? endpoint.provider.contentRequest(for: snapshot, context: context)) ?? nil) != nil
+            || ((try? endpoint.provider.resultRequest(for: snapshot, context: context)) ?? nil) != nil
     }
 }
 

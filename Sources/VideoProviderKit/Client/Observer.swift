@@ -37,6 +37,11 @@ public enum VideoClientEvent: Sendable {
     /// Which call a request belongs to.
     public enum Operation: String, Sendable {
         case submit, status, content
+        /// The follow-up call of a vendor whose completed task names its video elsewhere
+        /// (``VideoProvider/resultRequest(for:context:)``).
+        case result
+        /// A cancel (``VideoClient/cancel(_:)``).
+        case cancel
     }
 }
 

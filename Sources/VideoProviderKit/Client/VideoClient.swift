@@ -182,7 +182,7 @@ public final class VideoClient: Sendable {
     {
         let final = try await follow(job, strategy: polling ?? configuration.polling) { _ in }
         guard final.status == .completed else { throw taskFailure(job, final) }
-        return final
+        return try await resolvingResult(final, of: job, at: endpoint(for: job))
     }
 
     // MARK: Jobs

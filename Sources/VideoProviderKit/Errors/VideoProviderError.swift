@@ -59,6 +59,9 @@ public struct VideoProviderError: Error, Sendable, CustomStringConvertible, Cust
         public static let cancelled = Kind("cancelled")
         /// Fetching the finished video failed (bad URL, wrong length, refused redirect, file error).
         public static let download = Kind("download")
+        /// The provider has no way to do what was asked (cancel a task on a vendor without a cancel
+        /// endpoint). Nothing was sent.
+        public static let unsupported = Kind("unsupported")
     }
 
     // The fields live in a `CopyOnWrite`: errors sit in `Result`s and typed-throw slots across the

@@ -26,6 +26,9 @@ public struct JSONBody: Sendable, Hashable {
         case object(JSONBody)
         /// A `data:<mime>;base64,<bytes>` string, encoded while the body is written.
         case dataURI(ImagePayload, ImageFormat)
+        /// The bytes as a plain standard base64 string, no `data:` prefix (Veo's `bytesBase64Encoded`,
+        /// Kling's `image`), encoded while the body is written like ``dataURI(_:_:)``.
+        case base64(ImagePayload)
     }
 
     public struct Member: Sendable, Hashable {
@@ -83,16 +86,24 @@ public struct JSONBody: Sendable, Hashable {
             }
             pending.append(UInt8(ascii: "}"))
         case .dataURI(let payload, let format):
-            // Base64 needs no JSON escaping, so the encoded bytes go straight into the body.
             pending.append(contentsOf: Array("\"data:\(format.mimeType);base64,".utf8))
-            body.append(pending)
-            pending = Data()
-            switch payload {
-            case .bytes(let data): body.append(.base64(data))
-            case .file(let url, let count): body.append(.base64File(url, byteCount: count))
-            }
+            Self.writeBase64(payload, into: &body, pending: &pending)
+        case .base64(let payload):
             pending.append(UInt8(ascii: "\""))
+            Self.writeBase64(payload, into: &body, pending: &pending)
         }
+    }
+
+    /// The payload's base64 as a body segment (streamed from memory or disk when the body is written), then
+    /// the closing quote. Base64 needs no JSON escaping.
+    private static func writeBase64(_ payload: ImagePayload, into body: inout HTTPBody, pending: inout Data) {
+        body.append(pending)
+        pending = Data()
+        switch payload {
+        case .bytes(let data): body.append(.base64(data))
+        case .file(let url, let count): body.append(.base64File(url, byteCount: count))
+        }
+        pending.append(UInt8(ascii: "\""))
     }
 }
 

@@ -39,6 +39,8 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
         var actualDuration: Double?
         var model: String?
         var pollAfter: Duration?
+        var resultReference: String?
+        var videoURLExpiresAt: Date?
     }
 
     private var storage: CopyOnWrite<Fields>
@@ -89,6 +91,19 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
         get { storage.box.value.pollAfter }
         set { storage.update { $0.pollAfter = newValue } }
     }
+    /// What the vendor gave instead of the video's URL when the task completed (MiniMax's `file_id`):
+    /// the provider's ``VideoProvider/resultRequest(for:context:)`` turns it into the call that yields the
+    /// URL. `nil` for vendors that put the URL in the status answer.
+    public var resultReference: String? {
+        get { storage.box.value.resultReference }
+        set { storage.update { $0.resultReference = newValue } }
+    }
+    /// When ``videoURL`` stops working, when the vendor says (Runway: 24–48 h; Veo: 2 days). A download
+    /// after it asks the vendor for a fresh URL first.
+    public var videoURLExpiresAt: Date? {
+        get { storage.box.value.videoURLExpiresAt }
+        set { storage.update { $0.videoURLExpiresAt = newValue } }
+    }
 
     public init(
         taskID: String,
@@ -100,13 +115,16 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
         errorCode: String? = nil,
         actualDuration: Double? = nil,
         model: String? = nil,
-        pollAfter: Duration? = nil
+        pollAfter: Duration? = nil,
+        resultReference: String? = nil,
+        videoURLExpiresAt: Date? = nil
     ) {
         storage = CopyOnWrite(
             Fields(
                 taskID: taskID, status: status, rawStatus: rawStatus, progress: progress.map { min(max($0, 0), 100) },
                 videoURL: videoURL, errorMessage: errorMessage, errorCode: errorCode, actualDuration: actualDuration,
-                model: model, pollAfter: pollAfter))
+                model: model, pollAfter: pollAfter, resultReference: resultReference,
+                videoURLExpiresAt: videoURLExpiresAt))
     }
 
     /// The snapshot in one line, the fields that have a value, vendor text with its control characters
@@ -118,6 +136,7 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
                 "task": taskID, "status": status, "rawStatus": rawStatus, "progress": progress.map { "\($0)%" },
                 "videoURL": videoURL, "error": errorMessage, "errorCode": errorCode,
                 "actualDuration": actualDuration, "model": model, "pollAfter": pollAfter,
+                "resultReference": resultReference, "videoURLExpiresAt": videoURLExpiresAt?.formatted(.iso8601),
             ])
     }
 
@@ -125,7 +144,7 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
 
     private enum CodingKeys: String, CodingKey {
         case taskID, status, rawStatus, progress, videoURL, errorMessage, errorCode, actualDuration, model
-        case pollAfterSeconds
+        case pollAfterSeconds, resultReference, videoURLExpiresAt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -140,7 +159,9 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
             errorCode: try container.decodeIfPresent(String.self, forKey: .errorCode),
             actualDuration: try container.decodeIfPresent(Double.self, forKey: .actualDuration),
             model: try container.decodeIfPresent(String.self, forKey: .model),
-            pollAfter: try container.decodeIfPresent(Double.self, forKey: .pollAfterSeconds).map { .seconds($0) })
+            pollAfter: try container.decodeIfPresent(Double.self, forKey: .pollAfterSeconds).map { .seconds($0) },
+            resultReference: try container.decodeIfPresent(String.self, forKey: .resultReference),
+            videoURLExpiresAt: try container.decodeIfPresent(Date.self, forKey: .videoURLExpiresAt))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,5 +176,7 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
         try container.encodeIfPresent(actualDuration, forKey: .actualDuration)
         try container.encodeIfPresent(model, forKey: .model)
         try container.encodeIfPresent(pollAfter?.seconds, forKey: .pollAfterSeconds)
+        try container.encodeIfPresent(resultReference, forKey: .resultReference)
+        try container.encodeIfPresent(videoURLExpiresAt, forKey: .videoURLExpiresAt)
     }
 }

@@ -160,6 +160,36 @@ public protocol VideoProvider: Sendable {
     func contentRequest(
         for snapshot: TaskSnapshot, context: ProviderContext
     ) throws(VideoProviderError) -> HTTPRequest?
+
+    /// The follow-up call a completed task needs before its video can be fetched (MiniMax: its `file_id`
+    /// asked at `/v1/files/retrieve`), or `nil` when the snapshot already says where the video is. See
+    /// <doc:WritingAProvider> ("A task's lifecycle"); the default is `nil`.
+    func resultRequest(
+        for snapshot: TaskSnapshot, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest?
+
+    /// Reads the follow-up answer: `snapshot` with the video's URL (and its expiry) filled in.
+    func parseResultResponse(
+        _ response: HTTPResponse, for snapshot: TaskSnapshot
+    ) throws(VideoProviderError) -> TaskSnapshot
+
+    /// The request that cancels a task, or `nil` when the vendor has no way to cancel (the default).
+    func cancelRequest(
+        taskID: String, model: String, context: ProviderContext
+    ) throws(VideoProviderError) -> HTTPRequest?
+
+    /// Reads the cancel answer: the task's snapshot after the cancel (by default ``TaskStatus/cancelled``
+    /// for any 2xx answer, the vendor's typed error otherwise).
+    func parseCancelResponse(_ response: HTTPResponse, taskID: String) throws(VideoProviderError) -> TaskSnapshot
+
+    /// Origins other than the base URL's whose video URLs need the provider's credentials (a vendor that
+    /// serves videos from a second host of its own). Empty by default: only the provider's own origin ever
+    /// sees the key.
+    var credentialedContentOrigins: [URL] { get }
+
+    /// Whether the vendor's video URLs stop working after a while (Runway, Veo): a download refused with
+    /// HTTP 403 or 410 then asks where the task stands once more, for a fresh URL. `false` by default.
+    var resultURLsExpire: Bool { get }
 }
 
 extension VideoProvider {
@@ -258,6 +288,22 @@ extension ResolvedImage {
                         parameter: "images[\(index)]", value: "multipart-file", allowed: "public-url, data-uri",
                         reason: "\(provider)'s body is JSON only")
                 ])
+        }
+    }
+
+    /// The image as a JSON string for a vendor that takes raw base64 (Kling's `image`): a public URL as
+    /// itself, bytes as plain base64 without a `data:` prefix (encoded while the body is written). A
+    /// multipart upload is refused naming the image, as in ``jsonURL(index:model:provider:)``.
+    public func jsonRawBase64(index: Int, model: String, provider: ProviderID) throws(VideoProviderError)
+        -> JSONBody.Value
+    {
+        switch self {
+        case .publicURL(let url):
+            return .string(url.absoluteString)
+        case .dataURI(let payload, _):
+            return .base64(payload)
+        case .upload:
+            return try jsonURL(index: index, model: model, provider: provider)
         }
     }
 }
