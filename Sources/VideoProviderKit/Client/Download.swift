@@ -68,7 +68,8 @@ extension VideoClient {
     static func authorizedOnSameOrigin(_ request: HTTPRequest, providerBase: URL, context: ProviderContext)
         -> HTTPRequest
     {
-        guard VendorResponse.isSameOrigin(request.url, providerBase), !request.headers.contains("Authorization")
+        guard VendorResponse.isSameOrigin(request.url, providerBase),
+            !request.headers.contains(context.credentials.credentialHeaderName)
         else { return request }
         var copy = request
         for field in context.standardHeaders(accept: "video/*, */*") where !copy.headers.contains(field.name) {
@@ -81,7 +82,9 @@ extension VideoClient {
     static func sanitized(_ request: HTTPRequest, providerBase: URL, additional: HTTPHeaders) -> HTTPRequest {
         var copy = request
         if !RedirectRules.sameOrigin(request.url, providerBase) {
-            for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
+            for name in HTTPHeaders.sensitiveNames.union(copy.headers.markedSensitiveNames) {
+                copy.headers.remove(name)
+            }
             for field in additional { copy.headers.remove(field.name) }
         }
         return copy
