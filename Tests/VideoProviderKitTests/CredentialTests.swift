@@ -329,3 +329,48 @@ private final class RotateDuringFirstRequest: HTTPTransport, @unchecked Sendable
         #expect(harness.statusTimes == [7, 14, 21, 28, 35, 42].map { Duration.seconds($0) })
     }
 }
+
+/// Google's key header on a redirect, on both transports: kept on the gateway's own origin, dropped on
+/// any other, as `Authorization` is.
+@Suite("Named key headers on redirects", .timeLimit(.minutes(3)))
+struct NamedKeyHeaderRedirectTests {
+    static let canary = "AIza-canary-redirect-7c1e5f2d"
+
+    static func headers() -> HTTPHeaders {
+        ProviderContext(
+            baseURL: base, apiKey: APIKey(canary), credentials: .header("x-goog-api-key")
+        ).standardHeaders(accept: "video/*")
+    }
+
+    @Test(arguments: TransportKind.allCases)
+    func crossOriginRedirectDropsTheKeyHeader(kind: TransportKind) async throws {
+        try await LoopbackPeer.run { peer in
+            let target = peer.url(.cdn, "/echo/video")
+            let request = HTTPRequest(
+                method: .get, url: peer.url(.api, "/redirect?to=\(target.absoluteString)"), headers: Self.headers())
+
+            let response = try await kind.make().send(request)
+
+            let echo = try TransportConformanceTests.echo(response)
+            #expect(echo.server == .cdn)
+            #expect(echo.header("x-goog-api-key") == nil)
+            #expect(echo.header("Accept") == "video/*")
+            let log = try await peer.log()
+            #expect(log.on(.api).count == 1)
+            #expect(!log.on(.cdn).contains { $0.mentions(Self.canary) })
+        }
+    }
+
+    @Test(arguments: TransportKind.allCases)
+    func sameOriginRedirectKeepsTheKeyHeader(kind: TransportKind) async throws {
+        try await LoopbackPeer.run { peer in
+            let request = HTTPRequest(
+                method: .get, url: peer.url(.api, "/redirect?to=/echo/moved"), headers: Self.headers())
+
+            let echo = try TransportConformanceTests.echo(try await kind.make().send(request))
+
+            #expect(echo.server == .api)
+            #expect(echo.header("x-goog-api-key") == Self.canary)
+        }
+    }
+}
