@@ -108,9 +108,17 @@ private let base = URL(string: "https://api.vendor.example/v1")!
         #expect(submits.map { $0.carriesBearerToken("sk-gateway-a") } == [true, false])
         #expect(submits.map { $0.carriesBearerToken("sk-gateway-b") } == [false, true])
         #expect(harness.events.fallbacks == ["gw-a"])
+        #expect(job.attempts.map(\.providerID) == ["gw-a", "gw-b"])
+        #expect(job.attempts.first?.httpStatus == 403)
         let snapshot = try await harness.client.status(of: job)
         #expect(harness.simulator.requests(.status).map(\.url.host) == ["gw-b.simulator.invalid"])
         #expect(snapshot.taskID == job.taskID)
+        // The provider's own error names the registration, not the provider type.
+        harness.simulator.inject(
+            .httpError(status: 401, message: "Invalid token"), on: .status, at: Self.gatewayB)
+        let refused = await #expect(throws: VideoProviderError.self) { try await harness.client.status(of: job) }
+        #expect(refused?.providerID == "gw-b")
+        #expect(refused?.httpStatus == 401)
     }
 
     /// Two accounts of one gateway (same base URL, two keys): the first account's refusal falls back to the
@@ -249,7 +257,7 @@ private final class RotateDuringFirstRequest: HTTPTransport, @unchecked Sendable
 
     @Test func familyNameRoutesToEachMembersNativeModel() async throws {
         var registry = try Sim.registry(["openai-compatible", "duoyuanx", "xai"])
-        try registry.register(Self.family)
+        try registry.registerFamily(Self.family)
         var request = Sim.imagine()
         request.model = "House_Clip"
         #expect(registry.plan(for: request).providerIDs == ["openai-compatible", "xai"])
@@ -266,7 +274,7 @@ private final class RotateDuringFirstRequest: HTTPTransport, @unchecked Sendable
             [],
             registry: try {
                 var plain = try Sim.registry(["openai-compatible", "duoyuanx", "xai"])
-                try plain.register(Self.family)
+                try plain.registerFamily(Self.family)
                 return plain
             }())
         harness.simulator.inject(.httpError(status: 403, message: "Forbidden"), on: .submit, at: Sim.openAICompatible)
@@ -282,18 +290,18 @@ private final class RotateDuringFirstRequest: HTTPTransport, @unchecked Sendable
     @Test func familiesAreCheckedWhenRegistered() throws {
         var registry = ProviderRegistry()
         let builtIn = #expect(throws: VideoProviderError.self) {
-            try registry.register(ModelFamily(name: "grok_video3", members: ["xai": "grok-imagine-video"]))
+            try registry.registerFamily(ModelFamily(name: "grok_video3", members: ["xai": "grok-imagine-video"]))
         }
         #expect(builtIn?.message == "'grok_video3' is a built-in model family; choose another name.")
         let pinned = #expect(throws: VideoProviderError.self) {
-            try registry.register(ModelFamily(name: "xai:clip", members: ["xai": "grok-imagine-video"]))
+            try registry.registerFamily(ModelFamily(name: "xai:clip", members: ["xai": "grok-imagine-video"]))
         }
         #expect(pinned?.kind == .configuration)
         let empty = #expect(throws: VideoProviderError.self) {
-            try registry.register(ModelFamily(name: "clip", members: [:]))
+            try registry.registerFamily(ModelFamily(name: "clip", members: [:]))
         }
         #expect(empty?.kind == .configuration)
-        try registry.register(ModelFamily(name: " clip ", members: ["xai": " grok-imagine-video "]))
+        try registry.registerFamily(ModelFamily(name: " clip ", members: ["xai": " grok-imagine-video "]))
         #expect(registry.families == [ModelFamily(name: "clip", members: ["xai": "grok-imagine-video"])])
         registry.removeFamily(named: "CLIP")
         #expect(registry.families == [])

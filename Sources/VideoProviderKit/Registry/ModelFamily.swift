@@ -25,7 +25,7 @@ extension ProviderRegistry {
     /// Throws ``VideoProviderError/Kind/configuration`` for an empty name or member model, no members, a
     /// name with `:` (that is the `provider:model` pin), or a name of a built-in Grok family (whose members
     /// are fixed). Members need not be registered yet: a member that is not registered is not a candidate.
-    public mutating func register(_ family: ModelFamily) throws(VideoProviderError) {
+    public mutating func registerFamily(_ family: ModelFamily) throws(VideoProviderError) {
         let name = family.name.trimmingWhitespaceAndNewlines()
         func refuse(_ message: String, _ value: String, _ allowed: String) -> VideoProviderError {
             VideoProviderError(
