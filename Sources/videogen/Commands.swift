@@ -26,7 +26,8 @@ struct CommandSpec {
     /// Every command, in the order `videogen help` lists them.
     static let all: [CommandSpec] = [
         CommandSpec(
-            name: "providers", lines: [[.option("json"), .option("base-url"), .option("simulate")]],
+            name: "providers",
+            lines: [[.option("json"), .option("base-url"), .option("register"), .option("simulate")]],
             summary: """
                 Lists every provider: id, name, base URL, the variable its key comes from and whether it is set, and
                 its models. Sends nothing.
@@ -36,7 +37,7 @@ struct CommandSpec {
             lines: [
                 [
                     .option("provider-filter"), .option("model-filter"), .oneOf(["json", "markdown"]),
-                    .option("base-url"), .option("simulate"),
+                    .option("base-url"), .option("register"), .option("simulate"),
                 ]
             ],
             summary: """
@@ -59,6 +60,7 @@ struct CommandSpec {
                 [.option("output")],
                 [.option("job-file")],
                 [.option("base-url")],
+                [.option("register")],
                 [.option("simulate")],
                 [.option("simulate-outcome")],
                 [.option("simulate-fault")],
@@ -85,7 +87,7 @@ struct CommandSpec {
             lines: [
                 [
                     .option("output"), .option("timeout"), .option("poll-interval"), .option("json"),
-                    .option("base-url"), .option("simulate"), .option("simulate-flavor"),
+                    .option("base-url"), .option("register"), .option("simulate"), .option("simulate-flavor"),
                 ]
             ],
             summary: """
@@ -96,7 +98,12 @@ struct CommandSpec {
                 """),
         CommandSpec(
             name: "status", positional: ("JOB", false),
-            lines: [[.option("json"), .option("simulate"), .option("simulate-flavor"), .option("base-url")]],
+            lines: [
+                [
+                    .option("json"), .option("simulate"), .option("simulate-flavor"), .option("base-url"),
+                    .option("register"),
+                ]
+            ],
             summary: """
                 Asks the provider once where the task of a job stands. Needs the job's provider key (exit 2
                 naming the variable otherwise). Exit 0 queued, processing or completed; 1 failed, cancelled or
@@ -107,7 +114,7 @@ struct CommandSpec {
             lines: [
                 [
                     .required("output"), .option("json"), .option("simulate"), .option("simulate-flavor"),
-                    .option("base-url"),
+                    .option("base-url"), .option("register"),
                 ]
             ],
             summary: """
@@ -116,7 +123,12 @@ struct CommandSpec {
                 """),
         CommandSpec(
             name: "cancel", positional: ("JOB", false),
-            lines: [[.option("json"), .option("simulate"), .option("simulate-flavor"), .option("base-url")]],
+            lines: [
+                [
+                    .option("json"), .option("simulate"), .option("simulate-flavor"), .option("base-url"),
+                    .option("register"),
+                ]
+            ],
             summary: """
                 Asks the provider once to cancel the task of a job (never retried; nothing is ever submitted).
                 Needs the job's provider key. Exit 0 cancelled; 1 the vendor refused; 2 bad input, or the

@@ -21,6 +21,8 @@ final class EventContext: @unchecked Sendable {
     let simulated: Bool
     /// The `--base-url` overrides, repeated in the `videogen follow …` command.
     let baseURLs: [ProviderID: URL]
+    /// The `--register` entries (registration id → provider type), repeated in the `videogen follow …` command.
+    let registrations: [ProviderID: ProviderID]
     /// The `--simulate-flavor` values, repeated in the `videogen follow …` command.
     let flavorArguments: [String]
     /// The native model each provider would run, for `attempt` events.
@@ -37,8 +39,10 @@ final class EventContext: @unchecked Sendable {
 
     init(
         json: Bool, console: Console, output: URL?, jobFile: URL?, simulated: Bool, baseURLs: [ProviderID: URL] = [:],
-        flavorArguments: [String] = [], models: [ProviderID: String] = [:], job: VideoJob? = nil
+        flavorArguments: [String] = [], models: [ProviderID: String] = [:], job: VideoJob? = nil,
+        registrations: [ProviderID: ProviderID] = [:]
     ) {
+        self.registrations = registrations
         self.json = json
         self.console = console
         self.output = output
@@ -136,6 +140,7 @@ final class EventContext: @unchecked Sendable {
         guard let job, let jobFile, lock.withLock({ jobFileWritten }) else { return nil }
         var words = ["videogen", "follow", jobFile.path]
         if let output { words += ["--output", output.path] }
+        if let type = registrations[job.providerID] { words += ["--register", "\(job.providerID)=\(type)"] }
         if let base = baseURLs[job.providerID] { words += ["--base-url", "\(job.providerID)=\(base.absoluteString)"] }
         for flavor in flavorArguments { words += ["--simulate-flavor", flavor] }
         return words.map(VideoGen.shellWord).joined(separator: " ")

@@ -216,12 +216,13 @@ enum GenerateCommand {
         return VideoGen.report(exploration.plan.noCandidateError(), json: false, console: console)
     }
 
-    /// `--provider` ids, checked against the built-in providers.
+    /// `--provider` ids, checked against the built-in providers and `--register` ids.
     static func providerOrder(_ args: Arguments) throws(Arguments.UsageError) -> [ProviderID]? {
         let ids = args.all("provider").map { ProviderID($0) }
-        let known = Set(Toolbox.providerIDs)
+        let known = Toolbox.providerIDs + (try Toolbox.registrations(args.all("register"))).map(\.id)
         for id in ids where !known.contains(id) {
-            throw Arguments.UsageError(description: "unknown provider '\(id)'; known: \(Toolbox.providerList)")
+            throw Arguments.UsageError(
+                description: "unknown provider '\(id)'; known: \(known.map(\.rawValue).joined(separator: ", "))")
         }
         return ids.isEmpty ? nil : ids
     }

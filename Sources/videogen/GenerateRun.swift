@@ -43,7 +43,7 @@ extension GenerateCommand {
             baseURLs: toolbox.baseURLs, flavorArguments: toolbox.flavorArguments,
             models: Dictionary(
                 registry.plan(for: request, only: options.providers).eligible.map { ($0.providerID, $0.model) },
-                uniquingKeysWith: { first, _ in first }))
+                uniquingKeysWith: { first, _ in first }), registrations: toolbox.registrationTypes)
         options.beforeSubmitting = { pending in try context.recordSubmission(pending) }
         let observer = VideoClientObserver { event in Self.report(event, context: context) }
         let client = VideoClient(

@@ -15,7 +15,8 @@ enum JobCommands {
         func context(json: Bool, console: Console, output: URL?) -> EventContext {
             EventContext(
                 json: json, console: console, output: output, jobFile: file, simulated: toolbox.simulate,
-                baseURLs: toolbox.baseURLs, flavorArguments: toolbox.flavorArguments, job: job)
+                baseURLs: toolbox.baseURLs, flavorArguments: toolbox.flavorArguments, job: job,
+                registrations: toolbox.registrationTypes)
         }
     }
 

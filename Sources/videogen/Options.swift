@@ -119,6 +119,11 @@ extension OptionSpec {
             "Use URL as that provider's base URL (path prefixes are kept). `https://` anywhere; plain `http://` only to a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`), because the key would travel unencrypted; anything else is exit 2. `follow`, `status` and `download` need the base URL the job was created at."
         ),
         OptionSpec(
+            "register", .text("ID=TYPE"), repeatable: true,
+            note: "register provider TYPE again under its own ID (key: <ID>_API_KEY)",
+            "Registers the built-in provider TYPE (a provider id, such as `openai-compatible`) a second time under ID, beside the built-in one: two OpenAI-format gateways, or two accounts of one gateway. ID is lower-case letters, digits and `-`, not a built-in id; its key comes from `<ID>_API_KEY` (upper-cased, `-` written `_`: `--register gw-b=openai-compatible` reads `GW_B_API_KEY`), its base URL from `--base-url ID=URL` (the type's documented default otherwise). It is routed like any provider (`ID:MODEL` pins it, `--provider ID` chooses it). `follow`, `status` and `download` need the same `--register` as the run that made the job. A malformed entry, an unknown TYPE or a repeated ID is exit 2."
+        ),
+        OptionSpec(
             "simulate", note: "every provider answered by the in-process simulator",
             "Every provider is answered by the in-process simulator. See [Simulation](#simulation)."
         ),

@@ -167,7 +167,7 @@ enum Render {
         for field in request.headers {
             if field.name.lowercased() == "authorization" {
                 parts += ["-H", "\"Authorization: Bearer $\(provider.apiKeyEnvironmentVariable)\""]
-            } else if HTTPHeaders.sensitiveNames.contains(field.name.lowercased()) {
+            } else if request.headers.isSensitive(field.name) {
                 parts += ["-H", shellQuote("\(field.name): [redacted]")]
             } else if isMultipart && field.name.lowercased() == "content-type" {
                 continue  // curl writes its own boundary for -F

@@ -111,7 +111,7 @@ enum SimulatedGateways {
     /// The simulator's gateway for a provider: the documented one for the built-in providers; for a
     /// later vendor, an OpenAI-format gateway (the dialect `new-provider` scaffolds) built from its table.
     static func gateway(for entry: RegisteredProvider, at baseURL: URL) -> GatewaySimulator.Gateway {
-        switch entry.id.rawValue {
+        switch entry.provider.id.rawValue {
         case "aizfw", "xingchaoyiqing": return .kyyReactApiServer(baseURL: baseURL)
         case "octopusx": return .octopusX(baseURL: baseURL)
         case "duoyuanx": return .duoyuanx(baseURL: baseURL)

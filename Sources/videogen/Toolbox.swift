@@ -12,6 +12,8 @@ struct Toolbox {
     let environment: [String: String]
     let simulate: Bool
     let baseURLs: [ProviderID: URL]
+    /// The `--register ID=TYPE` entries, in order: a built-in provider again under its own id.
+    let registrations: [(id: ProviderID, provider: any VideoProvider)]
     /// The `--simulate-flavor` values as given, repeated in the `videogen follow …` command.
     let flavorArguments: [String]
     let script: SimulatedGateways.Script
@@ -23,6 +25,8 @@ struct Toolbox {
     ) throws(Arguments.UsageError) {
         self.environment = environment
         simulate = arguments.flag("simulate") || forceSimulation
+        registrations = try Self.registrations(arguments.all("register"))
+        let knownIDs = Self.providerIDs + registrations.map(\.id)
         var baseURLs: [ProviderID: URL] = [:]
         for entry in arguments.all("base-url") {
             guard let equals = entry.firstIndex(of: "=") else {
@@ -30,9 +34,11 @@ struct Toolbox {
             }
             let id = ProviderID(String(entry[..<equals]))
             let text = String(entry[entry.index(after: equals)...])
-            guard BuiltInProviders.all.contains(where: { $0.descriptor.id == id }) else {
+            guard knownIDs.contains(id) else {
                 throw Arguments.UsageError(
-                    description: "--base-url names an unknown provider '\(id)'; known: \(Self.providerList)")
+                    description:
+                        "--base-url names an unknown provider '\(id)'; known: \(knownIDs.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
                 scheme == "http" || scheme == "https",
@@ -86,6 +92,47 @@ struct Toolbox {
     }
 
     static var providerIDs: [ProviderID] { BuiltInProviders.all.map(\.descriptor.id) }
+
+    /// `--register ID=TYPE` entries: TYPE a built-in provider, ID a new registration id (lower-case letters,
+    /// digits and `-`), each ID once.
+    static func registrations(_ entries: [String]) throws(Arguments.UsageError) -> [(
+        id: ProviderID, provider: any VideoProvider
+    )] {
+        var result: [(id: ProviderID, provider: any VideoProvider)] = []
+        for entry in entries {
+            guard let equals = entry.firstIndex(of: "=") else {
+                throw Arguments.UsageError(description: "--register takes ID=TYPE, not '\(entry)'")
+            }
+            let id = ProviderID(String(entry[..<equals]))
+            let type = ProviderID(String(entry[entry.index(after: equals)...]))
+            guard let provider = BuiltInProviders.all.first(where: { $0.descriptor.id == type }) else {
+                throw Arguments.UsageError(
+                    description: "--register names an unknown provider type '\(type)'; known: \(providerList)")
+            }
+            let text = id.rawValue
+            let wellFormed =
+                !text.isEmpty && !text.hasPrefix("-")
+                && text.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                }
+            guard wellFormed else {
+                throw Arguments.UsageError(
+                    description:
+                        "--register: '\(text)' cannot be an id (lower-case letters, digits and '-', not starting with '-')"
+                )
+            }
+            guard !providerIDs.contains(id), !result.contains(where: { $0.id == id }) else {
+                throw Arguments.UsageError(description: "--register: the id '\(id)' is already taken")
+            }
+            result.append((id, provider))
+        }
+        return result
+    }
+    /// Registration id → provider type, for repeating `--register` in a printed command.
+    var registrationTypes: [ProviderID: ProviderID] {
+        Dictionary(registrations.map { ($0.id, $0.provider.id) }, uniquingKeysWith: { first, _ in first })
+    }
+
     static var providerList: String { providerIDs.map(\.rawValue).joined(separator: ", ") }
 
     /// Where providers with no default base URL live in the simulator.
@@ -111,8 +158,8 @@ struct Toolbox {
         return simulate ? Self.simulatedKey(for: id) : nil
     }
 
-    func baseURL(for provider: any VideoProvider) -> URL? {
-        let id = provider.descriptor.id
+    func baseURL(for provider: any VideoProvider, as registration: ProviderID? = nil) -> URL? {
+        let id = registration ?? provider.descriptor.id
         if let override = baseURLs[id] { return override }
         if provider.descriptor.documentedBaseURL == nil && simulate { return Self.simulatedBaseURL(for: id) }
         return nil
@@ -123,6 +170,9 @@ struct Toolbox {
         for provider in BuiltInProviders.all {
             try registry.register(
                 provider, apiKey: apiKey(for: provider.descriptor.id), baseURL: baseURL(for: provider))
+        }
+        for (id, provider) in registrations {
+            try registry.register(provider, as: id, apiKey: apiKey(for: id), baseURL: baseURL(for: provider, as: id))
         }
         return registry
     }
@@ -141,6 +191,14 @@ struct Toolbox {
                 missing.insert(id)
             }
             try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))
+        }
+        for (id, provider) in registrations {
+            var key = apiKey(for: id)
+            if key == nil {
+                key = Self.placeholderKey
+                missing.insert(id)
+            }
+            try registry.register(provider, as: id, apiKey: key, baseURL: baseURL(for: provider, as: id))
         }
         return (registry, missing)
     }

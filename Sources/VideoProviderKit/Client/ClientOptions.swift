@@ -54,6 +54,13 @@ extension VideoClient {
         /// is sent and the call fails with ``VideoProviderError/Kind/configuration``. Lets an app record a
         /// paid attempt before it happens, so even a crash leaves a trace of a possibly billed submission.
         public var beforeSubmitting: (@Sendable (PendingSubmission) throws -> Void)?
+        /// Overrides ``Configuration/retry`` for this call's submissions: attempts per provider and backoff.
+        public var retry: RetryPolicy?
+        /// Overrides ``Configuration/polling`` for this call's following in
+        /// ``VideoClient/generate(_:options:downloadTo:onSnapshot:)``: the interval schedule and the
+        /// ``PollingStrategy/timeout`` after which the call gives up waiting. (``VideoClient/result(for:polling:)``
+        /// and ``VideoClient/updates(for:polling:)`` take theirs as an argument.)
+        public var polling: PollingStrategy?
         /// A fixed multipart boundary, for the package's byte-exact tests.
         package var multipartBoundary: String?
         /// Seconds already possibly billed by earlier tasks of the same `generate` call.

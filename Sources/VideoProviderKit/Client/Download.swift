@@ -77,7 +77,7 @@ extension VideoClient {
         _ request: HTTPRequest, providerBase: URL, context: ProviderContext, trusted: [URL] = []
     ) -> HTTPRequest {
         guard ([providerBase] + trusted).contains(where: { VendorResponse.isSameOrigin(request.url, $0) }),
-            !request.headers.contains("Authorization")
+            !request.headers.contains(context.credentials.credentialHeaderName)
         else { return request }
         var copy = request
         for field in context.standardHeaders(accept: "video/*, */*") where !copy.headers.contains(field.name) {
@@ -92,7 +92,9 @@ extension VideoClient {
     {
         var copy = request
         if !([providerBase] + trusted).contains(where: { RedirectRules.sameOrigin(request.url, $0) }) {
-            for name in HTTPHeaders.sensitiveNames { copy.headers.remove(name) }
+            for name in HTTPHeaders.sensitiveNames.union(copy.headers.markedSensitiveNames) {
+                copy.headers.remove(name)
+            }
             for field in additional { copy.headers.remove(field.name) }
         }
         return copy

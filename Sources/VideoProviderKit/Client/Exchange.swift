@@ -138,6 +138,8 @@ struct Exchange: Sendable {
         _ error: any Error, response: HTTPResponse, provider: ProviderID, model: String?, taskID: String?
     ) -> VideoProviderError {
         var failure = wrap(error, as: .invalidResponse, provider, model)
+        // A provider names itself by its type's id; the registration (`gw-b`) is what the app routes by.
+        failure.providerID = provider
         if failure.httpStatus == nil { failure.httpStatus = response.status }
         if failure.taskID == nil { failure.taskID = taskID }
         if failure.retryAfter == nil { failure.retryAfter = VendorResponse.retryAfter(response.headers) }

@@ -28,7 +28,9 @@ extension VideoClient {
             let job = try await submit(request, options: options)
             // A failed task may be billed: its seconds count against the budget of the next submission.
             options.committedSeconds += job.request.seconds
-            let final = try await follow(job, strategy: configuration.polling) { onSnapshot(job, $0) }
+            let final = try await follow(job, strategy: options.polling ?? configuration.polling) {
+                onSnapshot(job, $0)
+            }
             if final.status == .completed {
                 var video: DownloadedVideo?
                 if let destination { video = try await download(job, to: destination, snapshot: final) }

@@ -23,7 +23,7 @@ struct Submission {
         skipped = plan.skipped
         let configuration = client.configuration
         var limits = SubmissionMachine.Limits()
-        limits.retry = configuration.retry
+        limits.retry = options.retry ?? configuration.retry
         limits.ambiguousSubmissions = options.ambiguousSubmissions ?? configuration.ambiguousSubmissions
         limits.maximumAmbiguousResubmissions = configuration.maximumAmbiguousResubmissions
         limits.resubmitFailedTasks = configuration.resubmitFailedTasks

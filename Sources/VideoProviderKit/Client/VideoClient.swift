@@ -225,7 +225,7 @@ public final class VideoClient: Sendable {
             providerID: job.providerID, model: job.model, taskID: job.taskID, vendorCode: snapshot.errorCode,
             vendorMessage: snapshot.errorMessage, rawStatus: snapshot.rawStatus ?? snapshot.status.rawValue,
             attempts: job.attempts
-        ).redacting(registry.provider(job.providerID)?.configuration.apiKey?.secret)
+        ).redacting(registry.provider(job.providerID)?.apiKey?.secret)
     }
 }
 

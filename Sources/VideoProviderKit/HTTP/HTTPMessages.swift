@@ -12,6 +12,9 @@ public struct HTTPMethod: Sendable, Hashable, Codable, RawRepresentable, CustomS
 }
 
 /// Header fields in order, with case-insensitive lookup.
+///
+/// Two header lists are equal when their fields are: which names are marked sensitive
+/// (``markSensitive(_:)``) is how they are shown, not what is sent.
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     public struct Field: Sendable, Hashable {
         public let name: String
@@ -19,8 +22,23 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     public private(set) var fields: [Field] = []
+    /// Lower-cased names marked secret beyond ``sensitiveNames`` (a provider's own key header).
+    public private(set) var markedSensitiveNames: Set<String> = []
 
     public init() {}
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool { lhs.fields == rhs.fields }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+
+    /// Marks `name` as carrying a secret: ``redacted()`` hides its value, transports never send it through a
+    /// proxy in clear, and a download on another host drops it. The mark stays with these headers' copies.
+    public mutating func markSensitive(_ name: String) { markedSensitiveNames.insert(name.lowercased()) }
+
+    /// Whether `name`'s value is a secret: a built-in ``sensitiveNames`` entry or a marked one.
+    public func isSensitive(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return Self.sensitiveNames.contains(lowered) || markedSensitiveNames.contains(lowered)
+    }
     public init(dictionaryLiteral elements: (String, String)...) {
         for (name, value) in elements { add(name, value) }
     }
@@ -63,14 +81,15 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// Header names whose values are secrets and are shown as `[redacted]` by ``redacted()``.
     public static let sensitiveNames: Set<String> = [
-        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie",
+        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "x-goog-api-key",
     ]
 
     /// A copy with credentials replaced by `[redacted]`, for logs, dry runs and observers.
     public func redacted() -> HTTPHeaders {
         var copy = HTTPHeaders()
+        copy.markedSensitiveNames = markedSensitiveNames
         for field in fields {
-            if Self.sensitiveNames.contains(field.name.lowercased()) {
+            if isSensitive(field.name) {
                 let scheme = field.value.split(separator: " ", maxSplits: 1).first.map(String.init)
                 let isScheme = scheme.map { ["bearer", "basic", "token"].contains($0.lowercased()) } ?? false
                 copy.add(field.name, isScheme ? "\(scheme!) [redacted]" : "[redacted]")

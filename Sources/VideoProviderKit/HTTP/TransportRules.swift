@@ -70,7 +70,7 @@ package enum RedirectRules {
 ///
 /// - A request to a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`) never goes
 ///   through a proxy: a local gateway is on this machine, and a proxy would see its traffic.
-/// - A plain-`http` request that carries a credential (any of ``HTTPHeaders/sensitiveNames``) never goes
+/// - A plain-`http` request that carries a credential (``HTTPHeaders/isSensitive(_:)``) never goes
 ///   through a proxy, which would read the key in clear. (`https` requests go through a proxy in a
 ///   `CONNECT` tunnel, which the proxy cannot read.)
 ///
@@ -124,7 +124,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
         guard let proxy = environmentProxy(for: request.url) else { return .direct }
         if let host = request.url.host, ProviderRegistry.isLoopback(host) { return .directInsteadOf(proxy, .loopback) }
         let cleartext = request.url.scheme?.lowercased() == "http"
-        let credentials = request.headers.contains { HTTPHeaders.sensitiveNames.contains($0.name.lowercased()) }
+        let credentials = request.headers.contains { request.headers.isSensitive($0.name) }
         if cleartext && credentials { return .directInsteadOf(proxy, .credentialsInClear) }
         return .proxy(proxy)
     }

@@ -26,16 +26,25 @@ public struct ProviderContext: Sendable, Hashable {
     /// The boundary for multipart bodies: random in production, fixed in byte-exact tests.
     public var multipartBoundary: String
 
+    /// How the key goes on the wire (``CredentialScheme/bearer`` unless the provider or app says otherwise).
+    public var credentials: CredentialScheme
+    /// When a signed credential is signed; `nil` signs at the moment the headers are built. Tests fix it.
+    public var credentialDate: Date?
+
     public init(
         baseURL: URL,
         apiKey: APIKey?,
         additionalHeaders: HTTPHeaders = HTTPHeaders(),
-        multipartBoundary: String = MultipartBody.randomBoundary()
+        multipartBoundary: String = MultipartBody.randomBoundary(),
+        credentials: CredentialScheme = .bearer,
+        credentialDate: Date? = nil
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.additionalHeaders = additionalHeaders
         self.multipartBoundary = multipartBoundary
+        self.credentials = credentials
+        self.credentialDate = credentialDate
     }
 
     /// `baseURL` joined with `path` (which starts with `/`), keeping any path prefix of the base
@@ -69,12 +78,14 @@ public struct ProviderContext: Sendable, Hashable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    /// The headers every request to the vendor carries: `Authorization` when a key is set, `Accept`, then
-    /// the app's additional headers.
+    /// The headers every request to the vendor carries: the credential when a key is set (by
+    /// ``credentials``: `Authorization: Bearer <key>` by default), `Accept`, the scheme's fixed headers,
+    /// then the app's additional headers. The credential's header is marked sensitive.
     public func standardHeaders(accept: String = "application/json") -> HTTPHeaders {
         var headers = HTTPHeaders()
-        if let apiKey { headers["Authorization"] = apiKey.bearerHeaderValue }
+        credentials.apply(apiKey, date: credentialDate ?? Date(), to: &headers)
         headers["Accept"] = accept
+        for field in credentials.fixedHeaders { headers[field.name] = field.value }
         for field in additionalHeaders { headers[field.name] = field.value }
         return headers
     }
@@ -190,6 +201,10 @@ public protocol VideoProvider: Sendable {
     /// Whether the vendor's video URLs stop working after a while (Runway, Veo): a download refused with
     /// HTTP 403 or 410 then asks where the task stands once more, for a fresh URL. `false` by default.
     var resultURLsExpire: Bool { get }
+
+    /// How the key goes on the wire, and which headers are secrets: ``CredentialScheme/bearer`` unless the
+    /// vendor says otherwise. A registration may override it (``ProviderConfiguration/credentials``).
+    var credentialScheme: CredentialScheme { get }
 }
 
 extension VideoProvider {

@@ -22,6 +22,8 @@ public struct ProviderRegistry: Sendable {
     public private(set) var providers: [RegisteredProvider] = []
     /// Canonical model name → provider order.
     private var fallbackOrders: [String: [ProviderID]] = [:]
+    /// The app's model families (``ModelFamily``), by canonical name.
+    var appFamilies: [String: ModelFamily] = [:]
 
     public init() {}
 
@@ -34,7 +36,8 @@ public struct ProviderRegistry: Sendable {
     /// user-info part), an API key or extra header with control characters (they would corrupt or inject
     /// HTTP headers), or an extra header the library sets itself. The key is never part of the message.
     public mutating func register(_ configuration: ProviderConfiguration) throws(VideoProviderError) {
-        let id = configuration.provider.descriptor.id
+        let id = configuration.registrationID ?? configuration.provider.descriptor.id
+        if let registrationID = configuration.registrationID { try Self.checkRegistrationID(registrationID) }
         guard !providers.contains(where: { $0.id == id }) else {
             throw VideoProviderError(.configuration, "Provider '\(id)' is already registered.", providerID: id)
         }
@@ -43,8 +46,10 @@ public struct ProviderRegistry: Sendable {
             try Self.checkBaseURL(url, allowInsecureHTTP: configuration.allowInsecureHTTP, provider: id)
         }
         configuration.apiKey = try Self.normalizedKey(configuration.apiKey, provider: id)
+        if let source = configuration.keySource { try source.rotate(to: source.current) }
         try Self.checkHeaders(configuration.additionalHeaders, provider: id)
         var descriptor = configuration.provider.descriptor
+        descriptor.id = id
         for override in configuration.capabilityOverrides {
             if let index = descriptor.models.firstIndex(where: { $0.model == override.model }) {
                 descriptor.models[index] = override
@@ -53,6 +58,20 @@ public struct ProviderRegistry: Sendable {
             }
         }
         providers.append(RegisteredProvider(id: id, configuration: configuration, descriptor: descriptor))
+    }
+
+    /// Registers `provider` a second (or third…) time under its own `id`: two OpenAI-format gateways, or two
+    /// accounts of one gateway, each with its own key and base URL, routed and fallen back between like
+    /// any two providers (``setFallbackOrder(_:for:)``, `id:model` pins).
+    public mutating func register(
+        _ provider: any VideoProvider, as id: ProviderID, apiKey: String?, baseURL: URL? = nil,
+        additionalHeaders: HTTPHeaders = HTTPHeaders(), allowInsecureHTTP: Bool = false
+    ) throws(VideoProviderError) {
+        var configuration = ProviderConfiguration(
+            provider: provider, apiKey: apiKey.map(APIKey.init), baseURL: baseURL,
+            additionalHeaders: additionalHeaders, allowInsecureHTTP: allowInsecureHTTP)
+        configuration.registrationID = id
+        try register(configuration)
     }
 
     /// Registers a provider with a key and optional base URL.
@@ -94,7 +113,7 @@ public struct ProviderRegistry: Sendable {
 
     /// The effective capabilities of `model` (native name or alias) on provider `id`.
     public func capabilities(of model: String, on id: ProviderID) -> ModelCapabilities? {
-        provider(id)?.descriptor.capabilities(for: model)
+        provider(id).flatMap { modelCapabilities(for: model, on: $0) }
     }
 
     /// The native model names provider `id` offers, overrides included (empty when it is not registered).
@@ -106,7 +125,7 @@ public struct ProviderRegistry: Sendable {
     /// fallback order says.
     public func providers(offering model: String) -> [ProviderID] {
         let name = model.trimmingWhitespaceAndNewlines()
-        return providers.filter { $0.descriptor.capabilities(for: name) != nil }.map(\.id)
+        return providers.filter { modelCapabilities(for: name, on: $0) != nil }.map(\.id)
     }
 
     /// Every (provider, model) pair, in registration order.
@@ -143,7 +162,7 @@ public struct ProviderRegistry: Sendable {
             if provider(prefix) != nil {
                 pinned = prefix
                 name = rest
-            } else if !providers.contains(where: { $0.descriptor.capabilities(for: name) != nil }) {
+            } else if !providers.contains(where: { modelCapabilities(for: name, on: $0) != nil }) {
                 // Nobody has a model spelled with the colon, so the prefix was meant as a provider.
                 unknownPin = prefix
                 name = rest
@@ -156,7 +175,7 @@ public struct ProviderRegistry: Sendable {
         let order = pinned.map { [$0] } ?? only ?? customOrder ?? providers.map(\.id)
         var seen: Set<ProviderID> = []
         for id in order where seen.insert(id).inserted {
-            guard let entry = provider(id), let capabilities = entry.descriptor.capabilities(for: name) else {
+            guard let entry = provider(id), let capabilities = modelCapabilities(for: name, on: entry) else {
                 continue
             }
             resolution.candidates.append(Candidate(provider: entry, capabilities: capabilities))
@@ -166,7 +185,7 @@ public struct ProviderRegistry: Sendable {
         if customOrder != nil {
             let reason = "not in the fallback order set for \(ModelAliases.canonicalName(for: name))"
             for entry in providers where !seen.contains(entry.id) {
-                if let capabilities = entry.descriptor.capabilities(for: name) {
+                if let capabilities = modelCapabilities(for: name, on: entry) {
                     resolution.leftOut.append(
                         SkippedCandidate(providerID: entry.id, model: capabilities.model, reason: reason))
                 }

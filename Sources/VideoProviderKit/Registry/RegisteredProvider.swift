@@ -17,6 +17,15 @@ public struct ProviderConfiguration: Sendable {
     /// Allows a plain `http://` base URL on a host that is not loopback. Off by default: the API key
     /// would travel in clear text.
     public var allowInsecureHTTP: Bool
+    /// How the key goes on the wire for this registration, when it differs from the provider's own
+    /// ``VideoProvider/credentialScheme`` (Kling's access-key/secret-key JWT instead of its plain key).
+    public var credentials: CredentialScheme?
+    /// A key the app can change while clients use this registration (``APIKeySource/rotate(to:)``). When set,
+    /// each request reads its current key and ``apiKey`` is not used.
+    public var keySource: APIKeySource?
+    /// The id this registration goes by, when it is not the provider's own: two OpenAI-format gateways, or
+    /// two accounts of one gateway, side by side (`gw-a`, `gw-b`). Lower-case letters, digits and `-`.
+    public var registrationID: ProviderID?
 
     public init(
         provider: any VideoProvider,
@@ -56,15 +65,15 @@ public struct RegisteredProvider: Sendable, CustomStringConvertible, CustomRefle
         readableDescription(
             "RegisteredProvider",
             [
-                "id": id.rawValue, "baseURL": baseURL, "key": configuration.apiKey == nil ? "none" : "set",
+                "id": id.rawValue, "baseURL": baseURL, "key": apiKey == nil ? "none" : "set",
                 "models": descriptor.models.map(\.model).joined(separator: " "),
             ])
     }
 
     public var customMirror: Mirror { storage.mirror(of: self) }
 
-    /// The registration's id: what routes, jobs, cooldowns and events name. Today it is the provider's own
-    /// id (one registration per provider), but nothing downstream assumes so.
+    /// The registration's id: what routes, jobs, cooldowns and events name. The provider's own id unless
+    /// the app registered it under another (``ProviderConfiguration/registrationID``).
     public var id: ProviderID { storage.box.value.id }
     public var configuration: ProviderConfiguration { storage.box.value.configuration }
     /// The descriptor with capability overrides applied.
@@ -100,14 +109,23 @@ public struct RegisteredProvider: Sendable, CustomStringConvertible, CustomRefle
             }
             return .unavailable("no base URL configured (this gateway has no default; set one)")
         }
-        if configuration.apiKey == nil {
+        if apiKey == nil {
             return .unavailable("no API key configured (\(id.apiKeyEnvironmentVariable))")
         }
         return .ready(endpoint)
     }
 
-    var apiKey: APIKey? { storage.box.value.configuration.apiKey }
-    var secret: String? { storage.box.value.configuration.apiKey?.secret }
+    /// The key requests carry now: the key source's current key when the app gave one, else the key.
+    package var apiKey: APIKey? {
+        let configuration = storage.box.value.configuration
+        if let source = configuration.keySource { return source.current }
+        return configuration.apiKey
+    }
+    var secret: String? { apiKey?.secret }
+    /// How the key goes on the wire: the registration's scheme, else the provider's.
+    public var credentialScheme: CredentialScheme {
+        storage.box.value.configuration.credentials ?? storage.box.value.configuration.provider.credentialScheme
+    }
     var additionalHeaders: HTTPHeaders { storage.box.value.configuration.additionalHeaders }
 
     /// The context providers build requests with, or `nil` without a base URL.
@@ -144,6 +162,6 @@ package struct ProviderEndpoint: Sendable {
     package func context(boundary: String) -> ProviderContext {
         ProviderContext(
             baseURL: baseURL, apiKey: registration.apiKey, additionalHeaders: registration.additionalHeaders,
-            multipartBoundary: boundary)
+            multipartBoundary: boundary, credentials: registration.credentialScheme)
     }
 }

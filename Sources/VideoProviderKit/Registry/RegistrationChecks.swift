@@ -47,6 +47,24 @@ extension ProviderRegistry {
         text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
+    /// A registration id is what `<ID>_API_KEY`, `id:model` pins and jobs name: lower-case letters, digits
+    /// and `-`, starting with a letter or digit.
+    static func checkRegistrationID(_ id: ProviderID) throws(VideoProviderError) {
+        let text = id.rawValue
+        let valid =
+            !text.isEmpty && !text.hasPrefix("-")
+            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard valid else {
+            throw VideoProviderError(
+                .configuration, "'\(text)' cannot be a registration id.", providerID: id,
+                violations: [
+                    Violation(
+                        parameter: "registration-id", value: "\"\(text)\"",
+                        allowed: "lower-case letters, digits and '-', not starting with '-'")
+                ])
+        }
+    }
+
     static func normalizedKey(_ key: APIKey?, provider: ProviderID) throws(VideoProviderError) -> APIKey? {
         guard let key else { return nil }
         let trimmed = key.secret.trimmingWhitespaceAndNewlines()
