@@ -122,4 +122,30 @@ import VideoProviderTesting
         #expect(kyy["images"]?["roles"] == .array([.object(["role": .string("reference"), "max": .int(7)])]))
         #expect(kyy["rules"] == .array([]))
     }
+
+    @Test func theTextDryRunShowsRolesAndMode() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        let images = try TinyImages.pngFiles(1, in: directory)
+        let result = try VideoGen.run(
+            ["generate", "--dry-run", "--model", "xai:grok-imagine-video", "--prompt", "p", "--image", images[0]],
+            environment: DryRunTests.canaryEnvironment, in: directory)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdoutLines.contains("   image roles:  first-frame (image-to-video)"))
+    }
+
+    @Test func noAudioOnAModelWithoutASwitchIsRefusedAndAdjustLeavesItOut() throws {
+        let strict = try VideoGen.run([
+            "generate", "--dry-run", "--model", "aizfw:grok_video3", "--prompt", "p", "--no-audio",
+        ])
+        #expect(strict.exitCode == 2)
+        #expect(
+            strict.stderr.contains("audio = false is not allowed (grok_video3 has no audio switch); allowed: none"))
+        let (_, candidates) = try DryRunTests.dryRun([
+            "--model", "aizfw:grok_video3", "--prompt", "p", "--no-audio", "--adjust",
+        ])
+        #expect(
+            candidates.first?["resolved"]?["warnings"]
+                == .array([.string("audio false ignored: grok_video3 has no audio switch.")]))
+        #expect(candidates.first?["resolved"]?["audio"] == nil)
+    }
 }
