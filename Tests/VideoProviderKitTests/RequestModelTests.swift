@@ -365,3 +365,28 @@ enum RequestModelSamples {
         #expect(try CoreSamples.resolve(request, provider: "b").vendorOptions == [:])
     }
 }
+
+@Suite("Adjusting across candidates with the new request fields") struct AdjustAcrossCandidatesTests {
+    /// duoyuanx first in the route; xAI given a seed range by a capability override. Adjusting puts the
+    /// candidate that keeps the seed first, and the one that would drop it after.
+    @Test func aCandidateThatKeepsTheSeedComesBeforeOneThatDropsIt() throws {
+        var registry = ProviderRegistry()
+        try registry.register(Sim.provider("duoyuanx"), apiKey: Sim.key)
+        var seeded = try #require(Sim.provider("xai").descriptor.capabilities(for: "grok-imagine-video"))
+        seeded.seed = SeedRule()
+        try registry.register(Sim.provider("xai"), apiKey: Sim.key, capabilityOverrides: [seeded])
+        let harness = try Harness(
+            [], configuration: Sim.configuration { $0.validation = .adjustToNearest }, registry: registry)
+        var request = Sim.imagine()
+        request.seed = 42
+        var options = VideoClient.SubmitOptions()
+        options.fallbacks = .anyOutput
+        let plan = harness.client.plan(request, options: options)
+        #expect(plan.providerIDs == ["xai", "duoyuanx"])
+        #expect(plan.eligible.map(\.resolved.seed) == [42, nil])
+        #expect(
+            plan.eligible.last?.resolved.warnings.map(\.message) == [
+                "seed 42 ignored: grok-imagine-video does not take a seed."
+            ])
+    }
+}

@@ -86,7 +86,8 @@ extension RoutePlan {
     /// `request` asks for first, then the closest, in route order among equals.
     ///
     /// Closeness compares only what the request set: the number of values changed (length, aspect ratio,
-    /// resolution; a resolution the model ignores counts as changed), then the sum of the relative
+    /// resolution; a resolution, seed, negative prompt, audio or ratio the model ignores counts as changed),
+    /// then the sum of the relative
     /// changes (seconds and resolution height by the requested value, aspect ratios by the ratio of their
     /// ratios).
     func orderedByCloseness(to request: VideoRequest) -> RoutePlan {
@@ -122,7 +123,14 @@ extension RoutePlan {
                 amount += 1
             }
         }
-        return (changed, amount)
+        // A seed, negative prompt, audio or ratio asked for and left out counts as one whole change each.
+        let dropped = [
+            request.seed != nil && resolved.seed == nil,
+            request.negativePrompt != nil && resolved.negativePrompt == nil,
+            request.audio != nil && resolved.audio != request.audio,
+            request.aspectRatio != nil && !resolved.sendsAspectRatio,
+        ].filter { $0 }.count
+        return (changed + dropped, amount + Double(dropped))
     }
 }
 
