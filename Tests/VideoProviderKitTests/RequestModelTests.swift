@@ -390,3 +390,25 @@ enum RequestModelSamples {
             ])
     }
 }
+
+@Suite("Fallbacks keep the seed") struct FallbackKeepsSeedTests {
+    /// Under adjust a fallback that would drop the first choice's seed makes another video: without
+    /// `anyOutput` it is passed over, saying what it would make.
+    @Test func aFallbackThatDropsTheSeedIsPassedOver() throws {
+        var registry = ProviderRegistry()
+        var seeded = try #require(Sim.provider("xai").descriptor.capabilities(for: "grok-imagine-video"))
+        seeded.seed = SeedRule()
+        try registry.register(Sim.provider("xai"), apiKey: Sim.key, capabilityOverrides: [seeded])
+        try registry.register(Sim.provider("duoyuanx"), apiKey: Sim.key)
+        let harness = try Harness(
+            [], configuration: Sim.configuration { $0.validation = .adjustToNearest }, registry: registry)
+        var request = Sim.imagine()
+        request.seed = 42
+        let plan = harness.client.plan(request)
+        #expect(plan.providerIDs == ["xai"])
+        #expect(
+            plan.skipped.first { $0.providerID == "duoyuanx" }?.reason
+                == "would make 8 s, 16:9, 480p and bill 8 s, not what the first choice xai makes (8 s, 16:9, 480p, seed 42); a fallback must make the same video unless differences are allowed"
+        )
+    }
+}
