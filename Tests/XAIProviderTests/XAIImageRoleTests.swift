@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 import XAIProvider
 import XAIVideoDialect
 
@@ -79,5 +80,36 @@ import XAIVideoDialect
         let error = try #require(
             #expect(throws: VideoProviderError.self) { try RequestValidator.resolve(request, on: descriptor) })
         #expect(error.violations.map(\.parameter) == ["seed", "negative-prompt", "audio"])
+    }
+}
+
+/// xAI's body under a table with mistakes the conformance suite must catch: images without a role would be
+/// last frames the model does not take, a role allows more images than the model, and a rule names a
+/// resolution and a length the table does not offer.
+struct MistakenRoleTable: XAIVideoProvider {
+    var descriptor: ProviderDescriptor {
+        var model = XAIProvider().descriptor.models[0]
+        model.images.unassignedRole = .always(.lastFrame)
+        model.images.roles = [ImageRoleLimit(.reference, max: 9)]
+        model.rules = [CapabilityRule(when: .init(resolutions: [.p1080]), then: .init(seconds: [20]))]
+        return ProviderDescriptor(id: "mistaken", name: "Mistaken", defaultBaseURL: nil, models: [model])
+    }
+}
+
+@Suite struct RoleTableConformanceTests {
+    @Test func theTableCheckFindsRoleAndRuleMistakes() async throws {
+        let conformance = ProviderConformance(
+            provider: MistakenRoleTable(), baseURL: URL(string: "https://mistaken.example")!,
+            submitPath: "/v1/videos/generations", statusPath: "/v1/videos/{id}", content: .videoURL, requests: [])
+        let table = try #require(conformance.checks.first { $0.name == "table" })
+        let failures = await table.failures()
+        let expected = [
+            "grok-imagine-video: an image without a role among 1 is a last-frame, which the table does not take",
+            "grok-imagine-video: an image without a role among 2 is a last-frame, which the table does not take",
+            "grok-imagine-video: up to 9 reference images, more than the 7 the model takes",
+            "grok-imagine-video: the rule 'when resolution 1080p: seconds 20' names 20 s, which 1–15 s excludes",
+            "grok-imagine-video: the rule 'when resolution 1080p: seconds 20' names 1080p, which the table does not offer",
+        ]
+        for sentence in expected { #expect(failures.contains(sentence), "\(failures)") }
     }
 }
