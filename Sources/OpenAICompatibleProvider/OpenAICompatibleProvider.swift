@@ -55,6 +55,15 @@ public struct OpenAICompatibleProvider: OpenAIVideoProvider {
             model.aspectRatios = AspectRatioRule(
                 values: ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"], default: "16:9", custom: false)
             model.images.layout = .singleOrArray(single: "image", multiple: "reference_images")
+            // xAI's body, so xAI's roles: one image is the first frame, several are references, never both.
+            model.images.roles = [
+                ImageRoleLimit(.firstFrame, max: 1), ImageRoleLimit(.reference, max: model.images.max),
+            ]
+            model.images.unassignedRole = .byCount(single: .firstFrame, multiple: .reference)
+            model.rules.append(
+                CapabilityRule(
+                    when: .init(imageRoles: [.firstFrame]), then: .init(excludedImageRoles: [.reference]),
+                    note: "xAI: reference images cannot be combined with image-to-video"))
             model.assumptions.append(
                 "Behind new-api's xAI channel /v1/videos passes the body to xAI unchanged: xAI's seven aspect "
                     + "ratios, `duration`, lower-case `resolution`, `image: {url}` / `reference_images`.")

@@ -47,6 +47,7 @@ extension ProviderConformance {
             findings.fail("the table does not round-trip through JSON: \(error)")
         }
         for model in descriptor.models {
+            roleAndRuleFailures(model, &findings)
             guard let resolved = accepted(VideoRequest(model: model.model, prompt: Self.prompt), &findings) else {
                 continue
             }

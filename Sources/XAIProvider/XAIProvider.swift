@@ -37,7 +37,7 @@ public struct XAIProvider: XAIVideoProvider {
     ]
 
     private static func model(_ name: String, extraAssumptions: [String] = []) -> ModelCapabilities {
-        ModelCapabilities(
+        var capabilities = ModelCapabilities(
             model: name,
             // "Video duration in seconds. Range: [1, 15]. Default: 8."
             duration: .range(min: 1, max: 15, default: 8),
@@ -51,10 +51,13 @@ public struct XAIProvider: XAIVideoProvider {
             images: ImageRule(
                 max: 7, transports: [.publicURL, .dataURI], formats: [.jpeg, .png, .webp],
                 layout: .singleOrArray(single: "image", multiple: "reference_images"),
-                maximumSecondsWithMultipleImages: referenceToVideoMaximumSeconds, maximumBytes: 20 << 20),
+                maximumSecondsWithMultipleImages: referenceToVideoMaximumSeconds, maximumBytes: 20 << 20,
+                roles: XAIVideoDialect.imageRoles, unassignedRole: XAIVideoDialect.unassignedImageRole),
             promptMaxLength: 4096,
             billing: .perSecond,
             assumptions: sharedAssumptions + extraAssumptions)
+        capabilities.rules = XAIVideoDialect.imageRoleRules
+        return capabilities
     }
 
     static let descriptorValue = ProviderDescriptor(

@@ -44,14 +44,36 @@ public enum XAIVideoDialect {
             object["url"] = try imageURL(image, index)
             return JSONBody.Value.object(object)
         }
-        if images.count == 1 {
+        // One image is the first frame unless the caller named it a reference (xAI takes one reference too);
+        // a plain list's one image is a first frame by the table (``unassignedImageRole``).
+        if images.count == 1, request.imageRoles.first != .reference {
             body["image"] = images[0]
-        } else if images.count > 1 {
+        } else if !images.isEmpty {
             body["reference_images"] = .array(images)
         }
         body.appendVendorOptions(request.vendorOptions)
         return body
     }
+
+    /// The roles xAI's body can carry: one first frame (`image`), or up to seven references
+    /// (`reference_images`); no last frame.
+    public static let imageRoles = [ImageRoleLimit(.firstFrame, max: 1), ImageRoleLimit(.reference, max: 7)]
+
+    /// What a plain image list meant before roles existed, and still means: one image is the first frame
+    /// (image-to-video), two or more are references (reference-to-video).
+    public static let unassignedImageRole = UnassignedImageRole.byCount(single: .firstFrame, multiple: .reference)
+
+    /// xAI's rules between roles: a first frame and references are never combined ("cannot be combined with
+    /// image-to-video"), and reference-to-video, even from one image, makes at most 10 s ("The maximum duration
+    /// allowed when using reference images is 10 seconds").
+    public static let imageRoleRules = [
+        CapabilityRule(
+            when: .init(imageRoles: [.firstFrame]), then: .init(excludedImageRoles: [.reference]),
+            note: "xAI: reference images cannot be combined with image-to-video"),
+        CapabilityRule(
+            when: .init(modes: [.referenceToVideo]), then: .init(maxSeconds: 10),
+            note: "xAI: the maximum duration allowed when using reference images is 10 seconds"),
+    ]
 }
 
 extension XAIVideoProvider {

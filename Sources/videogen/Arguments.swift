@@ -14,6 +14,9 @@ struct Arguments {
     private var values: [String: [String]] = [:]
     private var flags: Set<String> = []
     private(set) var positionals: [String] = []
+    /// Every option value in command-line order, so options that fill one list (`--image`, `--first-frame`)
+    /// keep the order they were given in.
+    private(set) var ordered: [(name: String, value: String)] = []
 
     init(_ arguments: [String], for command: CommandSpec) throws(UsageError) {
         let options = command.optionIDs.map(OptionSpec.withID)
@@ -74,6 +77,7 @@ struct Arguments {
             }
             try Self.check(value, of: name, kind)
             values[name, default: []].append(value)
+            ordered.append((name, value))
         }
         for id in command.requiredIDs {
             let name = OptionSpec.withID(id).name

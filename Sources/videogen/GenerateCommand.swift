@@ -25,19 +25,19 @@ enum GenerateCommand {
             }
             request.resolution = resolution
         }
-        request.images = try args.all("image").map { (text) throws(Arguments.UsageError) in try image(text) }
+        try addExtras(args, to: &request)
         return request
     }
 
     /// An `--image` value: anything with a `scheme://` prefix (or `data:`) is a URL, so the library
     /// judges its scheme (`ftp://…` is its "unsupported URL scheme" error, not a missing file); anything
     /// else is a local path.
-    static func image(_ text: String) throws(Arguments.UsageError) -> ImageInput {
+    static func image(_ text: String, option: String = "image") throws(Arguments.UsageError) -> ImageInput {
         guard hasURLScheme(text) || text.lowercased().hasPrefix("data:") else {
             return .file(URL(fileURLWithPath: text))
         }
         guard let url = URL(string: text) else {
-            throw Arguments.UsageError(description: "--image '\(text)' is not a valid URL")
+            throw Arguments.UsageError(description: "--\(option) '\(text)' is not a valid URL")
         }
         return .url(url)
     }

@@ -49,6 +49,8 @@ enum JSONView {
         // Only where a model has the limit (xAI's reference-to-video), so other lines keep their shape.
         images["maxSecondsWithMultipleImages"] = model.images.maximumSecondsWithMultipleImages?.jsonValue
         images["maxBytes"] = model.images.maximumBytes.jsonValue
+        images["roles"] = roles(model.images).jsonValue
+        images["unassignedRole"] = unassignedRole(model.images).jsonValue
         return JSONBody([
             "model": model.model, "aliases": ModelAliases.aliases(of: model.model),
             "duration": duration(model.duration),
@@ -61,7 +63,7 @@ enum JSONView {
             },
             "images": images, "promptMaxLength": model.promptMaxLength, "billing": model.billing.rawValue,
             "assumptions": model.assumptions,
-        ])
+        ]).appending(requestExtras(model))
     }
 
     static func duration(_ rule: DurationRule) -> JSONBody {
@@ -115,7 +117,7 @@ enum JSONView {
             "sendsDuration": resolved.sendsDuration, "aspectRatio": resolved.aspectRatio.rawValue,
             "resolution": resolved.resolution?.rawValue, "images": images,
             "warnings": resolved.warnings.map(\.message),
-        ])
+        ]).appending(resolvedExtras(resolved))
     }
 
     static func billable(_ estimate: BillableEstimate) -> JSONBody {

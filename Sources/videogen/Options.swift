@@ -106,6 +106,35 @@ extension OptionSpec {
             "A reference image, in order: a local file (jpeg, png or webp, sniffed from its bytes), an `http(s)` URL, or a `data:image/…;base64,…` URI. A value starting with a URL scheme and `://` (`ftp://…`, `file:///…`) is taken as a URL, never as a path: schemes other than `http`, `https` and `file` are refused (exit 2, `unsupported URL scheme`); anything else without one is a local path. Converted to the form each model takes where that is safe (a file becomes a data URI or a multipart file part); a public URL is never fetched on your behalf, so models that take only uploads refuse it. A local file must be a regular file (or a link to one): a FIFO, a directory or a device is refused at once (exit 2, e.g. `a FIFO (named pipe), not a regular file`), never opened in a way that could wait. An image sent as bytes may not be larger than the model's ceiling (`maxBytes` in [`capabilities --json`](#capabilities---json); 20 MiB unless the vendor states another), checked from the file's size before anything is sent (exit 2, `images[0] = huge.png, 1,073,741,824 bytes (1 GiB) is not allowed (too large for …); allowed: at most 20,971,520 bytes (20 MiB) per image`)."
         ),
         OptionSpec(
+            "first-frame", .text("PATH_OR_URL"),
+            "An image the video starts on (role `first-frame`), in the forms `--image` takes. Refused (exit 2, naming `images[i]`, the role and the roles the model takes) by models that take no first frame; `capabilities` lists each model's roles. Images are numbered `images[0]`, `images[1]`, … in the order the image options are given."
+        ),
+        OptionSpec(
+            "last-frame", .text("PATH_OR_URL"), "An image the video ends on (role `last-frame`), like `--first-frame`."
+        ),
+        OptionSpec(
+            "reference-image", .text("PATH_OR_URL"), repeatable: true,
+            "An image that guides content or style without being a frame (role `reference`), like `--first-frame`. `--image` gives an image without a role: it takes the role the model's table gives such images (`unassignedRole` in [`capabilities --json`](#capabilities---json): `reference` on the gateways; on xAI one image is the `first-frame`, two or more are references)."
+        ),
+        OptionSpec(
+            "seed", .wholeNumber("N", range: nil),
+            "A seed, for models that take one (`seed` in [`capabilities --json`](#capabilities---json) gives the range). Refused (exit 2, `seed = N is not allowed (… does not take a seed); allowed: none`) by models that take none; with `--adjust` left out with a warning instead. No Grok model takes one."
+        ),
+        OptionSpec(
+            "negative-prompt", .text("TEXT"),
+            "What the video should not show, for models that take it (`negativePrompt.maxLength` in `capabilities --json`). Refused by models that take none, like `--seed`."
+        ),
+        OptionSpec(
+            "audio",
+            "Ask for sound, for models with an audio switch (`audio` in `capabilities --json` gives the default and whether it may be changed). Refused by models without one, like `--seed`. Default: the model's default, written into the request."
+        ),
+        OptionSpec("no-audio", "Ask for a silent video; see `--audio`. Not with `--audio`."),
+        OptionSpec(
+            "provider-option", .text("ID.KEY=JSON"), repeatable: true,
+            note: "a vendor field for one provider only",
+            "Add field KEY with the JSON value (`5`, `true`, `\"text\"`, `{\"type\":\"simple\"}`; anything that is not JSON is taken as a string) to provider ID's request only, never to another fallback candidate (the library's `providerOptions[ID]`). Fields the library sets itself (`model`, `prompt`, `duration`, …) are refused (exit 2, `provider-options.ID.KEY`). ID must be a provider of the tool. `--dry-run` shows the field in that provider's body."
+        ),
+        OptionSpec(
             "output", .text("FILE"), note: "download the video when done",
             "Download the finished video to FILE (atomically: never a partial file). Checked before anything is sent: its folder is created if missing; a folder, a FIFO, a device, a socket or a path under something that is not a folder is exit 2. The run claims FILE for itself with `FILE.lock` (an advisory lock the system drops when the process ends, removed on exit): a second `videogen` writing the same FILE meanwhile is exit 2 (`--output FILE is being written by another videogen (pid N); …`). Only a video is saved; see [Downloads](#downloads)."
         ),
@@ -150,7 +179,7 @@ extension OptionSpec {
         ),
         OptionSpec(
             "adjust", note: "pick the closest match across providers (exact first)",
-            "Snap an unsupported duration, aspect ratio or resolution to the nearest allowed value (with a warning that says what changed) instead of refusing, choosing across all candidates: those that make exactly what was asked first, then the closest (fewest values changed, then the smallest change; route order among equals). 540p goes to the gateway that makes 540p, not to the first one snapped to 480p. Images, prompts and models are never adjusted."
+            "Snap an unsupported duration, aspect ratio or resolution to the nearest allowed value (with a warning that says what changed) instead of refusing, choosing across all candidates: those that make exactly what was asked first, then the closest (fewest values changed, then the smallest change; route order among equals). 540p goes to the gateway that makes 540p, not to the first one snapped to 480p. A model's dependent rules (`rules` in [`capabilities --json`](#capabilities---json), e.g. 1080p only at 8 s) are respected: the value the rule narrows is snapped (1080p at 6 s becomes 8 s); without `--adjust` a default the rule does not allow is moved anyway (with a warning) and a value you chose is refused. A `--seed`, `--negative-prompt` or `--audio`/`--no-audio` the model does not take is left out with a warning; audio a model cannot switch is set to what it makes. Images, prompts, seeds and models are never adjusted."
         ),
         OptionSpec(
             "allow-different-fallback", note: "let a fallback make another length, ratio or resolution",

@@ -100,6 +100,8 @@ enum Render {
                 ]
                 lines.append("| " + cells.map(markdownCell).joined(separator: " | ") + " |")
             }
+            lines.append("")
+            lines += requestRulesMarkdown(models)
             let notes = models.filter { !$0.assumptions.isEmpty }
             if !notes.isEmpty {
                 lines.append("")
@@ -139,6 +141,7 @@ enum Render {
                 lines.append("  image \(index + 1):      \(text)")
             }
         }
+        lines += resolvedExtrasText(resolved)
         lines.append("  billable:     \(resolved.billableEstimate)")
         for warning in resolved.warnings { lines.append("  warning:      \(warning.message)") }
         return lines

@@ -101,6 +101,11 @@ public struct ImageRule: Sendable, Hashable, Codable {
     /// anything is sent, from the file's size, so a 1 GiB file is refused instead of uploaded. Public URLs
     /// are fetched by the vendor and not checked.
     public var maximumBytes: Int64
+    /// Which roles the model takes and how many of each. A table that does not say takes references only,
+    /// up to ``max``.
+    public var roles: [ImageRoleLimit]
+    /// The role of an image given without one (``VideoRequest/images``), as the table's document implies.
+    public var unassignedRole: UnassignedImageRole
 
     /// 20 MiB: the limit of a model whose vendor states none. Every gateway here relays to xAI's Grok, and
     /// xAI's one published intake limit for images is 20 MiB ("Maximum image size: 20MiB",
@@ -111,7 +116,8 @@ public struct ImageRule: Sendable, Hashable, Codable {
 
     public init(
         max: Int, transports: [ImageTransport], formats: [ImageFormat] = [.jpeg, .png, .webp], layout: ImageFieldLayout,
-        maximumSecondsWithMultipleImages: Int? = nil, maximumBytes: Int64 = ImageRule.defaultMaximumBytes
+        maximumSecondsWithMultipleImages: Int? = nil, maximumBytes: Int64 = ImageRule.defaultMaximumBytes,
+        roles: [ImageRoleLimit]? = nil, unassignedRole: UnassignedImageRole = .always(.reference)
     ) {
         self.max = max
         self.transports = transports
@@ -119,12 +125,18 @@ public struct ImageRule: Sendable, Hashable, Codable {
         self.layout = layout
         self.maximumSecondsWithMultipleImages = maximumSecondsWithMultipleImages
         self.maximumBytes = maximumBytes
+        self.roles = roles ?? (max > 0 ? [ImageRoleLimit(.reference, max: max)] : [])
+        self.unassignedRole = unassignedRole
     }
+
+    /// The most images of `role` a request may carry (`0` when the model does not take the role).
+    public func maximum(of role: ImageRole) -> Int { roles.first { $0.role == role }?.max ?? 0 }
 
     public func accepts(_ transport: ImageTransport) -> Bool { transports.contains(transport) }
 
     private enum CodingKeys: String, CodingKey {
-        case max, transports, formats, layout, maximumSecondsWithMultipleImages, maximumBytes
+        case max, transports, formats, layout, maximumSecondsWithMultipleImages, maximumBytes, roles
+        case unassignedRole
     }
 
     /// Rules written before ``maximumBytes`` existed read with the default.
@@ -137,5 +149,10 @@ public struct ImageRule: Sendable, Hashable, Codable {
         maximumSecondsWithMultipleImages = try container.decodeIfPresent(
             Int.self, forKey: .maximumSecondsWithMultipleImages)
         maximumBytes = try container.decodeIfPresent(Int64.self, forKey: .maximumBytes) ?? Self.defaultMaximumBytes
+        roles =
+            try container.decodeIfPresent([ImageRoleLimit].self, forKey: .roles)
+            ?? (max > 0 ? [ImageRoleLimit(.reference, max: max)] : [])
+        unassignedRole =
+            try container.decodeIfPresent(UnassignedImageRole.self, forKey: .unassignedRole) ?? .always(.reference)
     }
 }

@@ -7,14 +7,39 @@ struct VideoOutput: Hashable, CustomStringConvertible {
     /// `nil` when the model picks its own resolution.
     let resolution: Resolution?
 
+    /// What else shapes the video, when sent: a fallback keeps the first choice's seed and negative prompt,
+    /// its audio where both have a switch, and whether the ratio is chosen or follows the image.
+    let seed: Int?
+    let negativePrompt: String?
+    let audio: Bool?
+    let sendsAspectRatio: Bool
+
     init(_ resolved: ResolvedVideoRequest) {
         seconds = resolved.seconds
         aspectRatio = resolved.aspectRatio
         resolution = resolved.resolution
+        seed = resolved.seed
+        negativePrompt = resolved.negativePrompt
+        audio = resolved.audio
+        sendsAspectRatio = resolved.sendsAspectRatio
+    }
+
+    /// Whether a fallback making this makes the same video as `target`.
+    func matches(_ target: VideoOutput) -> Bool {
+        seconds == target.seconds && aspectRatio == target.aspectRatio && resolution == target.resolution
+            && sendsAspectRatio == target.sendsAspectRatio && (target.seed == nil || seed == target.seed)
+            && (target.negativePrompt == nil || negativePrompt == target.negativePrompt)
+            && (audio == nil || target.audio == nil || audio == target.audio)
     }
 
     var description: String {
-        "\(seconds) s, \(aspectRatio), " + (resolution.map(\.rawValue) ?? "a resolution the model chooses")
+        var text =
+            "\(seconds) s, " + (sendsAspectRatio ? "\(aspectRatio)" : "the image's aspect ratio") + ", "
+            + (resolution.map(\.rawValue) ?? "a resolution the model chooses")
+        if let seed { text += ", seed \(seed)" }
+        if negativePrompt != nil { text += ", a negative prompt" }
+        if let audio { text += audio ? ", sound" : ", no sound" }
+        return text
     }
 }
 
@@ -23,7 +48,8 @@ extension RoutePlan {
     static let overBudgetReason = "over the billable-seconds budget"
 
     /// The plan with every candidate that would make something other than `reference` (another length,
-    /// aspect ratio or resolution) moved to ``skipped``, with what it would make and bill.
+    /// aspect ratio or resolution; without its seed or negative prompt; with other audio) moved to
+    /// ``skipped``, with what it would make and bill.
     ///
     /// Candidates fill in their own defaults, so a fallback could otherwise make and bill a different
     /// video than the first choice: ``VideoClient`` applies this under ``FallbackMatching/sameOutput``.
@@ -31,7 +57,7 @@ extension RoutePlan {
         let target = VideoOutput(reference.resolved)
         return passingOver { entry in
             let output = VideoOutput(entry.resolved)
-            guard output != target else { return nil }
+            guard !output.matches(target) else { return nil }
             return (
                 "would make \(output) and bill \(Self.billing(entry.resolved.billableEstimate)), not what the first choice \(reference.providerID) makes (\(target)); a fallback must make the same video unless differences are allowed",
                 []
@@ -86,7 +112,8 @@ extension RoutePlan {
     /// `request` asks for first, then the closest, in route order among equals.
     ///
     /// Closeness compares only what the request set: the number of values changed (length, aspect ratio,
-    /// resolution; a resolution the model ignores counts as changed), then the sum of the relative
+    /// resolution; a resolution, seed, negative prompt, audio or ratio the model ignores counts as changed),
+    /// then the sum of the relative
     /// changes (seconds and resolution height by the requested value, aspect ratios by the ratio of their
     /// ratios).
     func orderedByCloseness(to request: VideoRequest) -> RoutePlan {
@@ -122,7 +149,14 @@ extension RoutePlan {
                 amount += 1
             }
         }
-        return (changed, amount)
+        // A seed, negative prompt, audio or ratio asked for and left out counts as one whole change each.
+        let dropped = [
+            request.seed != nil && resolved.seed == nil,
+            request.negativePrompt != nil && resolved.negativePrompt == nil,
+            request.audio != nil && resolved.audio != request.audio,
+            request.aspectRatio != nil && !resolved.sendsAspectRatio,
+        ].filter { $0 }.count
+        return (changed + dropped, amount + Double(dropped))
     }
 }
 

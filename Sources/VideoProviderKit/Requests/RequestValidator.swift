@@ -66,13 +66,15 @@ public enum RequestValidator {
             seconds, requested: request.seconds, imageCount: request.images.count, capabilities, policy, &violations,
             &warnings)
 
-        for key in request.vendorOptions.keys.sorted() where reservedFieldNames.contains(key) {
-            violations.append(
-                Violation(
-                    parameter: "vendor-options.\(key)", value: request.vendorOptions[key]!.description,
-                    allowed: "any field but " + reservedFieldNames.sorted().joined(separator: ", "),
-                    reason: "the library sets '\(key)' itself; use the typed parameter"))
-        }
+        let roles = resolveRoles(request, capabilities.images, model, &violations)
+        let extras = resolveExtras(request, capabilities, policy, &violations, &warnings)
+        var facts = RuleFacts(
+            seconds: length, secondsChosen: request.seconds != nil, resolution: resolution,
+            resolutionChosen: request.resolution != nil, aspectRatio: aspectRatio,
+            aspectRatioChosen: request.aspectRatio != nil, audio: extras.audio, audioChosen: request.audio != nil,
+            roles: roles)
+        applyRules(capabilities, &facts, policy, &violations, &warnings)
+        let options = resolveOptions(request, providerID: providerID, &violations)
 
         guard violations.isEmpty else {
             let target = providerID.map { "\(model) on \($0)" } ?? model
@@ -88,14 +90,19 @@ public enum RequestValidator {
         return ResolvedVideoRequest(
             model: model,
             prompt: request.prompt,
-            seconds: length ?? 0,
+            seconds: facts.seconds ?? 0,
             sendsDuration: !capabilities.duration.isOmittedFromRequest,
-            aspectRatio: aspectRatio,
-            resolution: resolution,
+            aspectRatio: facts.aspectRatio,
+            resolution: facts.resolution,
             images: images,
-            vendorOptions: request.vendorOptions,
+            vendorOptions: options,
             warnings: warnings,
-            capabilities: capabilities)
+            capabilities: capabilities,
+            imageRoles: roles,
+            sendsAspectRatio: facts.sendsAspectRatio,
+            seed: extras.seed,
+            negativePrompt: extras.negativePrompt,
+            audio: facts.audio)
     }
 
     private static func resolveSeconds(
@@ -165,7 +172,7 @@ public enum RequestValidator {
     }
 
     /// The longest length `rule` allows that is at most `cap`, if any.
-    private static func longestAllowed(_ rule: DurationRule, atMost cap: Int) -> Int? {
+    static func longestAllowed(_ rule: DurationRule, atMost cap: Int) -> Int? {
         switch rule {
         case .range(let min, let max, _): return cap >= min ? Swift.min(max, cap) : nil
         case .fixed(let value, _): return value <= cap ? value : nil

@@ -1,7 +1,8 @@
 /// One reason a request cannot be sent: which parameter, the value given, and what is allowed.
 public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The request parameter, as `videogen` spells its option: `seconds`, `aspect-ratio`, `resolution`,
-    /// `images`, `images[2]`, `prompt`, `model`, `vendor-options.<key>`.
+    /// `images`, `images[2]`, `image-roles[2]`, `prompt`, `model`, `seed`, `negative-prompt`, `audio`,
+    /// `vendor-options.<key>`, `provider-options.<provider>.<key>`.
     public let parameter: String
     /// The offending value, shortened when long.
     public let value: String
@@ -28,9 +29,10 @@ public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
 public enum ValidationPolicy: String, Sendable, Hashable, Codable {
     /// Refuse the request, listing every violation. The default.
     case strict
-    /// Snap durations, aspect ratios and resolutions to the nearest allowed value, and drop a resolution
-    /// the model does not let the caller choose, with a warning for each change. Images, prompts and
-    /// models are never adjusted.
+    /// Snap durations, aspect ratios and resolutions to the nearest allowed value (respecting the model's
+    /// ``CapabilityRule``s), and drop a resolution, seed, negative prompt or audio switch the model does not
+    /// let the caller choose, with a warning for each change. Images, prompts, seeds and models are never
+    /// adjusted.
     case adjustToNearest = "adjust"
 }
 

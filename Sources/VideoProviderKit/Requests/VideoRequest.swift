@@ -24,11 +24,27 @@ public struct VideoRequest: Sendable, Hashable {
     public var seconds: Int?
     public var aspectRatio: AspectRatio?
     public var resolution: Resolution?
-    /// Reference images for image-to-video, in order.
+    /// Input images, in order. An image's role is in ``imageRoles``; one without takes the role the
+    /// model's table gives images without one (``ImageRule/unassignedRole``), which is what a plain list
+    /// meant before roles existed.
     public var images: [ImageInput]
     /// Extra top-level fields passed to the vendor as they are (JSON fields, or multipart text fields).
-    /// They cannot replace a field the library sets; a clash is a validation error.
+    /// They cannot replace a field the library sets; a clash is a validation error. They go to every
+    /// provider the request may reach; ``providerOptions`` go to one provider only.
     public var vendorOptions: [String: JSONValue]
+    /// The role of each image that has one, by its index in ``images``.
+    public var imageRoles: [Int: ImageRole] = [:]
+    /// A seed, for models that take one (``ModelCapabilities/seed``).
+    public var seed: Int?
+    /// What the video should not show, for models that take it (``ModelCapabilities/negativePrompt``).
+    public var negativePrompt: String?
+    /// Whether the video has sound, for models with an audio switch (``ModelCapabilities/audio``); `nil`
+    /// takes the model's default, written explicitly.
+    public var audio: Bool?
+    /// Vendor options for one provider each, by provider id, like the Vercel AI SDK's `providerOptions`:
+    /// a fallback candidate gets only its own. They are added to ``vendorOptions`` for that provider and
+    /// win where both name the same field.
+    public var providerOptions: [ProviderID: [String: JSONValue]] = [:]
 
     public init(
         model: String,
@@ -46,6 +62,19 @@ public struct VideoRequest: Sendable, Hashable {
         self.resolution = resolution
         self.images = images
         self.vendorOptions = vendorOptions
+    }
+
+    /// Appends `image` to ``images`` with `role` (none: the table's role for images without one).
+    public mutating func addImage(_ image: ImageInput, role: ImageRole?) {
+        if let role { imageRoles[images.count] = role }
+        images.append(image)
+    }
+
+    /// The vendor options that go to `provider`: ``vendorOptions`` with that provider's
+    /// ``providerOptions`` over them.
+    public func options(for provider: ProviderID?) -> [String: JSONValue] {
+        guard let provider, let own = providerOptions[provider], !own.isEmpty else { return vendorOptions }
+        return vendorOptions.merging(own) { _, keyed in keyed }
     }
 }
 
@@ -139,6 +168,16 @@ public struct ResolvedVideoRequest: Sendable, Hashable {
     /// Every adjustment, conversion and ignored setting, in request order.
     public let warnings: [ValidationWarning]
     public let capabilities: ModelCapabilities
+    /// The role of each image in ``images``, explicit or the table's for images without one.
+    public let imageRoles: [ImageRole]
+    /// `false` when the aspect ratio follows the input image (a ``CapabilityRule``) and none is sent.
+    public let sendsAspectRatio: Bool
+    /// The seed to send, or `nil`.
+    public let seed: Int?
+    /// The negative prompt to send, or `nil`.
+    public let negativePrompt: String?
+    /// Whether the video has sound, always set for a model with an audio switch; `nil` for one without.
+    public let audio: Bool?
 
     public init(
         model: String,
@@ -150,7 +189,12 @@ public struct ResolvedVideoRequest: Sendable, Hashable {
         images: [ResolvedImage],
         vendorOptions: [String: JSONValue],
         warnings: [ValidationWarning],
-        capabilities: ModelCapabilities
+        capabilities: ModelCapabilities,
+        imageRoles: [ImageRole]? = nil,
+        sendsAspectRatio: Bool = true,
+        seed: Int? = nil,
+        negativePrompt: String? = nil,
+        audio: Bool? = nil
     ) {
         self.model = model
         self.prompt = prompt
@@ -162,6 +206,22 @@ public struct ResolvedVideoRequest: Sendable, Hashable {
         self.vendorOptions = vendorOptions
         self.warnings = warnings
         self.capabilities = capabilities
+        let unassigned = capabilities.images.unassignedRole.role(imageCount: images.count)
+        self.imageRoles = imageRoles ?? Array(repeating: unassigned, count: images.count)
+        self.sendsAspectRatio = sendsAspectRatio
+        self.seed = seed
+        self.negativePrompt = negativePrompt
+        self.audio = audio
+    }
+
+    /// What the request makes, from its images' roles.
+    public var mode: GenerationMode { GenerationMode(roles: imageRoles) }
+
+    /// The images with `role`, with their indexes in ``images``.
+    public func images(withRole role: ImageRole) -> [(index: Int, image: ResolvedImage)] {
+        zip(images.indices, zip(images, imageRoles)).compactMap { index, pair in
+            pair.1 == role ? (index, pair.0) : nil
+        }
     }
 
     public var billableEstimate: BillableEstimate {
