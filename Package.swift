@@ -18,6 +18,7 @@ let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("OctopusXProvider", ["OpenAIVideoDialect"]),
     ("DuoyuanxProvider", ["OpenAIVideoDialect"]),
     ("XAIProvider", ["XAIVideoDialect"]),
+    ("GeminiProvider", []),
     // new-provider: new vendor targets go above this line
 ]
 

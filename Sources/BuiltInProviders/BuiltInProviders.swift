@@ -1,5 +1,6 @@
 import AizfwProvider
 import DuoyuanxProvider
+import GeminiProvider
 import OctopusXProvider
 import OpenAICompatibleProvider
 public import VideoProviderKit
@@ -8,12 +9,13 @@ import XingchaoyiqingProvider
 
 /// Every provider that ships with VideoProviderKit, in the default fallback order.
 ///
-/// The kyyReactApiServer gateways come first, then the OpenAI-format gateways, then xAI's own API. A
+/// The kyyReactApiServer gateways come first, then the OpenAI-format gateways, then xAI's own API, then
+/// Google's Gemini API (Veo; its models are its own, so its place in the order matters only to itself). A
 /// provider without a default base URL (`openai-compatible`) takes part only once the app configures one.
 public enum BuiltInProviders {
-    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI.
+    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI, Gemini.
     public static let all: [any VideoProvider] = [
         AizfwProvider(), XingchaoyiqingProvider(), OpenAICompatibleProvider(), OctopusXProvider(), DuoyuanxProvider(),
-        XAIProvider(),
+        XAIProvider(), GeminiProvider(),
     ]
 }

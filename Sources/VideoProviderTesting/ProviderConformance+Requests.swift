@@ -323,6 +323,8 @@ extension ProviderConformance {
                     Violation(
                         parameter: "images[0]", value: "\(bytes.count) bytes declared \(other)", allowed: formats,
                         reason: "the bytes are \(format), not \(other)"))
+                // The three forms travel together, so only a model that takes three images shows them side by side.
+                guard rule.max >= 3 else { continue }
                 let file = scratch.appendingPathComponent("reference.\(format.fileExtension)")
                 try? bytes.write(to: file)
                 let inputs: [ImageInput] = [.data(bytes), .file(file), .url(URL(string: SampleImage.dataURI(format))!)]

@@ -256,7 +256,10 @@ enum GenerateCommand {
                 return VideoGen.report(error, json: json, console: console)
             }
             let curl =
-                printsCurl ? Render.curl(httpRequest, provider: entry.providerID, resolved: entry.resolved) : nil
+                printsCurl
+                ? Render.curl(
+                    httpRequest, provider: entry.providerID, resolved: entry.resolved,
+                    credentials: entry.provider.provider.credentialScheme) : nil
             if json {
                 let candidate = JSONView.candidate(
                     entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)

@@ -163,13 +163,21 @@ enum Render {
     /// When the command cannot run as printed, `# …` comment lines before it say why: a multipart file
     /// part whose bytes videogen holds in memory (an image given as a `data:` URI) names a file the user
     /// must write first, and a body with elided image data must have it put back.
-    static func curl(_ request: HTTPRequest, provider: ProviderID, resolved: ResolvedVideoRequest) -> String {
+    static func curl(
+        _ request: HTTPRequest, provider: ProviderID, resolved: ResolvedVideoRequest,
+        credentials: CredentialScheme = .bearer
+    ) -> String {
+        // A key that travels as it is in a header of its own (Google's `x-goog-api-key`) is the variable too.
+        var keyHeader: String?
+        if case .header(let name) = credentials.placement { keyHeader = name.lowercased() }
         var parts = ["curl", "-X", request.method.rawValue, shellQuote(request.url.absoluteString)]
         var notes: [String] = []
         let isMultipart = request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true
         for field in request.headers {
             if field.name.lowercased() == "authorization" {
                 parts += ["-H", "\"Authorization: Bearer $\(provider.apiKeyEnvironmentVariable)\""]
+            } else if field.name.lowercased() == keyHeader {
+                parts += ["-H", "\"\(field.name): $\(provider.apiKeyEnvironmentVariable)\""]
             } else if request.headers.isSensitive(field.name) {
                 parts += ["-H", shellQuote("\(field.name): [redacted]")]
             } else if isMultipart && field.name.lowercased() == "content-type" {
