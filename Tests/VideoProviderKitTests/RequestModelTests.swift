@@ -328,6 +328,54 @@ enum RequestModelSamples {
         #expect(adjusted.aspectRatio == "16:9")
     }
 
+    /// A later rule moves the resolution into an earlier rule's condition: the earlier rule is checked again,
+    /// so the request never leaves as 1080p at 4 s.
+    @Test func aValueMovedByALaterRuleIsCheckedByTheEarlierRules() throws {
+        var table = S.veoLike()
+        table.duration = .set(values: [4, 6, 8], default: 4)
+        table.rules = [
+            CapabilityRule(when: .init(resolutions: [.p1080]), then: .init(seconds: [8]), note: "1080p only at 8 s"),
+            CapabilityRule(when: .init(aspectRatios: ["9:16"]), then: .init(resolutions: [.p1080])),
+        ]
+        let portrait = S.request { $0.aspectRatio = "9:16" }
+        let defaulted = try CoreSamples.resolve(portrait, table)
+        #expect(defaulted.resolution == .p1080)
+        #expect(defaulted.seconds == 8)
+        #expect(
+            defaulted.warnings.map(\.message) == [
+                "resolution 720p (the default) adjusted to 1080p: veo-like allows only resolution 1080p "
+                    + "when aspect ratio 9:16.",
+                "seconds 4 (the default) adjusted to 8: veo-like allows only seconds 8 when resolution 1080p.",
+            ])
+
+        let chosenLength = S.request {
+            $0.aspectRatio = "9:16"
+            $0.seconds = 4
+        }
+        let error = try #require(CoreSamples.error(chosenLength, table))
+        #expect(
+            error.violations == [
+                Violation(
+                    parameter: "seconds", value: "4", allowed: "seconds 8 when resolution 1080p",
+                    reason: "1080p only at 8 s")
+            ])
+        #expect(try CoreSamples.resolve(chosenLength, table, policy: .adjustToNearest).seconds == 8)
+    }
+
+    /// A refusal no move can cure is reported once, not once per pass.
+    @Test func aRefusalIsReportedOnceAcrossPasses() throws {
+        var table = S.veoLike()
+        table.duration = .set(values: [4, 6, 8], default: 4)
+        let portrait = S.request {
+            $0.addImage(S.image, role: .reference)
+            $0.aspectRatio = "9:16"
+            $0.resolution = .p1080
+        }
+        // The first pass moves the default 4 s to 8 s and refuses 9:16; the second refuses 9:16 again.
+        let error = try #require(CoreSamples.error(portrait, table))
+        #expect(error.violations.map(\.parameter) == ["aspect-ratio"])
+    }
+
     @Test func rulesSurviveACodableRoundTripAndSummarise() throws {
         let table = S.veoLike()
         let decoded = try JSONDecoder().decode(ModelCapabilities.self, from: JSONEncoder().encode(table))

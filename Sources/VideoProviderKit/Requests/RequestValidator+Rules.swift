@@ -14,10 +14,28 @@ extension RequestValidator {
         let roles: [ImageRole]
     }
 
-    /// Checks each rule once, in table order. A value the caller did not choose moves to the nearest one
-    /// the rule allows (with a warning); a chosen one moves only under ``ValidationPolicy/adjustToNearest``,
-    /// else it is a violation naming the rule. Images are never changed.
+    /// Checks the rules in table order, and again while a pass moved a value: a rule that moves a value can
+    /// make an earlier rule apply (a ratio moved to one that needs 1080p, then 1080p needing 8 s). A value the
+    /// caller did not choose moves to the nearest one the rule allows (with a warning); a chosen one moves
+    /// only under ``ValidationPolicy/adjustToNearest``, else it is a violation naming the rule. Images are
+    /// never changed. Passes are bounded by the number of rules, so rules that move values back and forth
+    /// end with the last pass's values (and its violations).
     static func applyRules(
+        _ capabilities: ModelCapabilities, _ facts: inout RuleFacts, _ policy: ValidationPolicy,
+        _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
+    ) {
+        var found: [Violation] = []
+        for _ in 0...capabilities.rules.count {
+            let movesBefore = warnings.count
+            let sentRatioBefore = facts.sendsAspectRatio
+            applyRulesOnce(capabilities, &facts, policy, &found, &warnings)
+            if warnings.count == movesBefore && facts.sendsAspectRatio == sentRatioBefore { break }
+        }
+        // A refusal that stays refused is reported once, however many passes saw it.
+        for violation in found where !violations.contains(violation) { violations.append(violation) }
+    }
+
+    private static func applyRulesOnce(
         _ capabilities: ModelCapabilities, _ facts: inout RuleFacts, _ policy: ValidationPolicy,
         _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
     ) {
