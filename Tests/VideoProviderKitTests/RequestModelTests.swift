@@ -460,3 +460,46 @@ enum RequestModelSamples {
         )
     }
 }
+
+@Suite("Jobs record the new request fields") struct JobSummaryFieldTests {
+    typealias S = RequestModelSamples
+
+    /// A job keeps what was sent beyond the Grok-era fields (roles, seed, negative prompt, audio, a ratio
+    /// left to the image), and its JSON carries them through a round trip.
+    @Test func aJobSummaryKeepsRolesSeedNegativePromptAndAudio() throws {
+        let request = S.request {
+            $0.addImage(S.image, role: .firstFrame)
+            $0.addImage(S.image, role: .lastFrame)
+            $0.seed = 7
+            $0.negativePrompt = "blur"
+        }
+        let resolved = try CoreSamples.resolve(request, S.veoLike())
+        let summary = VideoJob.Summary(requestedModel: "veo-like", resolved: resolved)
+        #expect(summary.imageRoles == [.firstFrame, .lastFrame])
+        #expect(summary.seed == 7)
+        #expect(summary.negativePrompt == "blur")
+        #expect(summary.audio == true)
+        #expect(summary.sendsAspectRatio == nil)
+        let decoded = try JSONDecoder().decode(VideoJob.Summary.self, from: JSONEncoder().encode(summary))
+        #expect(decoded == summary)
+
+        let kling = try CoreSamples.resolve(S.request { $0.images = [S.image] }, S.klingLike())
+        #expect(VideoJob.Summary(requestedModel: "kling-like", resolved: kling).sendsAspectRatio == false)
+    }
+
+    /// A text-only request adds no member, so jobs without the new fields read and write as before.
+    @Test func aTextRequestAddsNoMemberAndOldJobsStillRead() throws {
+        let resolved = try CoreSamples.resolve(S.request(), S.miniMaxLike())
+        let summary = VideoJob.Summary(requestedModel: "minimax-like", resolved: resolved)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any])
+        #expect(
+            Set(object.keys) == [
+                "requestedModel", "prompt", "seconds", "sendsDuration", "aspectRatio", "resolution", "imageCount",
+                "imageTransports", "billing", "warnings",
+            ])
+        let old = try JSONDecoder().decode(VideoJob.Summary.self, from: JSONEncoder().encode(summary))
+        #expect(old.imageRoles == nil)
+        #expect(old.seed == nil)
+    }
+}

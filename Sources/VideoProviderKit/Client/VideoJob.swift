@@ -85,6 +85,16 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable, CustomStringC
         public let imageTransports: [ImageTransport]
         public let billing: BillableEstimate
         public let warnings: [ValidationWarning]
+        /// Each image's role, in image order; `nil` without images (and in jobs written before roles existed).
+        public let imageRoles: [ImageRole]?
+        /// The seed sent, if any.
+        public let seed: Int?
+        /// The negative prompt sent, if any.
+        public let negativePrompt: String?
+        /// Whether audio was asked for, when the model has audio.
+        public let audio: Bool?
+        /// `false` when no aspect ratio was sent (the ratio follows the image); `nil` means it was sent.
+        public let sendsAspectRatio: Bool?
 
         public init(requestedModel: String, resolved: ResolvedVideoRequest) {
             self.requestedModel = requestedModel
@@ -97,6 +107,11 @@ public struct VideoJob: Sendable, Hashable, Codable, Identifiable, CustomStringC
             self.imageTransports = resolved.images.map(\.transport)
             self.billing = resolved.billableEstimate
             self.warnings = resolved.warnings
+            self.imageRoles = resolved.imageRoles.isEmpty ? nil : resolved.imageRoles
+            self.seed = resolved.seed
+            self.negativePrompt = resolved.negativePrompt
+            self.audio = resolved.audio
+            self.sendsAspectRatio = resolved.sendsAspectRatio ? nil : false
         }
     }
 
