@@ -132,7 +132,7 @@ extension OptionSpec {
         OptionSpec(
             "provider-option", .text("ID.KEY=JSON"), repeatable: true,
             note: "a vendor field for one provider only",
-            "Add field KEY with the JSON value (`5`, `true`, `\"text\"`, `{\"type\":\"simple\"}`; anything that is not JSON is taken as a string) to provider ID's request only, never to another fallback candidate (the library's `providerOptions[ID]`). Fields the library sets itself (`model`, `prompt`, `duration`, …) are refused (exit 2, `provider-options.ID.KEY`). ID must be a provider of the tool. `--dry-run` shows the field in that provider's body."
+            "Add field KEY with the JSON value (`5`, `true`, `\"text\"`, `{\"type\":\"simple\"}`; anything that is not JSON is taken as a string) to provider ID's request only, never to another fallback candidate (the library's `providerOptions[ID]`). Fields the library sets itself in that provider's body (the Grok gateways' `model`, `prompt`, `duration`, …; a vendor's own names, such as Veo's `durationSeconds`) are refused (exit 2, `provider-options.ID.KEY`). ID must be a provider of the tool. `--dry-run` shows the field in that provider's body."
         ),
         OptionSpec(
             "output", .text("FILE"), note: "download the video when done",

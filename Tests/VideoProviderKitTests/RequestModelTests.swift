@@ -414,6 +414,53 @@ enum RequestModelSamples {
     }
 }
 
+@Suite("Reserved option names per provider") struct ReservedOptionNameTests {
+    typealias S = RequestModelSamples
+
+    static func veoLikeDescriptor(reserved: Set<String>?) -> ProviderDescriptor {
+        var descriptor = ProviderDescriptor(
+            id: "veo-like", name: "Veo-like", defaultBaseURL: nil, models: [S.veoLike()])
+        descriptor.reservedOptionNames = reserved
+        return descriptor
+    }
+
+    /// A provider whose body names its fields differently lists its own: its `durationSeconds` is refused
+    /// (the option would shadow or be shadowed by `--seconds`), while a Grok field name is just an option.
+    @Test func aProviderListsTheFieldsItsBodySetsItself() throws {
+        let descriptor = Self.veoLikeDescriptor(reserved: ["aspectRatio", "durationSeconds", "resolution", "seed"])
+        var request = S.request { $0.providerOptions = ["veo-like": ["durationSeconds": 4, "duration": 4]] }
+        request.model = "veo-like"
+        let error = try #require(
+            #expect(throws: VideoProviderError.self) { try RequestValidator.resolve(request, on: descriptor) })
+        #expect(
+            error.violations == [
+                Violation(
+                    parameter: "provider-options.veo-like.durationSeconds", value: "4",
+                    allowed: "any field but aspectRatio, durationSeconds, resolution, seed",
+                    reason: "the library sets 'durationSeconds' itself; use the typed parameter")
+            ])
+        request.providerOptions = ["veo-like": ["duration": 4]]
+        #expect(try RequestValidator.resolve(request, on: descriptor).vendorOptions == ["duration": 4])
+        // Without a list of its own a provider keeps the Grok dialects' list.
+        #expect(
+            Self.veoLikeDescriptor(reserved: nil).effectiveReservedOptionNames == RequestValidator.reservedFieldNames)
+        #expect(throws: VideoProviderError.self) {
+            try RequestValidator.resolve(request, on: Self.veoLikeDescriptor(reserved: nil))
+        }
+    }
+
+    /// The list survives the descriptor's JSON (sorted), and a descriptor without one reads as before.
+    @Test func theListIsPartOfTheDescriptorsJSON() throws {
+        let descriptor = Self.veoLikeDescriptor(reserved: ["seed", "aspectRatio"])
+        let data = try JSONEncoder().encode(descriptor)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["reservedOptionNames"] as? [String] == ["aspectRatio", "seed"])
+        #expect(try JSONDecoder().decode(ProviderDescriptor.self, from: data) == descriptor)
+        let plain = try JSONEncoder().encode(Self.veoLikeDescriptor(reserved: nil))
+        #expect(try JSONDecoder().decode(ProviderDescriptor.self, from: plain).reservedOptionNames == nil)
+    }
+}
+
 @Suite("Adjusting across candidates with the new request fields") struct AdjustAcrossCandidatesTests {
     /// duoyuanx first in the route; xAI given a seed range by a capability override. Adjusting puts the
     /// candidate that keeps the seed first, and the one that would drop it after.

@@ -92,6 +92,13 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
     /// How long result URLs stay valid, when the vendor says.
     public var resultRetention: Duration?
 
+    /// Body fields the provider sets itself, which vendor and provider options may not replace (a
+    /// violation names the option and says to use the typed parameter). `nil` means
+    /// ``RequestValidator/reservedFieldNames``, the fields every Grok dialect sets; a vendor whose body has
+    /// other names (Veo's `durationSeconds`, Kling's `image_tail`) lists its own, so an option can neither
+    /// shadow a typed value nor be dropped silently.
+    public var reservedOptionNames: Set<String>?
+
     public init(
         id: ProviderID,
         name: String,
@@ -115,6 +122,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
     /// The model with this exact native name, or the one that is an alias of it.
     private enum CodingKeys: String, CodingKey {
         case id, name, defaultBaseURL, baseURLSource, documentationURL, models, polling, resultRetentionSeconds
+        case reservedOptionNames
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +137,7 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         resultRetention = try container.decodeIfPresent(Double.self, forKey: .resultRetentionSeconds).map {
             .seconds($0)
         }
+        reservedOptionNames = try container.decodeIfPresent([String].self, forKey: .reservedOptionNames).map(Set.init)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -141,7 +150,11 @@ public struct ProviderDescriptor: Sendable, Hashable, Codable {
         try container.encode(models, forKey: .models)
         try container.encodeIfPresent(polling, forKey: .polling)
         try container.encodeIfPresent(resultRetention?.seconds, forKey: .resultRetentionSeconds)
+        try container.encodeIfPresent(reservedOptionNames?.sorted(), forKey: .reservedOptionNames)
     }
+
+    /// The names options may not use on this provider: ``reservedOptionNames``, else the Grok dialects' list.
+    public var effectiveReservedOptionNames: Set<String> { reservedOptionNames ?? RequestValidator.reservedFieldNames }
 
     /// The default base URL when a vendor document backs it (``baseURLSource`` is set), else `nil`.
     public var documentedBaseURL: URL? {

@@ -226,7 +226,8 @@ public struct ProviderRegistry: Sendable {
             native.model = candidate.model
             do {
                 let resolved = try RequestValidator.resolve(
-                    native, capabilities: candidate.capabilities, providerID: candidate.provider.id, policy: policy)
+                    native, capabilities: candidate.capabilities, providerID: candidate.provider.id, policy: policy,
+                    reservedOptionNames: candidate.provider.descriptor.effectiveReservedOptionNames)
                 eligible.append(RoutePlan.Entry(endpoint: endpoint, resolved: resolved))
             } catch {
                 let parameters = error.violations.map(\.parameter)

@@ -124,16 +124,16 @@ extension RequestValidator {
     /// itself wherever it comes from. A provider's keyed options are checked only for that provider, so
     /// one candidate's bad option does not stop another.
     static func resolveOptions(
-        _ request: VideoRequest, providerID: ProviderID?, _ violations: inout [Violation]
+        _ request: VideoRequest, providerID: ProviderID?, reserved: Set<String>, _ violations: inout [Violation]
     ) -> [String: JSONValue] {
         let options = request.options(for: providerID)
         let keyed = providerID.flatMap { request.providerOptions[$0] } ?? [:]
-        for key in options.keys.sorted() where reservedFieldNames.contains(key) {
+        for key in options.keys.sorted() where reserved.contains(key) {
             let parameter = keyed[key] != nil ? "provider-options.\(providerID!).\(key)" : "vendor-options.\(key)"
             violations.append(
                 Violation(
                     parameter: parameter, value: options[key]!.description,
-                    allowed: "any field but " + reservedFieldNames.sorted().joined(separator: ", "),
+                    allowed: "any field but " + reserved.sorted().joined(separator: ", "),
                     reason: "the library sets '\(key)' itself; use the typed parameter"))
         }
         return options

@@ -27,16 +27,20 @@ public enum RequestValidator {
                 model: request.model,
                 violations: [Violation(parameter: "model", value: request.model, allowed: known)])
         }
-        return try resolve(request, capabilities: capabilities, providerID: descriptor.id, policy: policy)
+        return try resolve(
+            request, capabilities: capabilities, providerID: descriptor.id, policy: policy,
+            reservedOptionNames: descriptor.effectiveReservedOptionNames)
     }
 
     /// Resolves `request` against `capabilities`, or throws ``VideoProviderError/Kind/invalidRequest``
-    /// listing every violation.
+    /// listing every violation. `reservedOptionNames` are the body fields options may not replace (the
+    /// provider's ``ProviderDescriptor/effectiveReservedOptionNames``).
     public static func resolve(
         _ request: VideoRequest,
         capabilities: ModelCapabilities,
         providerID: ProviderID? = nil,
-        policy: ValidationPolicy = .strict
+        policy: ValidationPolicy = .strict,
+        reservedOptionNames: Set<String> = reservedFieldNames
     ) throws(VideoProviderError) -> ResolvedVideoRequest {
         var violations: [Violation] = []
         var warnings: [ValidationWarning] = []
@@ -74,7 +78,7 @@ public enum RequestValidator {
             aspectRatioChosen: request.aspectRatio != nil, audio: extras.audio, audioChosen: request.audio != nil,
             roles: roles)
         applyRules(capabilities, &facts, policy, &violations, &warnings)
-        let options = resolveOptions(request, providerID: providerID, &violations)
+        let options = resolveOptions(request, providerID: providerID, reserved: reservedOptionNames, &violations)
 
         guard violations.isEmpty else {
             let target = providerID.map { "\(model) on \($0)" } ?? model
