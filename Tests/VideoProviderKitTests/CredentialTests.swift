@@ -382,3 +382,56 @@ struct NamedKeyHeaderRedirectTests {
         }
     }
 }
+
+/// Registrations that change while the client runs.
+@Suite struct RunningClientRegistrationTests {
+    typealias Several = SeveralRegistrationsTests
+
+    /// A gateway added to a running client takes the next call; one removed is no longer tried, and its
+    /// jobs can no longer be followed by this client.
+    @Test func aGatewayAddedAndRemovedAtRunTime() async throws {
+        var registry = ProviderRegistry()
+        try registry.register(OpenAICompatibleProvider(), as: "gw-a", apiKey: "sk-gateway-a", baseURL: Several.gatewayA)
+        let harness = try Harness(
+            [],
+            gateways: [.openAICompatible(baseURL: Several.gatewayA), .openAICompatible(baseURL: Several.gatewayB)],
+            registry: registry)
+        let first = try await harness.client.submit(Sim.imagine())
+        #expect(first.providerID == "gw-a")
+
+        try harness.client.updateRegistry { registry in
+            try registry.register(
+                OpenAICompatibleProvider(), as: "gw-b", apiKey: "sk-gateway-b", baseURL: Several.gatewayB)
+            registry.setFallbackOrder(["gw-b", "gw-a"], for: "grok-imagine-video")
+        }
+        #expect(harness.client.registry.providerIDs == ["gw-a", "gw-b"])
+        let second = try await harness.client.submit(Sim.imagine())
+        #expect(second.providerID == "gw-b")
+        #expect(harness.simulator.requests(.submit).last?.carriesBearerToken("sk-gateway-b") == true)
+
+        let removed = harness.client.updateRegistry { $0.unregister("gw-a") }
+        #expect(removed?.id == "gw-a")
+        #expect(harness.client.plan(Sim.imagine()).providerIDs == ["gw-b"])
+        let orphan = await #expect(throws: VideoProviderError.self) { try await harness.client.status(of: first) }
+        #expect(orphan?.kind == .configuration)
+        #expect(orphan?.message == "The job's provider 'gw-a' is not registered with this client.")
+        #expect(harness.client.updateRegistry { $0.unregister("gw-a") } == nil)
+    }
+
+    /// A change that throws leaves the registry as it was, even the parts changed before the throw.
+    @Test func aFailedChangeLeavesTheRegistryUnchanged() throws {
+        var registry = ProviderRegistry()
+        try registry.register(OpenAICompatibleProvider(), as: "gw-a", apiKey: "sk-gateway-a", baseURL: Several.gatewayA)
+        let harness = try Harness([], registry: registry)
+        let refused = #expect(throws: VideoProviderError.self) {
+            try harness.client.updateRegistry { registry in
+                try registry.register(
+                    OpenAICompatibleProvider(), as: "gw-b", apiKey: "sk-gateway-b", baseURL: Several.gatewayB)
+                try registry.register(
+                    OpenAICompatibleProvider(), as: "gw-a", apiKey: "sk-other", baseURL: Several.gatewayB)
+            }
+        }
+        #expect(refused?.message == "Provider 'gw-a' is already registered.")
+        #expect(harness.client.registry.providerIDs == ["gw-a"])
+    }
+}

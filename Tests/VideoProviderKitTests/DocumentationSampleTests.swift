@@ -43,7 +43,8 @@ import Testing
                 "VideoProviderKit.docc/GettingStarted.md:2", "VideoProviderKit.docc/GettingStarted.md:3",
                 "VideoProviderKit.docc/GettingStarted.md:4", "VideoProviderKit.docc/TestingWithTheSimulator.md:1",
                 "VideoProviderKit.docc/VideoProviderKit.md:1", "VideoProviderKit.docc/WritingAProvider.md:1",
-                "Client/Observer.swift:1", "Client/VideoClient.swift:1", "HTTP/JSONBody.swift:1",
+                "Client/Observer.swift:1", "Client/VideoClient.swift:1", "Client/VideoClient.swift:2",
+                "HTTP/JSONBody.swift:1",
                 "Registry/ProviderRegistry.swift:1",
             ])
         #expect(

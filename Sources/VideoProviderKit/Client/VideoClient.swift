@@ -28,8 +28,9 @@ import Foundation
 /// 503, or an unreadable 2xx) is never sent again, to any provider, unless the caller opted in with
 /// ``AmbiguousSubmissionPolicy/resubmit`` (and then within a bound).
 public final class VideoClient: Sendable {
-    /// The providers this client routes to.
-    public let registry: ProviderRegistry
+    /// The providers this client routes to, as they are now (see ``updateRegistry(_:)``).
+    public var registry: ProviderRegistry { registrations.current }
+    private let registrations: Registrations
     public let configuration: Configuration
     let clock: any VideoClock
     let observer: VideoClientObserver
@@ -62,7 +63,7 @@ public final class VideoClient: Sendable {
         configuration: Configuration = Configuration(),
         observer: VideoClientObserver = .none
     ) {
-        self.registry = registry
+        registrations = Registrations(registry)
         var chosen: any HTTPTransport
         if let transport {
             chosen = transport
@@ -75,6 +76,49 @@ public final class VideoClient: Sendable {
         self.configuration = configuration
         self.observer = observer
         exchange = Exchange(transport: chosen, clock: clock, observer: observer)
+    }
+
+    // MARK: Registrations
+
+    /// Changes the registrations of a running client: add a gateway or an account, remove one, reorder
+    /// fallbacks, register a model family. Keys change without this (``APIKeySource/rotate(to:)``).
+    ///
+    /// The change is all or nothing: when `change` throws, the registry stays as it was. Calls under way
+    /// keep the registry they started with; the next call sees the new one. A job whose provider was
+    /// removed can no longer be followed or downloaded by this client (a configuration error says so),
+    /// and one whose provider was registered again at another base URL is refused, as for any client.
+    ///
+    /// ```swift
+    /// try client.updateRegistry { registry in
+    ///     try registry.register(OpenAICompatibleProvider(), as: "gw-b", apiKey: keyB, baseURL: gatewayB)
+    /// }
+    /// ```
+    @discardableResult
+    public func updateRegistry<Result, Failure: Error>(
+        _ change: (inout ProviderRegistry) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try registrations.update(change)
+    }
+
+    /// The registry behind a lock: reads take a copy (registries are values), writes replace it whole.
+    private final class Registrations: @unchecked Sendable {
+        private let lock = NSLock()
+        private var registry: ProviderRegistry
+
+        init(_ registry: ProviderRegistry) { self.registry = registry }
+
+        var current: ProviderRegistry { lock.withLock { registry } }
+
+        func update<Result, Failure: Error>(_ change: (inout ProviderRegistry) throws(Failure) -> Result)
+            throws(Failure) -> Result
+        {
+            lock.lock()
+            defer { lock.unlock() }
+            var copy = registry
+            let result = try change(&copy)
+            registry = copy
+            return result
+        }
     }
 
     // MARK: Planning

@@ -87,6 +87,14 @@ public struct ProviderRegistry: Sendable {
                 capabilityOverrides: capabilityOverrides, allowInsecureHTTP: allowInsecureHTTP))
     }
 
+    /// Removes the registration `id` and returns it (`nil` when there was none). Fallback orders that name
+    /// it skip it, as they skip any id that is not registered.
+    @discardableResult
+    public mutating func unregister(_ id: ProviderID) -> RegisteredProvider? {
+        guard let index = providers.firstIndex(where: { $0.id == id }) else { return nil }
+        return providers.remove(at: index)
+    }
+
     /// Sets the providers, in order, that serve `model` (any spelling of it sets it for the whole family).
     /// Providers left out of the list are not used for that model; repeated ids count once.
     public mutating func setFallbackOrder(_ order: [ProviderID], for model: String) {

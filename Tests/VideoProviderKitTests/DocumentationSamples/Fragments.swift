@@ -4,6 +4,7 @@
 import AizfwProvider
 import Foundation
 import OctopusXProvider
+import OpenAICompatibleProvider
 import VideoProviderKit
 
 #if canImport(FoundationNetworking)
@@ -61,6 +62,13 @@ func registrySample(aizfwKey: String?, octopusKey: String?) throws -> RoutePlan 
     registry.setFallbackOrder(["octopusx", "aizfw"], for: "grok-video-3")
     let plan = registry.plan(for: VideoRequest(model: "grok-video-3", prompt: "Rain", seconds: 20))
     return plan
+}
+
+/// Client/VideoClient.swift: `updateRegistry(_:)`.
+func updateRegistrySample(client: VideoClient, keyB: String, gatewayB: URL) throws {
+    try client.updateRegistry { registry in
+        try registry.register(OpenAICompatibleProvider(), as: "gw-b", apiKey: keyB, baseURL: gatewayB)
+    }
 }
 
 /// Client/VideoClient.swift: the type's documentation comment.
