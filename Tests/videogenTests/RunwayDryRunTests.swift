@@ -29,6 +29,22 @@ import VideoProviderKit
                     + body + "'"), "\(result.stdout)")
     }
 
+    /// The plan shows the aspect ratio and resolution; the request carries the pixel size they map to.
+    @Test func thePlanShowsTheAspectRatioAndTheRequestThePixelSize() throws {
+        let result = try VideoGen.run(
+            [
+                "generate", "--dry-run", "--json", "--model", "runway:veo3.1", "--prompt", "p", "--resolution", "1080p",
+                "--aspect-ratio", "9:16",
+            ], environment: Self.environment)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let candidate = try #require(try result.json()["candidates"]?.array.first)
+        #expect(candidate["resolved"]?["aspectRatio"] == .string("9:16"))
+        #expect(candidate["resolved"]?["resolution"] == .string("1080p"))
+        #expect(candidate["request"]?["json"]?["ratio"] == .string("1080:1920"))
+        #expect(candidate["request"]?["headers"]?["X-Runway-Version"] == .string("2024-11-06"))
+        #expect(candidate["apiKeyEnvironmentVariable"] == .string("RUNWAY_API_KEY"))
+    }
+
     /// An image makes it image-to-video: `/v1/image_to_video`, `promptImage` with its position, 1:1 as `960:960`.
     @Test func anImageGoesToImageToVideoWithItsPosition() throws {
         let result = try VideoGen.run(
