@@ -3,6 +3,7 @@ import DuoyuanxProvider
 import GeminiProvider
 import OctopusXProvider
 import OpenAICompatibleProvider
+import RunwayProvider
 public import VideoProviderKit
 import XAIProvider
 import XingchaoyiqingProvider
@@ -13,9 +14,9 @@ import XingchaoyiqingProvider
 /// Google's Gemini API (Veo; its models are its own, so its place in the order matters only to itself). A
 /// provider without a default base URL (`openai-compatible`) takes part only once the app configures one.
 public enum BuiltInProviders {
-    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI, Gemini.
+    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI, Gemini, Runway.
     public static let all: [any VideoProvider] = [
         AizfwProvider(), XingchaoyiqingProvider(), OpenAICompatibleProvider(), OctopusXProvider(), DuoyuanxProvider(),
-        XAIProvider(), GeminiProvider(),
+        XAIProvider(), GeminiProvider(), RunwayProvider(),
     ]
 }

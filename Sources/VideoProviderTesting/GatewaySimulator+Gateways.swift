@@ -22,6 +22,9 @@ extension GatewaySimulator {
         /// xAI's first-party API: `POST {base}/v1/videos/generations` answering `{"request_id"}`,
         /// `GET {base}/v1/videos/{request_id}`. Errors are `{"code", "error"}`.
         case xAI
+        /// Runway's developer API: `POST {base}/v1/text_to_video` / `v1/image_to_video`, `GET` and `DELETE
+        /// {base}/v1/tasks/{id}`, `X-Runway-Version` required (SimulatorDialect+Runway.swift).
+        case runway
 
         public var description: String { rawValue }
     }

@@ -57,8 +57,12 @@ extension GatewaySimulator {
         case .unknownHost:
             return (Responses.plain(404, "Not Found"), nil)
         case .cdn(let file):
+            if let response = runwayCDN(request, file: file, now: now) { return (response, nil) }
             return (cdn(file: file, method: request.method, now: now), nil)
         case .gateway(let gateway, let action):
+            if gateway.dialect == .runway {
+                return runway(request, body: body, gateway: gateway, action: action, now: now, wall: wall)
+            }
             let responses = Responses(
                 dialect: gateway.dialect, flavor: gateway.flavor,
                 nativeRoute: !request.url.path(percentEncoded: true).contains("/openai/v1/"))

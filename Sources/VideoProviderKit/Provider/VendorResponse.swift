@@ -101,8 +101,10 @@ public enum VendorResponse {
         ].contains(text.trimmingWhitespaceAndNewlines().lowercased())
     }
 
-    /// Words vendors use when they refuse content on policy grounds, in English and Chinese.
+    /// Words vendors use when they refuse content on policy grounds, in English and Chinese, and a dotted
+    /// code with a `SAFETY` part (Runway's `failureCode` `SAFETY.INPUT.TEXT`, `INPUT_PREPROCESSING.SAFETY.TEXT`).
     public static func isContentPolicy(code: String?, message: String?) -> Bool {
+        if let code, code.contains("."), code.uppercased().split(separator: ".").contains("SAFETY") { return true }
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
         return [
             "content_policy", "content policy", "moderation", "safety system", "policy violation",
