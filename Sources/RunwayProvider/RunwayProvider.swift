@@ -182,21 +182,28 @@ public struct RunwayProvider: VideoProvider {
             "No audio switch, seed or negative prompt is offered (the SDK lists none for text_to_video)."
         ])
 
-    static let descriptorValue = ProviderDescriptor(
-        id: id,
-        name: "Runway",
-        defaultBaseURL: URL(string: "https://api.dev.runwayml.com"),
-        baseURLSource:
-            "Runway's API reference (skills rw-api-reference: \"Base URL: https://api.dev.runwayml.com\"); "
-            + "sdk-python `_client.py` (`base_url = f\"https://api.dev.runwayml.com\"`); docs "
-            + "\"Troubleshooting\" (\"You should be using api.dev.runwayml.com\").",
-        documentationURL: URL(string: "https://docs.dev.runwayml.com/api/"),
-        models: [gen45, gen4Turbo, veo31("veo3.1"), veo31("veo3.1_fast"), veo3],
-        // "Consumers of this API should not expect updates more frequent than once every five seconds"; the
-        // Node SDK waits 6 s ± 1.5 s.
-        polling: PollingRecommendation(minimumInterval: .seconds(5), maximumInterval: .seconds(10)),
-        // "expire within 24-48 hours": the shorter bound.
-        resultRetention: .seconds(24 * 3600))
+    static let descriptorValue: ProviderDescriptor = {
+        var descriptor = ProviderDescriptor(
+            id: id,
+            name: "Runway",
+            defaultBaseURL: URL(string: "https://api.dev.runwayml.com"),
+            baseURLSource:
+                "Runway's API reference (skills rw-api-reference: \"Base URL: https://api.dev.runwayml.com\"); "
+                + "sdk-python `_client.py` (`base_url = f\"https://api.dev.runwayml.com\"`); docs "
+                + "\"Troubleshooting\" (\"You should be using api.dev.runwayml.com\").",
+            documentationURL: URL(string: "https://docs.dev.runwayml.com/api/"),
+            models: [gen45, gen4Turbo, veo31("veo3.1"), veo31("veo3.1_fast"), veo3],
+            // "Consumers of this API should not expect updates more frequent than once every five seconds"; the
+            // Node SDK waits 6 s ± 1.5 s.
+            polling: PollingRecommendation(minimumInterval: .seconds(5), maximumInterval: .seconds(10)),
+            // "expire within 24-48 hours": the shorter bound.
+            resultRetention: .seconds(24 * 3600))
+        // The fields the body sets from typed values: an option of the same name is refused, not dropped.
+        descriptor.reservedOptionNames = [
+            "model", "promptText", "promptImage", "ratio", "duration", "seed", "audio", "negativePrompt",
+        ]
+        return descriptor
+    }()
 
     // MARK: - Requests
 

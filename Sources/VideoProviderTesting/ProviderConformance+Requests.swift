@@ -92,7 +92,7 @@ extension ProviderConformance {
                 ],
                 &findings)
             _ = accepted(VideoRequest(model: name, prompt: String(repeating: "🐱", count: limit)), &findings)
-            for key in RequestValidator.reservedFieldNames.sorted() {
+            for key in provider.descriptor.effectiveReservedOptionNames.sorted() {
                 let error = refusal(VideoRequest(model: name, prompt: Self.prompt, vendorOptions: [key: "x"]))
                 findings.equal(
                     error?.violations.map { [$0.parameter, $0.value, $0.reason ?? ""] },

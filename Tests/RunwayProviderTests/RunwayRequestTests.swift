@@ -210,4 +210,22 @@ import VideoProviderTesting
             Self.video("gen4_turbo", images: [.data(SampleImage.jpeg)]))
         #expect(built.url.path == "/v1/image_to_video")
     }
+
+    /// Options reach the body only under names the body does not set itself: Runway's `ratio` as an option
+    /// is refused (it would be dropped behind the typed ratio), `contentModeration` goes in as given.
+    @Test func optionsCannotShadowRunwaysOwnFields() throws {
+        var shadowing = Self.video("gen4.5")
+        shadowing.providerOptions = ["runway": ["ratio": "1920:1080"]]
+        let error = #expect(throws: VideoProviderError.self) {
+            try RequestValidator.resolve(shadowing, on: RunwayProvider().descriptor)
+        }
+        #expect(error?.violations.map(\.parameter) == ["provider-options.runway.ratio"])
+        var moderated = Self.video("gen4.5")
+        moderated.providerOptions = ["runway": ["contentModeration": ["publicFigureThreshold": "low"]]]
+        let (_, body) = try Self.submit(moderated)
+        #expect(
+            body
+                == #"{"model":"gen4.5","promptText":"Rain","ratio":"1280:720","duration":5,"contentModeration":{"publicFigureThreshold":"low"}}"#
+        )
+    }
 }
