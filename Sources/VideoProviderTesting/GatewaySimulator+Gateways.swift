@@ -22,6 +22,11 @@ extension GatewaySimulator {
         /// xAI's first-party API: `POST {base}/v1/videos/generations` answering `{"request_id"}`,
         /// `GET {base}/v1/videos/{request_id}`. Errors are `{"code", "error"}`.
         case xAI
+        /// Google's Gemini API for Veo: `POST {base}/v1beta/models/{model}:predictLongRunning` answering a
+        /// long-running operation `{"name"}`, `GET {base}/v1beta/{name}`, the video at
+        /// `GET {base}/v1beta/files/{id}:download?alt=media` (with the key, redirected to the CDN). The key
+        /// travels in `x-goog-api-key`; errors are `{"error": {"code", "message", "status"}}`.
+        case gemini
 
         public var description: String { rawValue }
     }

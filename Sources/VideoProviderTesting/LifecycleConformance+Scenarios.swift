@@ -69,7 +69,10 @@ extension LifecycleConformance {
             progressFailures(seen, &findings)
             findings.check((try? Data(contentsOf: video.fileURL)) == SampleVideo.mp4, "the saved video differs")
             findings.equal(video.byteCount, Int64(SampleVideo.mp4.count), "the saved byte count")
-            let videoHost = contentURL.flatMap { URL(string: $0)?.host } ?? GatewaySimulator.defaultCDNBaseURL.host
+            let videoHost =
+                videoURLRedirectsToCDN
+                ? URL(string: submitURL)?.host
+                : contentURL.flatMap { URL(string: $0)?.host } ?? GatewaySimulator.defaultCDNBaseURL.host
             findings.equal(video.sourceHost, videoHost, "where the video came from")
 
             // The request as the client resolved it.
@@ -89,7 +92,7 @@ extension LifecycleConformance {
             guard submits.count == 1 else { return findings.list + ["\(submits.count) submissions, expected 1"] }
             findings.equal(submits[0].method, .post, "the submission's method")
             findings.equal(submits[0].url.absoluteString, submitURL, "the submission's URL")
-            findings.check(submits[0].carriesBearerToken(apiKey), "the submission lacks the key")
+            findings.check(submits[0].carriesKey(apiKey), "the submission lacks the key")
             fieldFailures(submits[0], model, wire, forms, &findings)
             guard simulator.tasks.count == 1 else { return findings.list + ["\(simulator.tasks.count) tasks"] }
             let task = simulator.tasks[0]
@@ -108,19 +111,28 @@ extension LifecycleConformance {
             findings.equal(statuses.count, seen.count, "status queries")
             findings.check(
                 statuses.allSatisfy {
-                    $0.carriesBearerToken(apiKey) && $0.url.absoluteString == url(statusURL, job.taskID)
+                    $0.carriesKey(apiKey) && $0.url.absoluteString == url(statusURL, job.taskID)
                 }, "every status query goes to \(url(statusURL, job.taskID)) with the key")
             let content = simulator.requests(.content)
-            guard content.count == 1 else { return findings.list + ["\(content.count) downloads, expected 1"] }
-            if let contentURL {
+            if videoURLRedirectsToCDN {
+                // The video URL on the gateway's host, with the key; its redirect to the CDN, without.
+                guard content.count == 2 else { return findings.list + ["\(content.count) downloads, expected 2"] }
+                findings.equal(content[0].url.host, URL(string: submitURL)?.host, "the video URL's host")
+                findings.check(content[0].carriesKey(apiKey), "the video URL on the gateway lacks the key")
+                findings.equal(content[0].responseStatus, 302, "the gateway's answer to the video URL")
+                findings.equal(content[1].gatewayName, "CDN", "where the redirect led")
+                findings.check(!content[1].hasCredentials, "the key followed the redirect to the CDN")
+            } else if content.count != 1 {
+                return findings.list + ["\(content.count) downloads, expected 1"]
+            } else if let contentURL {
                 findings.equal(content[0].url.absoluteString, url(contentURL, job.taskID), "the content request")
-                findings.check(content[0].carriesBearerToken(apiKey), "the content endpoint lacks the key")
+                findings.check(content[0].carriesKey(apiKey), "the content endpoint lacks the key")
                 findings.equal(simulator.count(.content, at: simulator.cdnBaseURL), 0, "downloads from the CDN")
             } else {
                 findings.equal(content[0].gatewayName, "CDN", "where the video was fetched")
                 findings.check(!content[0].hasAuthorization, "the CDN received Authorization")
             }
-            findings.check(!simulator.cdnReceivedAuthorization, "the CDN received Authorization")
+            findings.check(!simulator.cdnReceivedCredentials, "the CDN received a credential")
         } catch {
             findings.fail("the cycle failed: \(error)")
         }
@@ -164,6 +176,13 @@ extension LifecycleConformance {
         _ submit: GatewaySimulator.ReceivedRequest, _ model: Model, _ wire: Wire, _ forms: [ImageForm],
         _ findings: inout Findings
     ) {
+        if let submissionBody {
+            findings.equal(submit.headers["Content-Type"], "application/json", "the submission's Content-Type")
+            let images = forms.enumerated().map { index, form in
+                form == .publicURL ? SentImage.url(publicURL(index)) : .bytes(SampleImage.png, .png)
+            }
+            return findings.equal(submit.json, submissionBody(model.name, wire, images), "the submission's body")
+        }
         let layout = rule(model)?.layout
         if case .repeatedPart(let field)? = layout {
             return multipartFailures(submit, model, wire, forms, field: field, &findings)

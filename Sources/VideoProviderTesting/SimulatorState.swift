@@ -216,6 +216,7 @@ extension GatewaySimulator {
                     && rest.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "0123456789abcdef-").contains($0) }
             case .xAI:
                 return UUID(uuidString: id) != nil
+            case .gemini: return GeminiWire.isOperationName(id)
             }
         }
 
@@ -228,6 +229,7 @@ extension GatewaySimulator {
             case .kyyReact: return "video_\(uuid)"
             case .openAIFormat: return "video_\(hex)"
             case .xAI: return uuid
+            case .gemini: return GeminiWire.operationName(model: "unknown", id: hex)
             }
         }
     }
