@@ -310,8 +310,13 @@ public struct GeminiProvider: VideoProvider {
         let kind: VideoProviderError.Kind
         if reasons.contains("API_KEY_INVALID") {
             kind = .authentication
-        } else if code == "FAILED_PRECONDITION" || (response.status == 429 && quotaIDs.contains { $0.contains("PerDay") }) {
+        } else if code == "FAILED_PRECONDITION"
+            || (response.status == 429 && quotaIDs.contains { $0.contains("PerDay") })
+        {
             kind = .quotaExceeded
+        } else if response.status == 429, !quotaIDs.isEmpty || retryDelay != nil {
+            // A per-minute quota, or Google saying when to come back: waiting helps.
+            kind = .rateLimited
         } else {
             kind = VendorResponse.classify(status: response.status, code: code, message: error.vendorMessage)
         }

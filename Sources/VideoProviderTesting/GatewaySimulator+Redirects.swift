@@ -25,7 +25,8 @@ extension GatewaySimulator {
         let chain = redirectChain ?? RedirectChain(original: request, hops: 0)
         guard
             let next = RedirectRules.nextRequest(
-                after: response.status, location: RedirectRules.location(response.headers["Location"], relativeTo: request.url),
+                after: response.status,
+                location: RedirectRules.location(response.headers["Location"], relativeTo: request.url),
                 from: request, original: chain.original, hops: chain.hops, maximum: maximumRedirects)
         else { return nil }
         return (next, RedirectChain(original: chain.original, hops: chain.hops + 1))

@@ -61,7 +61,9 @@ extension GatewaySimulator {
         case .cdn(let file):
             return (cdn(file: file, method: request.method, now: now), nil)
         case .gateway(let gateway, let action):
-            if gateway.dialect == .gemini { return gemini(request, body: body, gateway: gateway, action: action, now: now) }
+            if gateway.dialect == .gemini {
+                return gemini(request, body: body, gateway: gateway, action: action, now: now)
+            }
             let responses = Responses(
                 dialect: gateway.dialect, flavor: gateway.flavor,
                 nativeRoute: !request.url.path(percentEncoded: true).contains("/openai/v1/"))

@@ -261,7 +261,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             let endpoint = Endpoint.route(
                 request.url, method: request.method, gateways: state.gateways, cdn: cdnBaseURL)
             return (
-                endpoint, state.takeFault(for: endpoint, bearer: Auth.presentedKey(request.headers, endpoint.keyPlacement))
+                endpoint,
+                state.takeFault(for: endpoint, bearer: Auth.presentedKey(request.headers, endpoint.keyPlacement))
             )
         }
         if fault == .refuseConnection || endpoint.isUnknownHost {
@@ -294,7 +295,9 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         response = Self.damaged(response, by: fault)
         response.url = request.url
         if let hop = Self.redirect(after: response, from: request) {
-            return try await Self.$redirectChain.withValue(hop.chain) { try await send(hop.next, bodyDestination: bodyDestination) }
+            return try await Self.$redirectChain.withValue(hop.chain) {
+                try await send(hop.next, bodyDestination: bodyDestination)
+            }
         }
         return try Self.deliver(response, to: bodyDestination)
     }

@@ -74,7 +74,9 @@ extension LifecycleConformance {
                 findings.equal(error?.kind, .taskFailed, "the error kind")
                 findings.equal(error?.vendorCode, codes[ending], "the vendor's code")
                 findings.equal(error?.rawStatus, "done", "the raw status")
-                if ending == .failed { findings.equal(error?.vendorMessage, Self.failureMessage, "the vendor's reason") }
+                if ending == .failed {
+                    findings.equal(error?.vendorMessage, Self.failureMessage, "the vendor's reason")
+                }
             case .failed:
                 findings.equal(last.status, .failed, "the last status")
                 findings.equal(error?.kind, .taskFailed, "the error kind")

@@ -25,6 +25,9 @@ extension LifecycleConformance {
         template.replacingOccurrences(of: "{id}", with: taskID)
     }
 
+    /// ``submitURL`` for `model`, `{model}` replaced (Google's model is in the path).
+    func submitURL(for model: String) -> String { submitURL.replacingOccurrences(of: "{model}", with: model) }
+
     func rule(_ model: Model) -> ImageRule? { provider?.descriptor.capabilities(for: model.name)?.images }
 
     /// The image an app hands in, in `form`: the PNG sample, or a public URL.
@@ -71,7 +74,7 @@ extension LifecycleConformance {
             findings.equal(video.byteCount, Int64(SampleVideo.mp4.count), "the saved byte count")
             let videoHost =
                 videoURLRedirectsToCDN
-                ? URL(string: submitURL)?.host
+                ? URL(string: submitURL(for: model.name))?.host
                 : contentURL.flatMap { URL(string: $0)?.host } ?? GatewaySimulator.defaultCDNBaseURL.host
             findings.equal(video.sourceHost, videoHost, "where the video came from")
 
@@ -91,7 +94,7 @@ extension LifecycleConformance {
             let submits = simulator.requests(.submit)
             guard submits.count == 1 else { return findings.list + ["\(submits.count) submissions, expected 1"] }
             findings.equal(submits[0].method, .post, "the submission's method")
-            findings.equal(submits[0].url.absoluteString, submitURL, "the submission's URL")
+            findings.equal(submits[0].url.absoluteString, submitURL(for: model.name), "the submission's URL")
             findings.check(submits[0].carriesKey(apiKey), "the submission lacks the key")
             fieldFailures(submits[0], model, wire, forms, &findings)
             guard simulator.tasks.count == 1 else { return findings.list + ["\(simulator.tasks.count) tasks"] }
@@ -117,7 +120,8 @@ extension LifecycleConformance {
             if videoURLRedirectsToCDN {
                 // The video URL on the gateway's host, with the key; its redirect to the CDN, without.
                 guard content.count == 2 else { return findings.list + ["\(content.count) downloads, expected 2"] }
-                findings.equal(content[0].url.host, URL(string: submitURL)?.host, "the video URL's host")
+                findings.equal(
+                    content[0].url.host, URL(string: submitURL(for: model.name))?.host, "the video URL's host")
                 findings.check(content[0].carriesKey(apiKey), "the video URL on the gateway lacks the key")
                 findings.equal(content[0].responseStatus, 302, "the gateway's answer to the video URL")
                 findings.equal(content[1].gatewayName, "CDN", "where the redirect led")

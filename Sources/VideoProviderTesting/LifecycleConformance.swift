@@ -153,7 +153,7 @@ public struct LifecycleConformance: Sendable {
     public var registeredBaseURL: URL?
     /// The gateways the simulator serves.
     public var gateways: [GatewaySimulator.Gateway]
-    /// The URL a submission goes to.
+    /// The URL a submission goes to; `{model}` stands for the model where the vendor puts it in the path.
     public var submitURL: String
     /// The status URL, with `{id}` where the task id goes.
     public var statusURL: String

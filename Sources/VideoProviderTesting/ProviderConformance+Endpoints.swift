@@ -75,7 +75,10 @@ extension ProviderConformance {
             func requests(_ context: ProviderContext) throws(VideoProviderError) -> [(String, HTTPRequest)] {
                 var built = [
                     ("submit", try provider.submitRequest(for: resolved, context: context)),
-                    ("status", try provider.statusRequest(taskID: sampleTaskID, model: resolved.model, context: context)),
+                    (
+                        "status",
+                        try provider.statusRequest(taskID: sampleTaskID, model: resolved.model, context: context)
+                    ),
                 ]
                 if let content = try provider.contentRequest(for: completed, context: context) {
                     built.append(("content", content))

@@ -201,7 +201,9 @@ enum Auth {
         guard let key = presentedKey(headers, .header(name)) else {
             return ("Missing \(name) header; send '\(name): <API key>'.", "missing_api_key")
         }
-        if let expected = gateway.expectedAPIKey, expected.secret != key { return ("Invalid API key.", "invalid_api_key") }
+        if let expected = gateway.expectedAPIKey, expected.secret != key {
+            return ("Invalid API key.", "invalid_api_key")
+        }
         return nil
     }
 
