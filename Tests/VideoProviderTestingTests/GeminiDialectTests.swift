@@ -216,3 +216,30 @@ import VideoProviderTesting
         #expect(filtered?["generatedSamples"] == nil)
     }
 }
+
+/// The simulator follows redirects as the real transports do (`RedirectRules`): never for a task-creating
+/// request, at most ten hops.
+@Suite struct SimulatorRedirectTests {
+    @Test func aSubmissionIsNeverRedirected() async throws {
+        let simulator = GeminiDialectTests.simulator()
+        simulator.inject(
+            .response(
+                status: 307, headers: ["Location": GeminiDialectTests.submitURL.replacing("veo-3.1", with: "veo-3.0")]),
+            on: .submit)
+        let response = try await simulator.send(GeminiDialectTests.submit(GeminiDialectTests.documentedBody))
+        #expect(response.status == 307)
+        #expect(simulator.count(.submit) == 1)
+        #expect(simulator.tasks.isEmpty)
+    }
+
+    @Test func aLoopStopsAfterTenHops() async throws {
+        let simulator = GeminiDialectTests.simulator()
+        let loop = GeminiDialectTests.base + "/v1beta/files/loop:download?alt=media"
+        simulator.inject(.response(status: 302, headers: ["Location": loop]), on: .content, times: nil)
+        let response = try await simulator.send(GeminiDialectTests.get(loop))
+        #expect(response.status == 302)
+        #expect(simulator.count(.content) == 11)
+        // Every hop stays on Google's origin, so each keeps the key.
+        #expect(simulator.requests(.content).allSatisfy { $0.carriesKey(GeminiDialectTests.key) })
+    }
+}
