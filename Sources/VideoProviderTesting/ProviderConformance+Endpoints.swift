@@ -97,6 +97,12 @@ extension ProviderConformance {
                 if gateway {
                     findings.equal(
                         request.headers.redacted()[credentialHeader], redactedCredential, "\(name): redacted")
+                    // Every header the scheme calls secret is marked so: redacted, and dropped off-origin.
+                    for secret in provider.credentialScheme.sensitiveHeaderNames.sorted()
+                    where request.headers.contains(secret) {
+                        findings.check(
+                            request.headers.isSensitive(secret), "\(name): \(secret) is not marked sensitive")
+                    }
                 }
             }
             // In production the multipart boundary is random, and the header names the one the body uses.
