@@ -243,3 +243,39 @@ import VideoProviderTesting
         #expect(simulator.requests(.content).allSatisfy { $0.carriesKey(GeminiDialectTests.key) })
     }
 }
+
+/// Each dialect reads the key where it travels: the Grok dialects keep `Authorization: Bearer` and their
+/// messages; an `x-goog-api-key` header is no key to them.
+@Suite struct SimulatorKeyPlacementTests {
+    static let url = "https://duoyuanx.com/v1/videos"
+    static let body = #"{"model":"grok-imagine-video","prompt":"p"}"#
+
+    static func post(_ headers: HTTPHeaders) -> HTTPRequest {
+        var headers = headers
+        headers["Content-Type"] = "application/json"
+        return HTTPRequest(
+            method: .post, url: URL(string: url)!, headers: headers, body: HTTPBody(Data(body.utf8)), createsTask: true)
+    }
+
+    @Test func theBearerDialectsAnswerAsBefore() async throws {
+        let simulator = GatewaySimulator(clock: VirtualClock(mode: .manual))
+        let missing = try await simulator.send(Self.post(["x-goog-api-key": "AIza-0123456789"]))
+        #expect(missing.status == 401)
+        #expect(
+            try JSONValue.parse(missing.body)
+                == .object([
+                    "error": .object([
+                        "message": .string("Missing Authorization header; send 'Authorization: Bearer <API key>'."),
+                        "type": .string("authentication_error"), "code": .string("missing_api_key"),
+                    ])
+                ]))
+        let basic = try await simulator.send(Self.post(["Authorization": "Basic abc"]))
+        #expect(
+            try JSONValue.parse(basic.body)["error"]?["message"]
+                == .string("The Authorization header must be 'Bearer <API key>' with a non-empty key."))
+        let accepted = try await simulator.send(Self.post(["Authorization": "Bearer sk-0123456789"]))
+        #expect(accepted.status == 200)
+        #expect(simulator.requests(.submit).last?.carriesKey("sk-0123456789") == true)
+        #expect(simulator.requests(.submit).last?.carriesBearerToken("sk-0123456789") == true)
+    }
+}
