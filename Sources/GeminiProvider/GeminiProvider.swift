@@ -212,7 +212,12 @@ public struct GeminiProvider: VideoProvider {
         guard Self.isOperationName(taskID) else {
             throw VideoProviderError(
                 .invalidRequest, "\(id): '\(taskID)' is not a Gemini operation name (models/{model}/operations/{id}).",
-                providerID: id, model: model, taskID: taskID)
+                providerID: id, model: model, taskID: taskID,
+                violations: [
+                    Violation(
+                        parameter: "task-id", value: "\"\(taskID)\"", allowed: "models/{model}/operations/{id}",
+                        reason: "the Gemini API names operations so, each part one plain path segment")
+                ])
         }
         return context.get("/v1beta/" + taskID)
     }
@@ -255,18 +260,22 @@ public struct GeminiProvider: VideoProvider {
             let uri = samples.lazy.compactMap({ $0["video"]?["uri"]?.stringValue }).first,
             let url = URL(string: uri), url.scheme == "https"
         {
-            return TaskSnapshot(taskID: taskID, status: .completed, rawStatus: "done", progress: 100, videoURL: url)
+            // Google reports no progress, and keeps the video "for 2 days": no expiry is set, because the
+            // operation says when it was polled, not when the video was made, and polling again gives the same
+            // URI (nothing to refresh).
+            return TaskSnapshot(taskID: taskID, status: .completed, rawStatus: "done", videoURL: url)
         }
         var reasons: [String] = []
         if case .array(let values)? = answer?["raiMediaFilteredReasons"] {
             reasons = values.compactMap(\.stringValue)
         }
         if (answer?["raiMediaFilteredCount"]?.intValue ?? 0) > 0 || !reasons.isEmpty {
+            // Google names no code: `content_policy` makes the client report a content-policy refusal.
             return TaskSnapshot(
                 taskID: taskID, status: .failed, rawStatus: "done",
                 errorMessage: reasons.isEmpty
                     ? "Google filtered the video (Responsible AI)." : reasons.joined(separator: " "),
-                errorCode: "raiMediaFiltered")
+                errorCode: "content_policy")
         }
         return TaskSnapshot(
             taskID: taskID, status: .failed, rawStatus: "done",
@@ -274,8 +283,11 @@ public struct GeminiProvider: VideoProvider {
     }
 
     /// Google's error envelope `{"error": {"code", "message", "status", "details"}}`: the vendor code is the
-    /// `status` word (`INVALID_ARGUMENT`), and a wrong key, which Google answers with HTTP 400 and
-    /// `details[].reason: "API_KEY_INVALID"`, is an authentication failure so the client falls back.
+    /// `status` word (`INVALID_ARGUMENT`). By `details`: a wrong key, which Google answers with HTTP 400 and
+    /// `ErrorInfo.reason: "API_KEY_INVALID"`, is an authentication failure so the client falls back; a 429 whose
+    /// `QuotaFailure` names a per-day quota is an exhausted quota (waiting minutes does not help), and
+    /// `RetryInfo.retryDelay` (`"41s"`, `"0.5s"`) is the wait before a retry. `FAILED_PRECONDITION` is billing
+    /// ("Gemini API free tier is not available in your country. Please enable billing"): an exhausted quota.
     static func error(
         for response: HTTPResponse, model: String? = nil, taskID: String? = nil, operation: String
     ) -> VideoProviderError {
@@ -283,17 +295,42 @@ public struct GeminiProvider: VideoProvider {
             for: response, provider: id, model: model, taskID: taskID, operation: operation)
         guard let envelope = (try? JSONValue.parse(response.body))?["error"] else { return error }
         var reasons: [String] = []
+        var quotaIDs: [String] = []
+        var retryDelay: Duration?
         if case .array(let details)? = envelope["details"] {
             reasons = details.compactMap { $0["reason"]?.stringValue }
+            for detail in details {
+                if case .array(let violations)? = detail["violations"] {
+                    quotaIDs += violations.compactMap { $0["quotaId"]?.stringValue }
+                }
+                if let delay = detail["retryDelay"]?.stringValue { retryDelay = retryDelay ?? Self.duration(delay) }
+            }
         }
         let code = envelope["status"]?.stringValue ?? error.vendorCode
-        let kind: VideoProviderError.Kind =
-            reasons.contains("API_KEY_INVALID")
-            ? .authentication
-            : VendorResponse.classify(status: response.status, code: code, message: error.vendorMessage)
+        let kind: VideoProviderError.Kind
+        if reasons.contains("API_KEY_INVALID") {
+            kind = .authentication
+        } else if code == "FAILED_PRECONDITION"
+            || (response.status == 429 && quotaIDs.contains { $0.contains("PerDay") })
+        {
+            kind = .quotaExceeded
+        } else if response.status == 429, !quotaIDs.isEmpty || retryDelay != nil {
+            // A per-minute quota, or Google saying when to come back: waiting helps.
+            kind = .rateLimited
+        } else {
+            kind = VendorResponse.classify(status: response.status, code: code, message: error.vendorMessage)
+        }
         error = VideoProviderError(
             kind, error.message, providerID: id, model: model, taskID: taskID, httpStatus: response.status,
-            vendorCode: code, vendorMessage: error.vendorMessage, retryAfter: error.retryAfter)
+            vendorCode: code, vendorMessage: error.vendorMessage, retryAfter: error.retryAfter ?? retryDelay)
         return error
+    }
+
+    /// A google.protobuf.Duration in JSON: decimal seconds with an `s` (`"41s"`, `"0.5s"`), or `nil`.
+    static func duration(_ text: String) -> Duration? {
+        guard text.hasSuffix("s"), let seconds = Double(text.dropLast()), seconds >= 0, seconds <= 86_400 else {
+            return nil
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

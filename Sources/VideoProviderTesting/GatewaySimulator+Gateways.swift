@@ -25,6 +25,11 @@ extension GatewaySimulator {
         /// Runway's developer API: `POST {base}/v1/text_to_video` / `v1/image_to_video`, `GET` and `DELETE
         /// {base}/v1/tasks/{id}`, `X-Runway-Version` required (SimulatorDialect+Runway.swift).
         case runway
+        /// Google's Gemini API for Veo: `POST {base}/v1beta/models/{model}:predictLongRunning` answering a
+        /// long-running operation `{"name"}`, `GET {base}/v1beta/{name}`, the video at
+        /// `GET {base}/v1beta/files/{id}:download?alt=media` (with the key, redirected to the CDN). The key
+        /// travels in `x-goog-api-key`; errors are `{"error": {"code", "message", "status"}}`.
+        case gemini
 
         public var description: String { rawValue }
     }

@@ -234,9 +234,18 @@ extension GatewaySimulator {
         public internal(set) var fault: Fault?
         // An `APIKey`, so `dump` and descriptions print `[redacted]`.
         let bearerToken: APIKey?
+        /// The key where the gateway's dialect takes it (`Authorization: Bearer` for the CDN).
+        let presentedKey: APIKey?
+        /// Whether the request carried any credential header (``HTTPHeaders/isSensitive(_:)``:
+        /// `Authorization`, `x-goog-api-key`, a header the credential scheme marked).
+        public let hasCredentials: Bool
 
         /// Whether the request carried `Authorization: Bearer <key>`.
         public func carriesBearerToken(_ key: String) -> Bool { bearerToken?.secret == key }
+
+        /// Whether the request carried `key` where its gateway's dialect takes it (`Authorization: Bearer`
+        /// for the Grok dialects, `x-goog-api-key` for Gemini).
+        public func carriesKey(_ key: String) -> Bool { presentedKey?.secret == key }
 
         /// The first multipart part named `name`.
         public func part(_ name: String) -> MultipartPart? { parts?.first { $0.name == name } }

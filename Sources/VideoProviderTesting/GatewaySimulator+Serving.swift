@@ -24,7 +24,9 @@ extension GatewaySimulator {
                 headers: request.headers.redacted(), hasAuthorization: authorization != nil, body: body,
                 gatewayName: endpoint.gatewayName, gatewayBaseURL: endpoint.baseURL, operation: endpoint.operation,
                 taskID: endpoint.taskID, delivered: delivered, responseStatus: nil, fault: fault,
-                bearerToken: Auth.bearerToken(authorization).map(APIKey.init)))
+                bearerToken: Auth.bearerToken(authorization).map(APIKey.init),
+                presentedKey: Auth.presentedKey(request.headers, endpoint.keyPlacement).map(APIKey.init),
+                hasCredentials: request.headers.contains { request.headers.isSensitive($0.name) }))
         return state.requests.count - 1
     }
 
@@ -63,6 +65,9 @@ extension GatewaySimulator {
             if gateway.dialect == .runway {
                 return runway(request, body: body, gateway: gateway, action: action, now: now, wall: wall)
             }
+            if gateway.dialect == .gemini {
+                return gemini(request, body: body, gateway: gateway, action: action, now: now)
+            }
             let responses = Responses(
                 dialect: gateway.dialect, flavor: gateway.flavor,
                 nativeRoute: !request.url.path(percentEncoded: true).contains("/openai/v1/"))
@@ -79,7 +84,7 @@ extension GatewaySimulator {
             case .submit, .status, .content:
                 break
             }
-            if let failure = Auth.check(request.headers["Authorization"], gateway: gateway) {
+            if let failure = Auth.check(request.headers, gateway: gateway) {
                 return (responses.error(401, failure.message, code: failure.code), nil)
             }
             switch action {

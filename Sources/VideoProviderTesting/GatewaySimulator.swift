@@ -261,7 +261,8 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
             let endpoint = Endpoint.route(
                 request.url, method: request.method, gateways: state.gateways, cdn: cdnBaseURL)
             return (
-                endpoint, state.takeFault(for: endpoint, bearer: Auth.bearerToken(request.headers["Authorization"]))
+                endpoint,
+                state.takeFault(for: endpoint, bearer: Auth.presentedKey(request.headers, endpoint.keyPlacement))
             )
         }
         if fault == .refuseConnection || endpoint.isUnknownHost {
@@ -293,6 +294,11 @@ public final class GatewaySimulator: HTTPTransport, @unchecked Sendable {
         }
         response = Self.damaged(response, by: fault)
         response.url = request.url
+        if let hop = Self.redirect(after: response, from: request) {
+            return try await Self.$redirectChain.withValue(hop.chain) {
+                try await send(hop.next, bodyDestination: bodyDestination)
+            }
+        }
         return try Self.deliver(response, to: bodyDestination)
     }
 }

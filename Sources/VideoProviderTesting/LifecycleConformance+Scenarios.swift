@@ -25,6 +25,9 @@ extension LifecycleConformance {
         template.replacingOccurrences(of: "{id}", with: taskID)
     }
 
+    /// ``submitURL`` for `model`, `{model}` replaced (Google's model is in the path).
+    func submitURL(for model: String) -> String { submitURL.replacingOccurrences(of: "{model}", with: model) }
+
     func rule(_ model: Model) -> ImageRule? { provider?.descriptor.capabilities(for: model.name)?.images }
 
     /// The image an app hands in, in `form`: the PNG sample, or a public URL.
@@ -69,7 +72,10 @@ extension LifecycleConformance {
             progressFailures(seen, &findings)
             findings.check((try? Data(contentsOf: video.fileURL)) == SampleVideo.mp4, "the saved video differs")
             findings.equal(video.byteCount, Int64(SampleVideo.mp4.count), "the saved byte count")
-            let videoHost = contentURL.flatMap { URL(string: $0)?.host } ?? GatewaySimulator.defaultCDNBaseURL.host
+            let videoHost =
+                videoURLRedirectsToCDN
+                ? URL(string: submitURL(for: model.name))?.host
+                : contentURL.flatMap { URL(string: $0)?.host } ?? GatewaySimulator.defaultCDNBaseURL.host
             findings.equal(video.sourceHost, videoHost, "where the video came from")
 
             // The request as the client resolved it.
@@ -88,8 +94,8 @@ extension LifecycleConformance {
             let submits = simulator.requests(.submit)
             guard submits.count == 1 else { return findings.list + ["\(submits.count) submissions, expected 1"] }
             findings.equal(submits[0].method, .post, "the submission's method")
-            findings.equal(submits[0].url.absoluteString, submitURL, "the submission's URL")
-            findings.check(submits[0].carriesBearerToken(apiKey), "the submission lacks the key")
+            findings.equal(submits[0].url.absoluteString, submitURL(for: model.name), "the submission's URL")
+            findings.check(submits[0].carriesKey(apiKey), "the submission lacks the key")
             fieldFailures(submits[0], model, wire, forms, &findings)
             guard simulator.tasks.count == 1 else { return findings.list + ["\(simulator.tasks.count) tasks"] }
             let task = simulator.tasks[0]
@@ -108,19 +114,29 @@ extension LifecycleConformance {
             findings.equal(statuses.count, seen.count, "status queries")
             findings.check(
                 statuses.allSatisfy {
-                    $0.carriesBearerToken(apiKey) && $0.url.absoluteString == url(statusURL, job.taskID)
+                    $0.carriesKey(apiKey) && $0.url.absoluteString == url(statusURL, job.taskID)
                 }, "every status query goes to \(url(statusURL, job.taskID)) with the key")
             let content = simulator.requests(.content)
-            guard content.count == 1 else { return findings.list + ["\(content.count) downloads, expected 1"] }
-            if let contentURL {
+            if videoURLRedirectsToCDN {
+                // The video URL on the gateway's host, with the key; its redirect to the CDN, without.
+                guard content.count == 2 else { return findings.list + ["\(content.count) downloads, expected 2"] }
+                findings.equal(
+                    content[0].url.host, URL(string: submitURL(for: model.name))?.host, "the video URL's host")
+                findings.check(content[0].carriesKey(apiKey), "the video URL on the gateway lacks the key")
+                findings.equal(content[0].responseStatus, 302, "the gateway's answer to the video URL")
+                findings.equal(content[1].gatewayName, "CDN", "where the redirect led")
+                findings.check(!content[1].hasCredentials, "the key followed the redirect to the CDN")
+            } else if content.count != 1 {
+                return findings.list + ["\(content.count) downloads, expected 1"]
+            } else if let contentURL {
                 findings.equal(content[0].url.absoluteString, url(contentURL, job.taskID), "the content request")
-                findings.check(content[0].carriesBearerToken(apiKey), "the content endpoint lacks the key")
+                findings.check(content[0].carriesKey(apiKey), "the content endpoint lacks the key")
                 findings.equal(simulator.count(.content, at: simulator.cdnBaseURL), 0, "downloads from the CDN")
             } else {
                 findings.equal(content[0].gatewayName, "CDN", "where the video was fetched")
                 findings.check(!content[0].hasAuthorization, "the CDN received Authorization")
             }
-            findings.check(!simulator.cdnReceivedAuthorization, "the CDN received Authorization")
+            findings.check(!simulator.cdnReceivedCredentials, "the CDN received a credential")
         } catch {
             findings.fail("the cycle failed: \(error)")
         }
@@ -164,6 +180,13 @@ extension LifecycleConformance {
         _ submit: GatewaySimulator.ReceivedRequest, _ model: Model, _ wire: Wire, _ forms: [ImageForm],
         _ findings: inout Findings
     ) {
+        if let submissionBody {
+            findings.equal(submit.headers["Content-Type"], "application/json", "the submission's Content-Type")
+            let images = forms.enumerated().map { index, form in
+                form == .publicURL ? SentImage.url(publicURL(index)) : .bytes(SampleImage.png, .png)
+            }
+            return findings.equal(submit.json, submissionBody(model.name, wire, images), "the submission's body")
+        }
         let layout = rule(model)?.layout
         if case .repeatedPart(let field)? = layout {
             return multipartFailures(submit, model, wire, forms, field: field, &findings)

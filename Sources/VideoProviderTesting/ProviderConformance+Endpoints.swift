@@ -35,7 +35,7 @@ extension ProviderConformance {
                 findings.equal(request.method, .post, "\(label): the method")
                 findings.equal(request.url.absoluteString, Self.url(baseURL, submitPath), "\(label): the URL")
                 findings.equal(request.headers["Content-Type"], contentType(of: sample), "\(label): Content-Type")
-                findings.equal(request.headers["Authorization"], "Bearer \(apiKey)", "\(label): Authorization")
+                findings.equal(request.headers[credentialHeader], expectedCredential, "\(label): \(credentialHeader)")
                 findings.equal(request.headers["Accept"], "application/json", "\(label): Accept")
                 findings.check(request.createsTask, "\(label): a submission must be marked createsTask")
                 if body != sample.body {
@@ -64,18 +64,21 @@ extension ProviderConformance {
 
     // MARK: - Headers and the key
 
-    /// The key goes in `Authorization` and nowhere else; without a key there is no `Authorization`; the
-    /// app's headers go with every request to the gateway, without changing `Content-Type`; a base URL's
-    /// path prefix is kept.
+    /// The key goes in the scheme's header (`Authorization` unless the provider says otherwise) and nowhere
+    /// else; without a key there is no such header; the app's headers go with every request to the gateway,
+    /// without changing `Content-Type`; a base URL's path prefix is kept.
     func headerFailures() -> [String] {
         var findings = Findings()
         do {
             let resolved = try sampleRequest()
-            let completed = TaskSnapshot(taskID: "video_1", status: .completed, videoURL: Self.cdnURL)
+            let completed = TaskSnapshot(taskID: sampleTaskID, status: .completed, videoURL: Self.cdnURL)
             func requests(_ context: ProviderContext) throws(VideoProviderError) -> [(String, HTTPRequest)] {
                 var built = [
                     ("submit", try provider.submitRequest(for: resolved, context: context)),
-                    ("status", try provider.statusRequest(taskID: "video_1", model: resolved.model, context: context)),
+                    (
+                        "status",
+                        try provider.statusRequest(taskID: sampleTaskID, model: resolved.model, context: context)
+                    ),
                 ]
                 if let content = try provider.contentRequest(for: completed, context: context) {
                     built.append(("content", content))
@@ -83,20 +86,28 @@ extension ProviderConformance {
                 return built
             }
             for (name, request) in try requests(context) {
-                let holders = request.headers.filter { $0.value.contains(apiKey) }.map(\.name)
+                let holders = request.headers.filter { $0.value.contains(apiKey) || $0.value == expectedCredential }
+                    .map(\.name)
                 let gateway = VendorResponse.isSameOrigin(request.url, baseURL)
-                findings.equal(holders, gateway ? ["Authorization"] : [], "\(name): the headers that hold the key")
+                findings.equal(holders, gateway ? [credentialHeader] : [], "\(name): the headers that hold the key")
                 findings.check(!request.url.absoluteString.contains(apiKey), "\(name): the key is in the URL")
                 let body = (try? request.body.collect()) ?? Data()
                 findings.check(
                     body.range(of: Data(apiKey.utf8)) == nil, "\(name): the key is in the body")
                 if gateway {
                     findings.equal(
-                        request.headers.redacted()["Authorization"], "Bearer [redacted]", "\(name): redacted")
+                        request.headers.redacted()[credentialHeader], redactedCredential, "\(name): redacted")
+                    // Every header the scheme calls secret is marked so: redacted, and dropped off-origin.
+                    for secret in provider.credentialScheme.sensitiveHeaderNames.sorted()
+                    where request.headers.contains(secret) {
+                        findings.check(
+                            request.headers.isSensitive(secret), "\(name): \(secret) is not marked sensitive")
+                    }
                 }
             }
             // In production the multipart boundary is random, and the header names the one the body uses.
-            let random = ProviderContext(baseURL: baseURL, apiKey: APIKey(apiKey))
+            let random = ProviderContext(
+                baseURL: baseURL, apiKey: APIKey(apiKey), credentials: provider.credentialScheme)
             let submit = try provider.submitRequest(for: resolved, context: random)
             let prefix = "multipart/form-data; boundary="
             if let type = submit.headers["Content-Type"], type.hasPrefix(prefix) {
@@ -109,16 +120,17 @@ extension ProviderConformance {
                     body.suffix(boundary.count + 6) == Data("--\(boundary)--\r\n".utf8),
                     "the body closes with the boundary")
             }
-            let keyless = ProviderContext(baseURL: baseURL, apiKey: nil, multipartBoundary: boundary)
+            let keyless = ProviderContext(
+                baseURL: baseURL, apiKey: nil, multipartBoundary: boundary, credentials: provider.credentialScheme)
             for (name, request) in try requests(keyless) {
-                findings.equal(request.headers["Authorization"], nil, "\(name) without a key: Authorization")
+                findings.equal(request.headers[credentialHeader], nil, "\(name) without a key: \(credentialHeader)")
             }
             let baseline = try provider.submitRequest(for: resolved, context: context).headers["Content-Type"]
             let proxy = URL(string: "https://proxy.example.com/prefix/")!
             let withHeaders = ProviderContext(
                 baseURL: proxy, apiKey: APIKey(apiKey),
                 additionalHeaders: ["X-Team": "video", "Content-Type": "text/plain"],
-                multipartBoundary: boundary)
+                multipartBoundary: boundary, credentials: provider.credentialScheme)
             for (name, request) in try requests(withHeaders) where VendorResponse.isSameOrigin(request.url, proxy) {
                 findings.equal(request.headers["X-Team"], "video", "\(name): the app's header")
                 findings.check(
@@ -140,19 +152,29 @@ extension ProviderConformance {
     func statusRequestFailures() -> [String] {
         var findings = Findings()
         do {
-            let request = try provider.statusRequest(taskID: "video_abc123", model: "m", context: context)
+            let request = try provider.statusRequest(taskID: sampleTaskID, model: "m", context: context)
             findings.equal(request.method, .get, "status: the method")
-            findings.equal(request.url.absoluteString, statusURL("video_abc123"), "status: the URL")
-            findings.equal(request.headers["Authorization"], "Bearer \(apiKey)", "status: Authorization")
+            findings.equal(request.url.absoluteString, statusURL(sampleTaskID), "status: the URL")
+            findings.equal(request.headers[credentialHeader], expectedCredential, "status: \(credentialHeader)")
             findings.equal(request.headers["Accept"], "application/json", "status: Accept")
             findings.check(!request.createsTask, "status: a status query creates nothing")
             findings.check(request.body.isEmpty, "status: a status query has no body")
-            for (taskID, encoded) in Self.oddTaskIDs {
+            for (taskID, encoded) in Self.oddTaskIDs where malformedTaskIDs == nil {
                 let odd = try provider.statusRequest(taskID: taskID, model: "m", context: context)
                 findings.equal(odd.url.absoluteString, statusURL(encoded), "status of '\(taskID)'")
             }
         } catch {
             findings.fail("building a status request failed: \(error)")
+        }
+        // Ids of the wrong shape (the odd ones among them) are refused, never sent.
+        for taskID in (malformedTaskIDs ?? []) + (malformedTaskIDs == nil ? [] : Self.oddTaskIDs.map(\.0)) {
+            do {
+                let built = try provider.statusRequest(taskID: taskID, model: "m", context: context)
+                findings.fail("status of the malformed id '\(taskID)' was built: \(built.url.absoluteString)")
+            } catch {
+                findings.equal(error.kind, .invalidRequest, "status of the malformed id '\(taskID)'")
+                findings.equal(error.violations.map(\.parameter), ["task-id"], "status of '\(taskID)': the parameter")
+            }
         }
         for taskID in Self.blankTaskIDs {
             blankIDFailures(taskID, "status", &findings) { () throws(VideoProviderError) in
@@ -178,8 +200,8 @@ extension ProviderConformance {
 
     func contentRequestFailures() -> [String] {
         var findings = Findings()
-        let completed = TaskSnapshot(taskID: "video_1", status: .completed, videoURL: Self.cdnURL)
-        let withoutURL = TaskSnapshot(taskID: "video_1", status: .completed)
+        let completed = TaskSnapshot(taskID: sampleTaskID, status: .completed, videoURL: Self.cdnURL)
+        let withoutURL = TaskSnapshot(taskID: sampleTaskID, status: .completed)
         // The client's second chance, whatever the provider: the video URL, without credentials.
         let fallback = provider.videoURLRequest(for: completed)
         findings.equal(fallback?.url, Self.cdnURL, "the video URL fallback")
@@ -189,7 +211,7 @@ extension ProviderConformance {
             switch content {
             case .videoURL:
                 findings.equal(request?.url, Self.cdnURL, "content: the URL")
-                findings.equal(request?.headers["Authorization"], nil, "content from the CDN: Authorization")
+                findings.equal(request?.headers[credentialHeader], nil, "content from the CDN: \(credentialHeader)")
                 findings.equal(request?.headers["Accept"], "video/*, */*", "content from the CDN: Accept")
                 findings.check(
                     request?.headers.contains { $0.value.contains(apiKey) } == false, "content: the key goes to the CDN"
@@ -201,11 +223,11 @@ extension ProviderConformance {
                 func endpoint(_ encoded: String) -> String {
                     Self.url(baseURL, path.replacingOccurrences(of: "{id}", with: encoded))
                 }
-                findings.equal(request?.url.absoluteString, endpoint("video_1"), "content: the URL")
-                findings.equal(request?.headers["Authorization"], "Bearer \(apiKey)", "content: Authorization")
+                findings.equal(request?.url.absoluteString, endpoint(sampleTaskID), "content: the URL")
+                findings.equal(request?.headers[credentialHeader], expectedCredential, "content: \(credentialHeader)")
                 findings.equal(request?.headers["Accept"], "video/*, */*", "content: Accept")
                 let plain = try provider.contentRequest(for: withoutURL, context: context)
-                findings.equal(plain?.url.absoluteString, endpoint("video_1"), "content without a video URL")
+                findings.equal(plain?.url.absoluteString, endpoint(sampleTaskID), "content without a video URL")
                 for (taskID, encoded) in Self.oddTaskIDs {
                     let odd = try provider.contentRequest(
                         for: TaskSnapshot(taskID: taskID, status: .completed), context: context)

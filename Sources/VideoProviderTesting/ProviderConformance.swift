@@ -65,6 +65,12 @@ public struct ProviderConformance: Sendable {
     /// The provider's whole task life against the simulator, or `nil` for a vendor the simulator does not
     /// serve.
     public var lifecycle: LifecycleConformance?
+    /// A task id as the vendor gives them, for the status and header checks (`video_abc123`).
+    public var sampleTaskID: String = "video_abc123"
+    /// Ids the provider refuses before building a status request, for a vendor whose task ids have a
+    /// documented shape (Google's `models/{model}/operations/{id}`); `nil` when any id is vendor data, sent
+    /// as one path segment whatever it holds.
+    public var malformedTaskIDs: [String]?
 
     public init(
         provider: any VideoProvider, baseURL: URL, apiKey: String = "sk-conformance-0123456789abcdef",
@@ -165,9 +171,34 @@ public struct ProviderConformance: Sendable {
 
     // MARK: - Shared pieces
 
-    /// The context every request is built with: the base URL, the key, the samples' boundary.
+    /// The context every request is built with: the base URL, the key, the samples' boundary, the provider's
+    /// credential scheme (signing at a fixed moment).
     var context: ProviderContext {
-        ProviderContext(baseURL: baseURL, apiKey: APIKey(apiKey), multipartBoundary: boundary)
+        ProviderContext(
+            baseURL: baseURL, apiKey: APIKey(apiKey), multipartBoundary: boundary,
+            credentials: provider.credentialScheme, credentialDate: Self.credentialDate)
+    }
+
+    /// When the samples' credentials are signed.
+    static let credentialDate = Date(timeIntervalSince1970: 1_767_225_600)
+
+    /// The header the provider's scheme puts the credential in (`Authorization`, `x-goog-api-key`).
+    var credentialHeader: String { provider.credentialScheme.credentialHeaderName }
+
+    /// The credential header's value for the suite's key: `Bearer <key>`, the key itself, or the signed token.
+    var expectedCredential: String {
+        switch provider.credentialScheme.placement {
+        case .bearer: return "Bearer \(apiKey)"
+        case .header: return apiKey
+        case .signedBearer(let signer):
+            return "Bearer " + signer.token(secretKey: APIKey(apiKey), at: Self.credentialDate)
+        }
+    }
+
+    /// The credential header's value as logs show it: `Bearer [redacted]`, or `[redacted]` for a bare key.
+    var redactedCredential: String {
+        if case .header = provider.credentialScheme.placement { return "[redacted]" }
+        return "Bearer [redacted]"
     }
 
     /// `base` joined with `path` the way the dialects join them.

@@ -48,6 +48,7 @@ struct Responses {
             let phrase = vendorCode ? code ?? Self.xAIDefaultCode(status) : Self.xAIDefaultCode(status)
             return Self.json(status, ["code": phrase, "error": message])
         case .runway: return RunwayWire.error(status, message, code: code)
+        case .gemini: return GeminiWire.error(status, message, code: code, vendorCode: vendorCode)
         }
     }
 
@@ -101,6 +102,7 @@ struct Responses {
         case .xAI:
             return Self.json(200, ["request_id": record.id])
         case .runway: return Self.json(200, ["id": record.id])
+        case .gemini: return Self.json(200, GeminiWire.operation(record))
         }
     }
 
@@ -111,6 +113,7 @@ struct Responses {
         case .openAIFormat: return Self.json(200, openAIStatus(view))
         case .xAI: return Self.json(200, xAIStatus(view))
         case .runway: return Self.json(200, RunwayWire.task(view, now: .zero))
+        case .gemini: return Self.json(200, GeminiWire.operation(view))
         }
     }
 

@@ -148,12 +148,31 @@ struct Endpoint {
                 return expect(.get, .status(segments[2]))
             }
         case .runway: return RunwayWire.action(segments, method: method)
+        case .gemini: return GeminiWire.action(segments, method: method)
         }
         return .unknownPath
     }
 }
 
-/// `Authorization: Bearer <token>` checks.
+/// Where a dialect takes the API key.
+enum KeyPlacement: Equatable {
+    /// `Authorization: Bearer <key>`.
+    case bearer
+    /// `<name>: <key>`, the key as it is.
+    case header(String)
+}
+
+extension GatewaySimulator.Dialect {
+    /// Where this dialect's gateways read the key.
+    var keyPlacement: KeyPlacement {
+        switch self {
+        case .kyyReact, .openAIFormat, .xAI, .runway: return .bearer
+        case .gemini: return GeminiWire.keyPlacement
+        }
+    }
+}
+
+/// API key checks: `Authorization: Bearer <token>`, or the header a dialect names.
 enum Auth {
     /// The token of a `Bearer` header, or `nil` when the header is missing, another scheme, or empty.
     static func bearerToken(_ header: String?) -> String? {
@@ -164,8 +183,33 @@ enum Auth {
         return token.isEmpty ? nil : token
     }
 
-    /// Why the header does not authorize a request to `gateway`, or `nil` when it does. Messages never
-    /// repeat the key.
+    /// The key `headers` present where `placement` puts it, or `nil` when there is none.
+    static func presentedKey(_ headers: HTTPHeaders, _ placement: KeyPlacement) -> String? {
+        switch placement {
+        case .bearer: return bearerToken(headers["Authorization"])
+        case .header(let name):
+            let key = headers[name]?.trimmingWhitespace()
+            return key?.isEmpty == false ? key : nil
+        }
+    }
+
+    /// Why `headers` do not authorize a request to `gateway` (where its dialect takes the key), or `nil`
+    /// when they do. Messages never repeat the key; the codes are `missing_api_key` and `invalid_api_key`.
+    static func check(_ headers: HTTPHeaders, gateway: GatewaySimulator.Gateway) -> (message: String, code: String)? {
+        guard case .header(let name) = gateway.dialect.keyPlacement else {
+            return check(headers["Authorization"], gateway: gateway)
+        }
+        guard let key = presentedKey(headers, .header(name)) else {
+            return ("Missing \(name) header; send '\(name): <API key>'.", "missing_api_key")
+        }
+        if let expected = gateway.expectedAPIKey, expected.secret != key {
+            return ("Invalid API key.", "invalid_api_key")
+        }
+        return nil
+    }
+
+    /// Why the `Authorization` header does not authorize a request to `gateway`, or `nil` when it does.
+    /// Messages never repeat the key.
     static func check(_ header: String?, gateway: GatewaySimulator.Gateway) -> (message: String, code: String)? {
         guard header != nil else {
             return ("Missing Authorization header; send 'Authorization: Bearer <API key>'.", "missing_api_key")

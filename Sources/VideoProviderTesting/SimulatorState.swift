@@ -217,6 +217,7 @@ extension GatewaySimulator {
             case .xAI:
                 return UUID(uuidString: id) != nil
             case .runway: return UUID(uuidString: id) != nil
+            case .gemini: return GeminiWire.isOperationName(id)
             }
         }
 
@@ -230,6 +231,7 @@ extension GatewaySimulator {
             case .openAIFormat: return "video_\(hex)"
             case .xAI: return uuid
             case .runway: return uuid
+            case .gemini: return GeminiWire.operationName(model: "unknown", id: hex)
             }
         }
     }

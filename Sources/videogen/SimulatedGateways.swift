@@ -52,6 +52,7 @@ enum SimulatedGateways {
         case "aizfw", "xingchaoyiqing": return .kyyReact
         case "xai": return .xAI
         case "runway": return .runway
+        case "gemini": return .gemini
         default: return .openAIFormat
         }
     }
@@ -119,6 +120,7 @@ enum SimulatedGateways {
         case "xai": return .xAI(baseURL: baseURL)
         case "openai-compatible": return .openAICompatible(baseURL: baseURL)
         case "runway": return .runway(baseURL: baseURL)
+        case "gemini": return .gemini(baseURL: baseURL)
         default:
             return GatewaySimulator.Gateway(
                 name: entry.descriptor.name, baseURL: baseURL, dialect: .openAIFormat,

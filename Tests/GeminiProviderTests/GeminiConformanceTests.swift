@@ -108,13 +108,13 @@ import VideoProviderTesting
         .status(
             "done with a video",
             #"{"name":"\#(operation)","done":true,"response":{"@type":"type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse","generateVideoResponse":{"generatedSamples":[{"video":{"uri":"\#(videoURI)"}}]}}}"#,
-            taskID: operation, .task(.completed, "done", progress: 100, videoURL: videoURI, id: operation)),
+            taskID: operation, .task(.completed, "done", videoURL: videoURI, id: operation)),
         .status(
             "done, filtered by Responsible AI",
             #"{"name":"\#(operation)","done":true,"response":{"generateVideoResponse":{"raiMediaFilteredCount":1,"raiMediaFilteredReasons":["Unable to generate videos because of a violation of Google's Responsible AI practices."]}}}"#,
             taskID: operation,
             .task(
-                .failed, "done", code: "raiMediaFiltered",
+                .failed, "done", code: "content_policy",
                 message: "Unable to generate videos because of a violation of Google's Responsible AI practices.",
                 id: operation)),
         .status(
@@ -129,16 +129,87 @@ import VideoProviderTesting
             .task(.failed, "done", code: "noVideo", message: "The operation finished without a video.", id: operation)),
     ]
 
-    static let conformance = ProviderConformance(
-        provider: GeminiProvider(), baseURL: base,
-        submitPath: "/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
-        statusPath: "/v1beta/{id}", content: .videoURL, requests: requests, refusals: refusals, answers: answers)
+    static let prompt = "A cinematic shot of a majestic lion in the savannah."
 
-    /// The checks of the shared contract that do not assume a bearer key and `video_1`-style task ids (the
-    /// key and the operation-name paths are checked below).
-    static let bearerOnlyChecks: Set<String> = ["headers and the key", "status requests", "content requests"]
+    /// The documented body (`instances[0]`: `prompt`, then `image` or `referenceImages`; `parameters`:
+    /// `aspectRatio`, `durationSeconds` as a number, `resolution`), written from Google's guide.
+    static let documentedBody: LifecycleConformance.SubmissionBody = { _, wire, images in
+        let objects: [JSONValue] = images.map { image in
+            guard case .bytes(let data, let format) = image else { return .null }
+            return .object([
+                "bytesBase64Encoded": .string(data.base64EncodedString()), "mimeType": .string(format.mimeType),
+            ])
+        }
+        var instance: [String: JSONValue] = ["prompt": .string(prompt)]
+        if objects.count == 1 { instance["image"] = objects[0] }
+        if objects.count > 1 {
+            instance["referenceImages"] = .array(
+                objects.map { .object(["image": $0, "referenceType": .string("asset")]) })
+        }
+        return .object([
+            "instances": .array([.object(instance)]),
+            "parameters": .object([
+                "aspectRatio": .string(wire.aspectRatio), "durationSeconds": .int(wire.seconds),
+                "resolution": .string(wire.resolution ?? ""),
+            ]),
+        ])
+    }
 
-    @Test(arguments: conformance.checks.filter { !bearerOnlyChecks.contains($0.name) })
+    static let lifecycle: LifecycleConformance = {
+        var lifecycle = LifecycleConformance(
+            gateways: [.gemini()],
+            submitURL: "https://generativelanguage.googleapis.com/v1beta/models/{model}:predictLongRunning",
+            statusURL: "https://generativelanguage.googleapis.com/v1beta/{id}", progress: .none,
+            models: [
+                .init(
+                    "veo-3.1-generate-preview", defaults: "8 s, 16:9, 720p", settings: "6 s, 9:16, 720p",
+                    images: [.bytes, .file, .dataURI]),
+                .init(
+                    "veo-3.1-fast-generate-preview", defaults: "8 s, 16:9, 720p", settings: "8 s, 9:16, 1080p",
+                    images: [.dataURI, .bytes, .file]),
+                .init(
+                    "veo-3.0-generate-001", defaults: "8 s, 16:9, 720p", settings: "4 s, 9:16, 720p",
+                    images: [.file, .bytes, .dataURI]),
+            ],
+            prompt: prompt,
+            pageRules: [
+                .init(
+                    loosening: "veo-3.1-generate-preview", of: GeminiProvider(), { $0.rules = [] },
+                    request: video(prompt: prompt, seconds: 4, resolution: .p1080),
+                    vendorMessage: "1080p only supports 8s duration; durationSeconds is 4.",
+                    vendorCode: "INVALID_ARGUMENT"),
+                .init(
+                    loosening: "veo-3.0-generate-001", of: GeminiProvider(),
+                    { $0.duration = .set(values: [4, 5, 6, 8], default: 8) },
+                    request: video("veo-3.0-generate-001", prompt: prompt, seconds: 5),
+                    vendorMessage: "'durationSeconds' 5 is not supported by veo-3.0-generate-001; allowed: 4, 6, 8.",
+                    vendorCode: "INVALID_ARGUMENT"),
+                .init(
+                    loosening: "veo-3.0-generate-001", of: GeminiProvider(), { $0.rules = [] },
+                    request: video("veo-3.0-generate-001", prompt: prompt, aspectRatio: "9:16", resolution: .p1080),
+                    vendorMessage: "1080p on veo-3.0-generate-001 only supports 16:9; aspectRatio is 9:16.",
+                    vendorCode: "INVALID_ARGUMENT"),
+            ])
+        lifecycle.submissionBody = documentedBody
+        lifecycle.longRunningOperations = true
+        lifecycle.videoURLRedirectsToCDN = true
+        return lifecycle
+    }()
+
+    static let conformance: ProviderConformance = {
+        var conformance = ProviderConformance(
+            provider: GeminiProvider(), baseURL: base,
+            submitPath: "/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
+            statusPath: "/v1beta/{id}", content: .videoURL, requests: requests, refusals: refusals, answers: answers,
+            lifecycle: lifecycle)
+        conformance.sampleTaskID = operation
+        conformance.malformedTaskIDs = [
+            "video_1", "models/x/operations/../y", "models/a/operations/b/c", "../models/a/operations/b",
+        ]
+        return conformance
+    }()
+
+    @Test(arguments: conformance.checks)
     func conforms(_ check: ProviderConformance.Check) async throws { try await check.verify() }
 
     static let key = "AIza-conformance-0123456789"

@@ -37,6 +37,7 @@ import VideoProviderTesting
             case .openAIFormat: return task.gatewayBaseURL.absoluteString + "/v1/videos/\(task.id)"
             case .xAI: return Raw.xAI + "/v1/videos/\(task.id)"
             case .runway: return task.gatewayBaseURL.absoluteString + "/v1/tasks/\(task.id)"
+            case .gemini: return task.gatewayBaseURL.absoluteString + "/v1beta/\(task.id)"
             }
         }
         let finished = try await withThrowingTaskGroup(of: Int.self) { group in
