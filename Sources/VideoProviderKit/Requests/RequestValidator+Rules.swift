@@ -101,7 +101,8 @@ extension RequestValidator {
                                 applied: nil,
                                 message: "aspect ratio \(facts.aspectRatio) ignored: on \(model) the ratio follows "
                                     + "the image \(condition)."))
-                    } else {
+                    } else if !violations.contains(where: { $0.parameter == "aspect-ratio" }) {
+                        // A ratio the model's list already refused is named once.
                         refuse("aspect-ratio", facts.aspectRatio.rawValue, "none (the ratio follows the image)")
                     }
                 }
