@@ -22,6 +22,8 @@ extension GatewaySimulator {
         /// xAI's first-party API: `POST {base}/v1/videos/generations` answering `{"request_id"}`,
         /// `GET {base}/v1/videos/{request_id}`. Errors are `{"code", "error"}`.
         case xAI
+        /// MiniMax's V1 video API (SimulatorDialect+MiniMax.swift): every answer HTTP 200 with `base_resp`.
+        case miniMax
 
         public var description: String { rawValue }
     }

@@ -67,6 +67,13 @@ extension LifecycleConformance {
             findings.equal(thrown?.vendorCode, error?.vendorCode, "the follow's vendor code")
             findings.equal(error?.taskID, job.taskID, "the error's task id")
             switch ending {
+            case _ where failureWord != nil && ending != .moderated:
+                findings.equal(last.status, .failed, "the last status")
+                findings.equal(error?.kind, .taskFailed, "the error kind")
+                findings.equal(error?.rawStatus, failureWord, "the raw status")
+                if ending == .failed {
+                    findings.equal(error?.vendorMessage, Self.failureMessage, "the vendor's reason")
+                }
             case .failed:
                 findings.equal(last.status, .failed, "the last status")
                 findings.equal(error?.kind, .taskFailed, "the error kind")
@@ -128,9 +135,10 @@ extension LifecycleConformance {
                 findings.fail("the refused submission returned a job")
             } catch {
                 findings.equal(error.kind, .vendorRejected, "the error kind")
-                findings.equal(error.httpStatus, 400, "the HTTP status")
-                findings.equal(error.vendorMessage, message, "the vendor's message")
-                findings.equal(error.vendorCode, "invalid_prompt", "the vendor's code")
+                findings.equal(error.httpStatus, refusalShape?.httpStatus ?? 400, "the HTTP status")
+                findings.equal(
+                    error.vendorMessage, (refusalShape?.messagePrefix ?? "") + message, "the vendor's message")
+                findings.equal(error.vendorCode, refusalShape?.code ?? "invalid_prompt", "the vendor's code")
             }
             findings.equal(simulator.count(.submit), 1, "submissions")
             findings.equal(simulator.tasks.count, 0, "tasks")
@@ -152,7 +160,7 @@ extension LifecycleConformance {
                 findings.fail("the submission was accepted")
             } catch {
                 findings.equal(error.kind, .vendorRejected, "the error kind")
-                findings.equal(error.httpStatus, 400, "the HTTP status")
+                findings.equal(error.httpStatus, refusalShape?.httpStatus ?? 400, "the HTTP status")
                 findings.equal(error.vendorMessage, rule.vendorMessage, "the vendor's message")
                 if let code = rule.vendorCode { findings.equal(error.vendorCode, code, "the vendor's code") }
             }
@@ -177,6 +185,12 @@ extension LifecycleConformance {
             guard let submit = simulator.requests(.submit).first else { return ["nothing was submitted"] }
             let uri = JSONValue.string(SampleImage.dataURI(format))
             let value: JSONValue = json.imagesAsObjects ? .object(["url": uri]) : uri
+            if let submissionBody {
+                findings.equal(
+                    submit.json, submissionBody(model.name, model.defaults, [.bytes(bytes, format)]), "the body")
+                findings.equal(simulator.tasks.first?.imageCount, 1, "the simulator's image count")
+                return findings.list
+            }
             switch rule(model)?.layout {
             case .array(let field)?:
                 findings.equal(submit.json?[field], .array([value]), "'\(field)'")

@@ -52,6 +52,8 @@ extension LifecycleConformance {
         let wire = mode == .settings ? model.settings : model.defaults
         var request = VideoRequest(
             model: model.name, prompt: prompt, images: forms.enumerated().map { input($1, index: $0, in: scratch) })
+        // Two images on a first-and-last-frame model are its first and last frame.
+        request.imageRoles = rule(model).map { ProviderConformance.rolesFilling($0, count: forms.count) } ?? [:]
         if mode == .settings {
             request.seconds = wire.sentSeconds
             request.aspectRatio = AspectRatio(rawValue: wire.aspectRatio)
@@ -164,6 +166,13 @@ extension LifecycleConformance {
         _ submit: GatewaySimulator.ReceivedRequest, _ model: Model, _ wire: Wire, _ forms: [ImageForm],
         _ findings: inout Findings
     ) {
+        if let submissionBody {
+            findings.equal(submit.headers["Content-Type"], "application/json", "the submission's Content-Type")
+            let images = forms.enumerated().map { index, form in
+                form == .publicURL ? SentImage.url(publicURL(index)) : .bytes(SampleImage.png, .png)
+            }
+            return findings.equal(submit.json, submissionBody(model.name, wire, images), "the submission's body")
+        }
         let layout = rule(model)?.layout
         if case .repeatedPart(let field)? = layout {
             return multipartFailures(submit, model, wire, forms, field: field, &findings)

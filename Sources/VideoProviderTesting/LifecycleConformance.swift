@@ -136,6 +136,32 @@ public struct LifecycleConformance: Sendable {
         }
     }
 
+    /// An image as a submission carries it: a public URL, or bytes of a format.
+    public enum SentImage: Sendable, Hashable {
+        case url(String)
+        case bytes(Data, ImageFormat)
+    }
+
+    /// The exact JSON body a request for `model` becomes with `wire` and `images` (in order), for a wire
+    /// that is not the flat `model`/`prompt`/length shape ``json`` describes (Google's
+    /// `instances`/`parameters`); `nil` for the flat shape.
+    public typealias SubmissionBody = @Sendable (_ model: String, _ wire: Wire, _ images: [SentImage]) -> JSONValue
+
+    /// How a vendor that answers every refusal with HTTP 200 and a code of its own (MiniMax's `base_resp`)
+    /// shows a refusal the simulator makes of an HTTP 400: the status, the code, and what comes before the
+    /// simulator's message.
+    public struct RefusalShape: Sendable, Hashable {
+        public var httpStatus: Int
+        public var code: String
+        public var messagePrefix: String
+
+        public init(httpStatus: Int, code: String, messagePrefix: String = "") {
+            self.httpStatus = httpStatus
+            self.code = code
+            self.messagePrefix = messagePrefix
+        }
+    }
+
     /// The provider under test, set by ``ProviderConformance``.
     var provider: (any VideoProvider)?
     /// The base URL the provider is registered with; `nil` for its default.
@@ -160,6 +186,13 @@ public struct LifecycleConformance: Sendable {
     public var apiKey: String
     /// The page's own rules the simulator enforces, each checked through the client.
     public var pageRules: [PageRule]
+    /// The submission's whole body, for a wire ``json`` cannot describe.
+    public var submissionBody: SubmissionBody?
+    /// The vendor's one status word for every bad end (MiniMax: `Fail`, with the reason beside it): expired
+    /// and cancelled tasks end `failed` with that word; `nil` for vendors with a word per end.
+    public var failureWord: String?
+    /// How refusals look when the vendor sends them as HTTP 200 with its own codes; `nil` for HTTP 400.
+    public var refusalShape: RefusalShape?
 
     public init(
         registeredBaseURL: URL? = nil,
@@ -228,7 +261,9 @@ public struct LifecycleConformance: Sendable {
         for model in models {
             let accepted = model.imageForms
             var modes: [Mode] = [.defaults, .settings] + accepted.map { .images([$0]) }
-            if let first = accepted.first, let last = accepted.last { modes.append(.images([first, last])) }
+            if let first = accepted.first, let last = accepted.last, (rule(model)?.max ?? 2) >= 2 {
+                modes.append(.images([first, last]))
+            }
             for mode in modes {
                 scenarios.append(Scenario("\(model.name) · \(mode)") { await self.cycleFailures(model, mode) })
             }

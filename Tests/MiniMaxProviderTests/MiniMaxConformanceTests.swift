@@ -226,11 +226,139 @@ import VideoProviderTesting
                 .error(ExpectedError(.serverError, code: "1013", message: "Internal service error"))),
         ]
 
+    static let prompt = "A man picks up a book [Pedestal up], then reads [Static shot]."
+
+    /// The body MiniMax's pages give (`model`, `prompt`, `first_frame_image`, `last_frame_image`, `duration`,
+    /// `resolution`, `prompt_optimizer`), written from the documents.
+    static let documentedBody: LifecycleConformance.SubmissionBody = { model, wire, images in
+        var body: [String: JSONValue] = [
+            "model": .string(model), "prompt": .string(prompt), "duration": .int(wire.seconds),
+            "resolution": .string(wire.resolution ?? ""), "prompt_optimizer": .bool(true),
+        ]
+        for (field, image) in zip(["first_frame_image", "last_frame_image"], images) {
+            switch image {
+            case .url(let url): body[field] = .string(url)
+            case .bytes(let data, let format):
+                body[field] = .string("data:\(format.mimeType);base64,\(data.base64EncodedString())")
+            }
+        }
+        return .object(body)
+    }
+
+    static let lifecycle: LifecycleConformance = {
+        var lifecycle = LifecycleConformance(
+            gateways: [.miniMax()], submitURL: "https://api.minimax.io/v1/video_generation",
+            statusURL: "https://api.minimax.io/v1/query/video_generation?task_id={id}", progress: .none,
+            failureCodes: false,
+            models: [
+                .init(
+                    "MiniMax-Hailuo-2.3", defaults: "6 s, 16:9, 768P", settings: "6 s, 16:9, 1080P",
+                    images: [.publicURL, .bytes, .file, .dataURI]),
+                .init(
+                    "MiniMax-Hailuo-02", defaults: "6 s, 16:9, 768P", settings: "10 s, 16:9, 768P",
+                    images: [.publicURL, .bytes, .file, .dataURI]),
+            ],
+            prompt: prompt,
+            pageRules: [
+                .init(
+                    loosening: "MiniMax-Hailuo-02", of: MiniMaxProvider(), { $0.rules = [] },
+                    request: video(prompt: prompt, seconds: 10, resolution: p1080),
+                    vendorMessage:
+                        "invalid params, duration 10 is not supported for resolution 1080P (1080P is 6 s only).",
+                    vendorCode: "2013"),
+                .init(
+                    loosening: "MiniMax-Hailuo-2.3", of: MiniMaxProvider(),
+                    {
+                        $0.images.roles.append(ImageRoleLimit(.lastFrame, max: 1))
+                        $0.images.max = 2
+                    },
+                    request: video(
+                        "MiniMax-Hailuo-2.3", prompt: prompt,
+                        images: [
+                            .url(URL(string: "https://example.com/a.png")!),
+                            .url(URL(string: "https://example.com/b.png")!),
+                        ], roles: [0: .firstFrame, 1: .lastFrame]),
+                    vendorMessage: "invalid params, 'last_frame_image' is only supported by MiniMax-Hailuo-02.",
+                    vendorCode: "2013"),
+            ])
+        lifecycle.submissionBody = documentedBody
+        lifecycle.failureWord = "Fail"
+        lifecycle.refusalShape = .init(httpStatus: 200, code: "2013", messagePrefix: "invalid params, ")
+        return lifecycle
+    }()
+
     static let conformance = ProviderConformance(
         provider: MiniMaxProvider(), baseURL: base, submitPath: "/v1/video_generation",
         statusPath: "/v1/query/video_generation?task_id={id}", content: .videoURL, requests: requests,
-        refusals: refusals, answers: answers)
+        refusals: refusals, answers: answers, lifecycle: lifecycle)
 
     @Test(arguments: conformance.checks)
     func conforms(_ check: ProviderConformance.Check) async throws { try await check.verify() }
+
+    /// The follow-up call through the client: each completed task asks `files/retrieve` with the key (once
+    /// while following, once more for the download), and the video comes from the CDN without it.
+    @Test func theFollowUpCallGoesToFilesRetrieveWithTheKey() async throws {
+        let (simulator, client) = try Self.conformance.harness()
+        let job = try await client.submit(VideoRequest(model: "MiniMax-Hailuo-02", prompt: Self.prompt))
+        let final = try await client.result(for: job)
+        #expect(final.status == .completed)
+        #expect(final.resultReference == "1" + job.taskID)
+        #expect(final.videoURL?.host == GatewaySimulator.defaultCDNBaseURL.host)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minimax-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let video = try await client.download(job, to: directory.appendingPathComponent("v.mp4"))
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        let retrievals = simulator.requests(.result)
+        #expect(retrievals.count == 2)
+        #expect(
+            retrievals.allSatisfy {
+                $0.carriesBearerToken(Self.lifecycle.apiKey)
+                    && $0.url.absoluteString == "https://api.minimax.io/v1/files/retrieve?file_id=1\(job.taskID)"
+            })
+        #expect(!simulator.cdnReceivedAuthorization)
+    }
+
+    /// MiniMax answers every refusal with HTTP 200: a missing key is 1004, an exhausted balance 1008 (the
+    /// client falls back, nothing was created), a server failure 1000 (ambiguous: never sent again).
+    @Test func theSimulatorsRefusalsReachTheAppTyped() async throws {
+        let (simulator, client) = try Self.conformance.harness()
+        simulator.inject(.quotaExhausted, on: .submit)
+        do {
+            _ = try await client.submit(VideoRequest(model: "MiniMax-Hailuo-02", prompt: Self.prompt))
+            Issue.record("an exhausted balance was accepted")
+        } catch {
+            #expect(error.kind == .quotaExceeded)
+            #expect(error.vendorCode == "1008")
+            #expect(error.httpStatus == 200)
+        }
+        #expect(simulator.count(.submit) == 1)
+        // A fresh client: the exhausted balance cooled the provider down.
+        let (second, again) = try Self.conformance.harness()
+        second.inject(.httpError(status: 500, message: "unknown error"), on: .submit)
+        do {
+            _ = try await again.submit(VideoRequest(model: "MiniMax-Hailuo-02", prompt: Self.prompt))
+            Issue.record("a server failure was accepted")
+        } catch {
+            #expect(error.kind == .ambiguousSubmission)
+            #expect(error.vendorCode == "1000")
+        }
+        #expect(second.count(.submit) == 1)
+        #expect(second.tasks.isEmpty)
+        let keyless = try await simulator.send(
+            HTTPRequest(
+                method: .post, url: URL(string: "https://api.minimax.io/v1/video_generation")!,
+                headers: ["Content-Type": "application/json"], body: HTTPBody(Data("{}".utf8))),
+            bodyDestination: .memory(limit: 1 << 20))
+        #expect(keyless.status == 200)
+        #expect(
+            try JSONValue.parse(keyless.body)
+                == .object([
+                    "task_id": "",
+                    "base_resp": .object([
+                        "status_code": 1004,
+                        "status_msg":
+                            "login fail: Please carry the API secret key in the 'Authorization' field of the request header",
+                    ]),
+                ]))
+    }
 }

@@ -4,7 +4,9 @@ import VideoProviderKit
 
 /// `videogen providers` and `videogen capabilities`, run as a subprocess.
 @Suite struct InfoCommandTests {
-    static let ids = ["aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "minimax"]
+    static let ids = [
+        "aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "minimax",
+    ]
 
     @Test func providersJSONListsEveryProviderWithItsKeyVariable() throws {
         let result = try VideoGen.run(["providers", "--json"], environment: ["OCTOPUSX_API_KEY": VideoGen.canary])
