@@ -14,6 +14,7 @@ enum SimulatorFuzzer {
         case .kyyReact: return gateway.baseURL.appendingPathComponent("v1/grok/videos")
         case .openAIFormat: return gateway.baseURL.appendingPathComponent("v1/videos")
         case .xAI: return gateway.baseURL.appendingPathComponent("v1/videos/generations")
+        case .miniMax: return gateway.baseURL.appendingPathComponent("v1/video_generation")
         }
     }
 
