@@ -20,6 +20,7 @@ let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("XAIProvider", ["XAIVideoDialect"]),
     ("GeminiProvider", []),
     ("RunwayProvider", []),
+    ("MiniMaxProvider", []),
     // new-provider: new vendor targets go above this line
 ]
 

@@ -30,6 +30,8 @@ extension GatewaySimulator {
         /// `GET {base}/v1beta/files/{id}:download?alt=media` (with the key, redirected to the CDN). The key
         /// travels in `x-goog-api-key`; errors are `{"error": {"code", "message", "status"}}`.
         case gemini
+        /// MiniMax's V1 video API (SimulatorDialect+MiniMax.swift): every answer HTTP 200 with `base_resp`.
+        case miniMax
 
         public var description: String { rawValue }
     }

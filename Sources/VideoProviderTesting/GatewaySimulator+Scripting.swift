@@ -12,6 +12,8 @@ extension GatewaySimulator {
         case content
         /// Anything else: an unknown path or method, or a host the simulator does not serve.
         case other
+        /// The follow-up call that names a finished task's video (MiniMax's `files/retrieve`).
+        case result
 
         public var description: String { rawValue }
     }

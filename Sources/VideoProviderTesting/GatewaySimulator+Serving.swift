@@ -81,7 +81,7 @@ extension GatewaySimulator {
                     405, "\(request.method) is not allowed here; use \(allowed).", code: "method_not_allowed")
                 response.headers["Allow"] = allowed
                 return (response, nil)
-            case .submit, .status, .content:
+            case .submit, .status, .content, .result:
                 break
             }
             if let failure = Auth.check(request.headers, gateway: gateway) {
@@ -94,6 +94,7 @@ extension GatewaySimulator {
                 return (status(id: id, gateway: gateway, responses: responses, now: now, wall: wall), id)
             case .content(let id):
                 return (content(id: id, gateway: gateway, responses: responses, method: request.method, now: now), id)
+            case .result(let id): return miniMaxResult(fileID: id, gateway: gateway, responses: responses, now: now)
             case .unknownPath, .wrongMethod:
                 return (responses.error(404, "Not found.", code: "not_found"), nil)
             }

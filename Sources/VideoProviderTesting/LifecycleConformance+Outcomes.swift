@@ -74,6 +74,10 @@ extension LifecycleConformance {
                 findings.equal(error?.kind, .taskFailed, "the error kind")
                 findings.equal(error?.vendorCode, codes[ending], "the vendor's code")
                 findings.equal(error?.rawStatus, "done", "the raw status")
+            case _ where failureWord != nil && ending != .moderated:
+                findings.equal(last.status, .failed, "the last status")
+                findings.equal(error?.kind, .taskFailed, "the error kind")
+                findings.equal(error?.rawStatus, failureWord, "the raw status")
                 if ending == .failed {
                     findings.equal(error?.vendorMessage, Self.failureMessage, "the vendor's reason")
                 }
@@ -138,9 +142,10 @@ extension LifecycleConformance {
                 findings.fail("the refused submission returned a job")
             } catch {
                 findings.equal(error.kind, .vendorRejected, "the error kind")
-                findings.equal(error.httpStatus, 400, "the HTTP status")
-                findings.equal(error.vendorMessage, message, "the vendor's message")
-                findings.equal(error.vendorCode, "invalid_prompt", "the vendor's code")
+                findings.equal(error.httpStatus, refusalShape?.httpStatus ?? 400, "the HTTP status")
+                findings.equal(
+                    error.vendorMessage, (refusalShape?.messagePrefix ?? "") + message, "the vendor's message")
+                findings.equal(error.vendorCode, refusalShape?.code ?? "invalid_prompt", "the vendor's code")
             }
             findings.equal(simulator.count(.submit), 1, "submissions")
             findings.equal(simulator.tasks.count, 0, "tasks")
@@ -162,7 +167,7 @@ extension LifecycleConformance {
                 findings.fail("the submission was accepted")
             } catch {
                 findings.equal(error.kind, .vendorRejected, "the error kind")
-                findings.equal(error.httpStatus, 400, "the HTTP status")
+                findings.equal(error.httpStatus, refusalShape?.httpStatus ?? 400, "the HTTP status")
                 findings.equal(error.vendorMessage, rule.vendorMessage, "the vendor's message")
                 if let code = rule.vendorCode { findings.equal(error.vendorCode, code, "the vendor's code") }
             }

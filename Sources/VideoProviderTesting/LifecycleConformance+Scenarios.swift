@@ -55,6 +55,8 @@ extension LifecycleConformance {
         let wire = mode == .settings ? model.settings : model.defaults
         var request = VideoRequest(
             model: model.name, prompt: prompt, images: forms.enumerated().map { input($1, index: $0, in: scratch) })
+        // Two images on a first-and-last-frame model are its first and last frame.
+        request.imageRoles = rule(model).map { ProviderConformance.rolesFilling($0, count: forms.count) } ?? [:]
         if mode == .settings {
             request.seconds = wire.sentSeconds
             request.aspectRatio = AspectRatio(rawValue: wire.aspectRatio)

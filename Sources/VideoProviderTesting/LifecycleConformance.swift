@@ -147,6 +147,21 @@ public struct LifecycleConformance: Sendable {
     /// `instances`/`parameters`); `nil` for the flat shape.
     public typealias SubmissionBody = @Sendable (_ model: String, _ wire: Wire, _ images: [SentImage]) -> JSONValue
 
+    /// How a vendor that answers every refusal with HTTP 200 and a code of its own (MiniMax's `base_resp`)
+    /// shows a refusal the simulator makes of an HTTP 400: the status, the code, and what comes before the
+    /// simulator's message.
+    public struct RefusalShape: Sendable, Hashable {
+        public var httpStatus: Int
+        public var code: String
+        public var messagePrefix: String
+
+        public init(httpStatus: Int, code: String, messagePrefix: String = "") {
+            self.httpStatus = httpStatus
+            self.code = code
+            self.messagePrefix = messagePrefix
+        }
+    }
+
     /// The provider under test, set by ``ProviderConformance``.
     var provider: (any VideoProvider)?
     /// The base URL the provider is registered with; `nil` for its default.
@@ -181,6 +196,11 @@ public struct LifecycleConformance: Sendable {
     /// Whether the video URL is on the gateway's own host, fetched with the key, and answers with a redirect
     /// to the CDN that the key must not follow (Google's file downloads).
     public var videoURLRedirectsToCDN = false
+    /// The vendor's one status word for every bad end (MiniMax: `Fail`, with the reason beside it): expired
+    /// and cancelled tasks end `failed` with that word; `nil` for vendors with a word per end.
+    public var failureWord: String?
+    /// How refusals look when the vendor sends them as HTTP 200 with its own codes; `nil` for HTTP 400.
+    public var refusalShape: RefusalShape?
 
     public init(
         registeredBaseURL: URL? = nil,

@@ -231,7 +231,8 @@ extension ProviderConformance {
         let name = model.model
         let rule = model.images
         guard rule.max > 0, let image = Self.acceptedInput(rule) else { return }
-        let most = VideoRequest(model: name, prompt: Self.prompt, images: Array(repeating: image, count: rule.max))
+        var most = VideoRequest(model: name, prompt: Self.prompt, images: Array(repeating: image, count: rule.max))
+        most.imageRoles = Self.rolesFilling(rule, count: rule.max)
         if let resolved = accepted(most, &findings) {
             findings.equal(resolved.images.count, rule.max, "\(name) with \(rule.max) images")
         }
@@ -241,6 +242,14 @@ extension ProviderConformance {
             tooMany?.violations.first { $0.parameter == "images" },
             Violation(parameter: "images", value: "\(rule.max + 1) images", allowed: "at most \(rule.max)"),
             "\(name) with \(rule.max + 1) images")
+    }
+
+    /// No roles when images without one can fill `count` (a plain list), else each role up to its limit in
+    /// the table's order: two images on a first-and-last-frame model (MiniMax Hailuo-02) are first and last.
+    static func rolesFilling(_ rule: ImageRule, count: Int) -> [Int: ImageRole] {
+        guard rule.maximum(of: rule.unassignedRole.role(imageCount: count)) < count else { return [:] }
+        let roles = rule.roles.flatMap { Array(repeating: $0.role, count: $0.max) }
+        return Dictionary(uniqueKeysWithValues: zip(0..<count, roles).map { ($0, $1) })
     }
 
     /// An image in a form `rule` takes: a public URL when it fetches them, else the sample of a format it

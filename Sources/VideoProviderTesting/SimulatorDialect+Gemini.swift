@@ -235,7 +235,7 @@ extension GatewaySimulator {
         _ request: HTTPRequest, body: Data, gateway: Gateway, action: Endpoint.Action, now: Duration
     ) -> (HTTPResponse, String?) {
         switch action {
-        case .unknownPath, .wrongMethod:
+        case .unknownPath, .wrongMethod, .result:
             return (GeminiWire.error(404, "Method not found.", code: nil), nil)
         case .submit, .status, .content:
             break
@@ -247,7 +247,7 @@ extension GatewaySimulator {
         case .submit: return geminiSubmit(request, body: body, gateway: gateway, now: now)
         case .status(let name): return geminiStatus(name, gateway: gateway, now: now)
         case .content(let fileID): return geminiDownload(fileID, gateway: gateway, now: now)
-        case .unknownPath, .wrongMethod: return (GeminiWire.error(404, "Method not found.", code: nil), nil)
+        case .unknownPath, .wrongMethod, .result: return (GeminiWire.error(404, "Method not found.", code: nil), nil)
         }
     }
 

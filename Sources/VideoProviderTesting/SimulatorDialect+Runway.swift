@@ -314,7 +314,7 @@ extension GatewaySimulator {
         _ request: HTTPRequest, body: Data, gateway: Gateway, action: Endpoint.Action, now: Duration, wall: Date
     ) -> (HTTPResponse, String?) {
         switch action {
-        case .unknownPath, .content:
+        case .unknownPath, .content, .result:
             return (RunwayWire.error(404, "Not found."), nil)
         case .wrongMethod(let allowed):
             var response = RunwayWire.error(405, "\(request.method) is not allowed here; use \(allowed).")

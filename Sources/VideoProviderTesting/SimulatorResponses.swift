@@ -49,6 +49,7 @@ struct Responses {
             return Self.json(status, ["code": phrase, "error": message])
         case .runway: return RunwayWire.error(status, message, code: code)
         case .gemini: return GeminiWire.error(status, message, code: code, vendorCode: vendorCode)
+        case .miniMax: return Self.miniMaxError(status, message, code: code)
         }
     }
 
@@ -103,6 +104,7 @@ struct Responses {
             return Self.json(200, ["request_id": record.id])
         case .runway: return Self.json(200, ["id": record.id])
         case .gemini: return Self.json(200, GeminiWire.operation(record))
+        case .miniMax: return Self.miniMaxSubmitted(record)
         }
     }
 
@@ -114,6 +116,7 @@ struct Responses {
         case .xAI: return Self.json(200, xAIStatus(view))
         case .runway: return Self.json(200, RunwayWire.task(view, now: .zero))
         case .gemini: return Self.json(200, GeminiWire.operation(view))
+        case .miniMax: return Self.json(200, Self.miniMaxStatus(view))
         }
     }
 

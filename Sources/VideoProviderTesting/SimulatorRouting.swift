@@ -9,6 +9,7 @@ struct Endpoint {
         case content(String)
         case unknownPath
         case wrongMethod(allowed: String)
+        case result(String)
     }
 
     enum Target {
@@ -41,6 +42,7 @@ struct Endpoint {
         case .gateway(_, .status): return .status
         case .gateway(_, .content), .cdn: return .content
         case .gateway(_, .unknownPath), .gateway(_, .wrongMethod), .unknownHost: return .other
+        case .gateway(_, .result): return .result
         }
     }
 
@@ -102,6 +104,9 @@ struct Endpoint {
             let file = segments.count == 2 && segments[0] == "videos" ? segments[1] : ""
             return Endpoint(target: .cdn(file: file), baseURL: best.base)
         }
+        if gateway.dialect == .miniMax {
+            return miniMaxEndpoint(gateway, segments, url: url, method: method, best.base)
+        }
         return Endpoint(
             target: .gateway(
                 gateway, action(segments, method: method, dialect: gateway.dialect, flavor: gateway.flavor)),
@@ -149,6 +154,7 @@ struct Endpoint {
             }
         case .runway: return RunwayWire.action(segments, method: method)
         case .gemini: return GeminiWire.action(segments, method: method)
+        case .miniMax: break
         }
         return .unknownPath
     }
@@ -166,7 +172,7 @@ extension GatewaySimulator.Dialect {
     /// Where this dialect's gateways read the key.
     var keyPlacement: KeyPlacement {
         switch self {
-        case .kyyReact, .openAIFormat, .xAI, .runway: return .bearer
+        case .kyyReact, .openAIFormat, .xAI, .runway, .miniMax: return .bearer
         case .gemini: return GeminiWire.keyPlacement
         }
     }

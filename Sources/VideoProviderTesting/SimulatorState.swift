@@ -218,6 +218,7 @@ extension GatewaySimulator {
                 return UUID(uuidString: id) != nil
             case .runway: return UUID(uuidString: id) != nil
             case .gemini: return GeminiWire.isOperationName(id)
+            case .miniMax: return isMiniMaxID(id)
             }
         }
 
@@ -232,6 +233,7 @@ extension GatewaySimulator {
             case .xAI: return uuid
             case .runway: return uuid
             case .gemini: return GeminiWire.operationName(model: "unknown", id: hex)
+            case .miniMax: return newMiniMaxID()
             }
         }
     }

@@ -53,6 +53,7 @@ enum SimulatedGateways {
         case "xai": return .xAI
         case "runway": return .runway
         case "gemini": return .gemini
+        case "minimax": return .miniMax
         default: return .openAIFormat
         }
     }
@@ -121,6 +122,7 @@ enum SimulatedGateways {
         case "openai-compatible": return .openAICompatible(baseURL: baseURL)
         case "runway": return .runway(baseURL: baseURL)
         case "gemini": return .gemini(baseURL: baseURL)
+        case "minimax": return .miniMax(baseURL: baseURL)
         default:
             return GatewaySimulator.Gateway(
                 name: entry.descriptor.name, baseURL: baseURL, dialect: .openAIFormat,

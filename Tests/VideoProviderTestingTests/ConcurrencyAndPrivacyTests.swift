@@ -38,6 +38,7 @@ import VideoProviderTesting
             case .xAI: return Raw.xAI + "/v1/videos/\(task.id)"
             case .runway: return task.gatewayBaseURL.absoluteString + "/v1/tasks/\(task.id)"
             case .gemini: return task.gatewayBaseURL.absoluteString + "/v1beta/\(task.id)"
+            case .miniMax: return task.gatewayBaseURL.absoluteString + "/v1/query/video_generation?task_id=\(task.id)"
             }
         }
         let finished = try await withThrowingTaskGroup(of: Int.self) { group in

@@ -5,7 +5,7 @@ import VideoProviderKit
 /// `videogen providers` and `videogen capabilities`, run as a subprocess.
 @Suite struct InfoCommandTests {
     static let ids = [
-        "aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "runway",
+        "aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "runway", "minimax",
     ]
 
     @Test func providersJSONListsEveryProviderWithItsKeyVariable() throws {
@@ -17,7 +17,7 @@ import VideoProviderKit
         #expect(
             providers.compactMap { $0["apiKeyEnvironmentVariable"]?.stringValue } == [
                 "AIZFW_API_KEY", "XINGCHAOYIQING_API_KEY", "OPENAI_COMPATIBLE_API_KEY", "OCTOPUSX_API_KEY",
-                "DUOYUANX_API_KEY", "XAI_API_KEY", "GEMINI_API_KEY", "RUNWAY_API_KEY",
+                "DUOYUANX_API_KEY", "XAI_API_KEY", "GEMINI_API_KEY", "RUNWAY_API_KEY", "MINIMAX_API_KEY",
             ])
         #expect(
             providers.map { $0["baseURL"] } == [
@@ -26,6 +26,7 @@ import VideoProviderKit
                 .string("https://duoyuanx.com"), .string("https://api.x.ai"),
                 .string("https://generativelanguage.googleapis.com"),
                 .string("https://api.dev.runwayml.com"),
+                .string("https://api.minimax.io"),
             ])
         #expect(providers.map { $0["apiKeyConfigured"] } == Self.ids.map { .bool($0 == "octopusx") })
         #expect(providers[3]["ready"] == .bool(true))
@@ -88,7 +89,7 @@ import VideoProviderKit
         let providers = try result.json()["providers"]?.array ?? []
         #expect(providers.compactMap { $0["id"]?.stringValue } == Self.ids)
         #expect(
-            providers.compactMap { $0["name"]?.stringValue }.count == 8)
+            providers.compactMap { $0["name"]?.stringValue }.count == Self.ids.count)
         let models = providers.map { provider in provider["models"]?.array.compactMap { $0["model"]?.stringValue } ?? []
         }
         #expect(models[0] == ["grok_video3", "grok_video3_pro"])

@@ -110,6 +110,8 @@ public enum VendorResponse {
             "content_policy", "content policy", "moderation", "safety system", "policy violation",
             "sensitive content", "inappropriate", "nsfw", "prohibited content", "policy rejected",
             "rejected by policy", "sensitive_words_detected", "sensitive words", "审核", "违规", "敏感", "违禁",
+            // MiniMax's 1026/1027: "input new_sensitive", "output new_sensitive".
+            "new_sensitive",
         ].contains { haystack.contains($0) }
     }
 

@@ -24,7 +24,8 @@ extension RequestValidator {
         _ capabilities: ModelCapabilities, _ facts: inout RuleFacts, _ policy: ValidationPolicy,
         _ violations: inout [Violation], _ warnings: inout [ValidationWarning]
     ) {
-        var found: [Violation] = []
+        // Rules see the violations found before them (a ratio the model's list refused is not refused again).
+        var found = violations
         for _ in 0...capabilities.rules.count {
             let movesBefore = warnings.count
             let sentRatioBefore = facts.sendsAspectRatio
@@ -32,6 +33,7 @@ extension RequestValidator {
             if warnings.count == movesBefore && facts.sendsAspectRatio == sentRatioBefore { break }
         }
         // A refusal that stays refused is reported once, however many passes saw it.
+        violations = []
         for violation in found where !violations.contains(violation) { violations.append(violation) }
     }
 
@@ -119,7 +121,8 @@ extension RequestValidator {
                                 applied: nil,
                                 message: "aspect ratio \(facts.aspectRatio) ignored: on \(model) the ratio follows "
                                     + "the image \(condition)."))
-                    } else {
+                    } else if !violations.contains(where: { $0.parameter == "aspect-ratio" }) {
+                        // A ratio the model's list already refused is named once.
                         refuse("aspect-ratio", facts.aspectRatio.rawValue, "none (the ratio follows the image)")
                     }
                 }

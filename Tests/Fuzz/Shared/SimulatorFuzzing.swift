@@ -15,6 +15,7 @@ enum SimulatorFuzzer {
         case .openAIFormat: return gateway.baseURL.appendingPathComponent("v1/videos")
         case .xAI: return gateway.baseURL.appendingPathComponent("v1/videos/generations")
         case .runway: return gateway.baseURL.appendingPathComponent("v1/text_to_video")
+        case .miniMax: return gateway.baseURL.appendingPathComponent("v1/video_generation")
         }
     }
 
