@@ -19,6 +19,7 @@ let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("DuoyuanxProvider", ["OpenAIVideoDialect"]),
     ("XAIProvider", ["XAIVideoDialect"]),
     ("GeminiProvider", []),
+    ("KlingProvider", []),
     // new-provider: new vendor targets go above this line
 ]
 

@@ -1,6 +1,7 @@
 import AizfwProvider
 import DuoyuanxProvider
 import GeminiProvider
+import KlingProvider
 import OctopusXProvider
 import OpenAICompatibleProvider
 public import VideoProviderKit
@@ -13,9 +14,9 @@ import XingchaoyiqingProvider
 /// Google's Gemini API (Veo; its models are its own, so its place in the order matters only to itself). A
 /// provider without a default base URL (`openai-compatible`) takes part only once the app configures one.
 public enum BuiltInProviders {
-    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI, Gemini.
+    /// aizfw, Xingchaoyiqing, an OpenAI-compatible gateway, OctopusX, Duoyuanx, xAI, Gemini, Kling.
     public static let all: [any VideoProvider] = [
         AizfwProvider(), XingchaoyiqingProvider(), OpenAICompatibleProvider(), OctopusXProvider(), DuoyuanxProvider(),
-        XAIProvider(), GeminiProvider(),
+        XAIProvider(), GeminiProvider(), KlingProvider(),
     ]
 }
