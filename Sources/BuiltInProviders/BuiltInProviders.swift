@@ -19,4 +19,11 @@ public enum BuiltInProviders {
         AizfwProvider(), XingchaoyiqingProvider(), OpenAICompatibleProvider(), OctopusXProvider(), DuoyuanxProvider(),
         XAIProvider(), GeminiProvider(), KlingProvider(),
     ]
+
+    /// The credential for `accessKey` when `provider`'s vendor signs a token from an access key and a secret
+    /// key instead of taking its key as it is (Kling's JWT; the registration's key is then the secret key),
+    /// or `nil` for a provider without such a scheme.
+    public static func accessKeyCredentials(for provider: any VideoProvider, accessKey: String) -> CredentialScheme? {
+        provider is KlingProvider ? KlingProvider.accessKeyCredentials(accessKey: accessKey) : nil
+    }
 }

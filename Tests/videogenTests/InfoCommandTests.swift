@@ -4,7 +4,7 @@ import VideoProviderKit
 
 /// `videogen providers` and `videogen capabilities`, run as a subprocess.
 @Suite struct InfoCommandTests {
-    static let ids = ["aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini"]
+    static let ids = ["aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "kling"]
 
     @Test func providersJSONListsEveryProviderWithItsKeyVariable() throws {
         let result = try VideoGen.run(["providers", "--json"], environment: ["OCTOPUSX_API_KEY": VideoGen.canary])
@@ -15,14 +15,14 @@ import VideoProviderKit
         #expect(
             providers.compactMap { $0["apiKeyEnvironmentVariable"]?.stringValue } == [
                 "AIZFW_API_KEY", "XINGCHAOYIQING_API_KEY", "OPENAI_COMPATIBLE_API_KEY", "OCTOPUSX_API_KEY",
-                "DUOYUANX_API_KEY", "XAI_API_KEY", "GEMINI_API_KEY",
+                "DUOYUANX_API_KEY", "XAI_API_KEY", "GEMINI_API_KEY", "KLING_API_KEY",
             ])
         #expect(
             providers.map { $0["baseURL"] } == [
                 .string("https://zcbservice.aizfw.cn/kyyReactApiServer"),
                 .string("https://zcbservice.aizfw.cn/kyyReactApiServer"), .null, .string("https://octopusx.ai"),
                 .string("https://duoyuanx.com"), .string("https://api.x.ai"),
-                .string("https://generativelanguage.googleapis.com"),
+                .string("https://generativelanguage.googleapis.com"), .string("https://api-singapore.klingai.com"),
             ])
         #expect(providers.map { $0["apiKeyConfigured"] } == Self.ids.map { .bool($0 == "octopusx") })
         #expect(providers[3]["ready"] == .bool(true))
@@ -85,7 +85,7 @@ import VideoProviderKit
         let providers = try result.json()["providers"]?.array ?? []
         #expect(providers.compactMap { $0["id"]?.stringValue } == Self.ids)
         #expect(
-            providers.compactMap { $0["name"]?.stringValue }.count == 7)
+            providers.compactMap { $0["name"]?.stringValue }.count == 8)
         let models = providers.map { provider in provider["models"]?.array.compactMap { $0["model"]?.stringValue } ?? []
         }
         #expect(models[0] == ["grok_video3", "grok_video3_pro"])

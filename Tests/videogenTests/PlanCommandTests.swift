@@ -39,7 +39,7 @@ import VideoProviderKit
                 .array([.string("xingchaoyiqing")]), .array([.string("aizfw")]), .array([]), .array([]),
             ])
         let skipped = json["skipped"]?.array ?? []
-        #expect(skipped.compactMap { $0["provider"]?.stringValue } == ["openai-compatible", "xai", "gemini"])
+        #expect(skipped.compactMap { $0["provider"]?.stringValue } == ["openai-compatible", "xai", "gemini", "kling"])
         #expect(skipped.first?["model"] == .null)
         #expect(skipped.first?["reason"] == .string("does not offer the model 'grok-video-3'"))
     }

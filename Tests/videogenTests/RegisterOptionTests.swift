@@ -12,7 +12,7 @@ import VideoProviderKit
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(!result.contains(VideoGen.canary))
         let providers = try result.json()["providers"]?.array ?? []
-        #expect(providers.count == 8)
+        #expect(providers.count == 9)
         let last = providers.last
         #expect(last?["id"] == .string("gw-b"))
         #expect(last?["apiKeyEnvironmentVariable"] == .string("GW_B_API_KEY"))
@@ -50,7 +50,7 @@ import VideoProviderKit
         ),
         (
             "gw-b=nope",
-            "--register names an unknown provider type 'nope'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini"
+            "--register names an unknown provider type 'nope'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, kling"
         ),
         ("xai=xai", "--register: the id 'xai' is already taken"),
         ("gw-b", "--register takes ID=TYPE, not 'gw-b'"),
