@@ -22,6 +22,9 @@ extension GatewaySimulator {
         /// xAI's first-party API: `POST {base}/v1/videos/generations` answering `{"request_id"}`,
         /// `GET {base}/v1/videos/{request_id}`. Errors are `{"code", "error"}`.
         case xAI
+        /// Kling AI's own API: `POST {base}/v1/videos/{text2video|image2video}`, `GET` the same path plus the
+        /// task id, `{"code", "message", "request_id", "data"}` answers (SimulatorDialect+Kling.swift).
+        case kling
 
         public var description: String { rawValue }
     }
@@ -273,6 +276,8 @@ extension GatewaySimulator {
         public var timing: Timing?
         /// How the gateway answers beyond its documents (``Flavor/documented`` by default).
         public var flavor: Flavor
+        /// When set, a bearer JWT signed with these keys is accepted (Kling's access-key / secret-key scheme).
+        public var signedTokenKeys: SignedTokenKeys?
 
         public init(
             name: String, baseURL: URL, dialect: Dialect, models: [ModelRules], expectedAPIKey: APIKey? = nil,

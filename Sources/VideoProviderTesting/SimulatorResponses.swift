@@ -47,6 +47,7 @@ struct Responses {
         case .xAI:
             let phrase = vendorCode ? code ?? Self.xAIDefaultCode(status) : Self.xAIDefaultCode(status)
             return Self.json(status, ["code": phrase, "error": message])
+        case .kling: return KlingDialect.error(status, message, code: code, vendorCode: vendorCode)
         }
     }
 
@@ -99,6 +100,7 @@ struct Responses {
                 ])
         case .xAI:
             return Self.json(200, ["request_id": record.id])
+        case .kling: return KlingDialect.submitted(record)
         }
     }
 
@@ -108,6 +110,7 @@ struct Responses {
         case .kyyReact: return Self.json(200, kyyStatus(view))
         case .openAIFormat: return Self.json(200, openAIStatus(view))
         case .xAI: return Self.json(200, xAIStatus(view))
+        case .kling: return KlingDialect.status(view)
         }
     }
 

@@ -147,6 +147,7 @@ struct Endpoint {
             if segments.count == 3, segments[0] == "v1", segments[1] == "videos" {
                 return expect(.get, .status(segments[2]))
             }
+        case .kling: return KlingDialect.action(segments, method: method)
         }
         return .unknownPath
     }

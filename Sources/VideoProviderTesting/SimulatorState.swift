@@ -216,6 +216,7 @@ extension GatewaySimulator {
                     && rest.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "0123456789abcdef-").contains($0) }
             case .xAI:
                 return UUID(uuidString: id) != nil
+            case .kling: return KlingDialect.isWellFormedID(id)
             }
         }
 
@@ -228,6 +229,7 @@ extension GatewaySimulator {
             case .kyyReact: return "video_\(uuid)"
             case .openAIFormat: return "video_\(hex)"
             case .xAI: return uuid
+            case .kling: return KlingDialect.newID()
             }
         }
     }

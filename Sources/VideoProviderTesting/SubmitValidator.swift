@@ -40,6 +40,7 @@ enum SubmitValidator {
                 return try openAIMultipart(headers: headers, body: body, gateway: gateway)
             }
             return try openAIJSON(try jsonBody(body, mediaType: mediaType), gateway: gateway)
+        case .kling: return try kling(try jsonBody(body, mediaType: mediaType), gateway: gateway)
         }
     }
 

@@ -51,6 +51,7 @@ enum SimulatedGateways {
         switch provider.rawValue {
         case "aizfw", "xingchaoyiqing": return .kyyReact
         case "xai": return .xAI
+        case "kling": return .kling
         default: return .openAIFormat
         }
     }
@@ -117,6 +118,8 @@ enum SimulatedGateways {
         case "duoyuanx": return .duoyuanx(baseURL: baseURL)
         case "xai": return .xAI(baseURL: baseURL)
         case "openai-compatible": return .openAICompatible(baseURL: baseURL)
+        case "kling":
+            return .kling(baseURL: baseURL, credentials: entry.credentialScheme, key: entry.configuration.apiKey)
         default:
             return GatewaySimulator.Gateway(
                 name: entry.descriptor.name, baseURL: baseURL, dialect: .openAIFormat,

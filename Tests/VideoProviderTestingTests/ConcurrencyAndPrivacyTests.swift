@@ -36,6 +36,7 @@ import VideoProviderTesting
             case .kyyReact: return Raw.kyyBase + "/v1/result/\(task.id)"
             case .openAIFormat: return task.gatewayBaseURL.absoluteString + "/v1/videos/\(task.id)"
             case .xAI: return Raw.xAI + "/v1/videos/\(task.id)"
+            case .kling: return task.gatewayBaseURL.absoluteString + "/v1/videos/text2video/\(task.id)"
             }
         }
         let finished = try await withThrowingTaskGroup(of: Int.self) { group in
