@@ -425,7 +425,6 @@ public struct KlingProvider: VideoProvider {
                 url.scheme == "https" || url.scheme == "http"
             {
                 snapshot.status = .completed
-                snapshot.progress = 100
                 snapshot.videoURL = url
                 snapshot.actualDuration = video?["duration"]?.doubleValue
             } else {

@@ -169,7 +169,7 @@ import VideoProviderTesting
             "succeed with a video",
             envelope(
                 #"{"task_id":"867283741759111202","task_status":"succeed","task_status_msg":"","task_info":{"external_task_id":"text2video_kling_v3_final-1774805076"},"task_result":{"videos":[{"id":"867283741759111203","url":"\#(videoURL)","watermark_url":"https://p1.a.kwimgs.com/output/video-001-watermark.mp4","duration":"5.1"}]},"watermark_info":{"enabled":false},"final_unit_deduction":"1","created_at":1774805076166,"updated_at":1774805241870}"#
-            ), taskID: handle, .completed(handle, videoURL, seconds: 5.1, raw: "succeed")),
+            ), taskID: handle, .completed(handle, videoURL, seconds: 5.1, progress: nil, raw: "succeed")),
         // A real failure (QuantumNous/new-api#2532): the envelope still says SUCCEED.
         .status(
             "failed",
