@@ -71,13 +71,13 @@ import VideoProviderTesting
 // MARK: - Kling's own lives
 
 extension KlingLifecycleTests {
-    /// A simulator whose wall time is now (a signed token is checked against it) and a client with Kling
-    /// registered with `key`, signing with `accessKey` when given.
+    /// A simulator on a virtual clock (the client signs tokens with the clock's wall time, the simulator checks
+    /// them against it) and a client with Kling registered with `key`, signing with `accessKey` when given.
     static func harness(
         gateway: GatewaySimulator.Gateway = .kling(), key: String = "kling-lifecycle-0123456789",
         accessKey: String? = nil
     ) throws -> (GatewaySimulator, VideoClient) {
-        let clock = VirtualClock(wallOrigin: Date())
+        let clock = VirtualClock()
         let simulator = GatewaySimulator(clock: clock, gateways: [gateway])
         var configuration = ProviderConfiguration(provider: KlingProvider(), apiKey: APIKey(key))
         configuration.credentials = accessKey.map { KlingProvider.accessKeyCredentials(accessKey: $0) }
@@ -171,8 +171,9 @@ extension KlingLifecycleTests {
         }
     }
 
-    /// The AK/SK scheme end to end: the simulator verifies each token's HS256 signature with the secret key
-    /// and its `iss`, and the task completes.
+    /// The AK/SK scheme end to end: the simulator verifies each token's HS256 signature with the secret key,
+    /// its `iss` and its time, and the task completes. The virtual clock's wall time is 2026-01-01, not now:
+    /// the client signs with its clock's wall time, or every token would be "not yet valid" or expired.
     @Test func signedTokensAreAccepted() async throws {
         let keys = GatewaySimulator.SignedTokenKeys(accessKey: "AKq1w2e3", secretKey: APIKey("sk-0f9e8d7c6b5a"))
         let (simulator, client) = try Self.harness(
