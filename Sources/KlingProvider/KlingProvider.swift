@@ -96,14 +96,32 @@ public struct KlingProvider: VideoProvider {
             name: "kling-v1", resolutions: [.p720], modes: .byOption, lastFrame: .fiveSeconds, cfgScale: true),
     ]
 
-    private static let sharedAssumptions = [
-        "Mode follows the resolution: std = 720p, pro = 1080p (Kling's resolution table); Kling has no resolution "
-            + "field. kling-v1 is 720p in both modes: its mode is the provider option `mode`.",
-        "Billed per second: Kling deducts units per task (final_unit_deduction) that grow with the length and mode.",
-        "Images up to 10 MB (\"≤ 10 MB\", read as 10,000,000 bytes), jpg/jpeg/png; Kling takes no webp.",
-        "Without a role, an image is the first frame (`image`); a last frame (`image_tail`) needs its role.",
-        "A last frame needs a first frame except on kling-v1-5 and kling-v1-6 (\"also end-frame only\").",
-    ]
+    /// What the table assumes for `facts`' model, each said once.
+    static func assumptions(_ facts: ModelFacts) -> [String] {
+        var notes: [String] = []
+        switch facts.modes {
+        case .byResolution:
+            notes.append(
+                "Mode follows the resolution: std = 720p, pro = 1080p (Kling's resolution table); Kling has no "
+                    + "resolution field.")
+        case .byOption:
+            notes.append("720p in std and pro alike: the mode is the provider option `mode` (std unless it says pro).")
+        case .none:
+            notes.append("No std/pro split in the capability map: `mode` is not sent.")
+        }
+        notes.append(
+            "Billed per second: Kling deducts units per task (final_unit_deduction) that grow with length and mode.")
+        notes.append("Images up to 10 MB (\"10MB\", read as 10,000,000 bytes), jpg/jpeg/png; Kling takes no webp.")
+        if facts.lastFrame != .none {
+            notes.append(
+                "Without a role an image is the first frame (`image`); a last frame (`image_tail`) needs its role.")
+        }
+        if facts.lastFrame != .none, !facts.lastFrameAlone {
+            notes.append(
+                "A last frame needs a first frame (\"also end-frame only\" is listed for kling-v1-5 and v1-6 only).")
+        }
+        return notes + facts.notes
+    }
 
     static func capabilities(_ facts: ModelFacts) -> ModelCapabilities {
         var roles = [ImageRoleLimit(.firstFrame, max: 1)]
@@ -123,7 +141,7 @@ public struct KlingProvider: VideoProvider {
             // "prompt … Cannot exceed 2500 characters"
             promptMaxLength: 2500,
             billing: .perSecond,
-            assumptions: sharedAssumptions + facts.notes)
+            assumptions: assumptions(facts))
         // "negative_prompt … Cannot exceed 2500 characters"
         capabilities.negativePrompt = NegativePromptRule(maxLength: 2500)
         var rules: [CapabilityRule] = [
