@@ -72,6 +72,21 @@ import VideoProviderKit
             ))
     }
 
+    /// A second Kling account (`--register kling-b=kling`) reads its own `KLING_B_ACCESS_KEY` and
+    /// `KLING_B_API_KEY`, and its curl command its own `$KLING_B_JWT`.
+    @Test func aRegisteredKlingAccountSignsWithItsOwnKeys() throws {
+        let result = try VideoGen.run(
+            [
+                "generate", "--dry-run", "--curl", "--register", "kling-b=kling", "--model", "kling-b:kling-v2-6",
+                "--prompt", "Rain",
+            ], environment: ["KLING_B_ACCESS_KEY": "AKb1", "KLING_B_API_KEY": VideoGen.canary])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(!result.contains(VideoGen.canary))
+        #expect(result.stdout.contains(#"-H "Authorization: Bearer $KLING_B_JWT""#), "\(result.stdout)")
+        #expect(result.stdout.contains(#"{"iss":"$KLING_B_ACCESS_KEY","#), "\(result.stdout)")
+        #expect(result.stdout.contains("$KLING_B_API_KEY"), "\(result.stdout)")
+    }
+
     /// "sound … requires mode pro": sound at 720p (std) is refused before any byte, naming the parameter.
     @Test func soundInStdIsRefused() throws {
         let result = try VideoGen.run(
