@@ -55,3 +55,13 @@ extension Render {
         )
     }
 }
+
+extension SimulatedGateways {
+    /// The bearer token that tells a registration's requests apart in the simulator: its key, or `nil` when
+    /// its token is signed per request (Kling's JWT: no two requests carry the same one; such a gateway is
+    /// the registration's own, so its faults need no key to stay with it).
+    static func bearerToken(of entry: RegisteredProvider) -> String? {
+        if case .signedBearer = entry.credentialScheme.placement { return nil }
+        return entry.configuration.apiKey?.secret
+    }
+}

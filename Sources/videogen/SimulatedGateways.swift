@@ -103,7 +103,7 @@ enum SimulatedGateways {
             // A refused connection is the host's, so it reaches every provider on that origin; an answer
             // (an HTTP error, a dropped or late answer) is for this provider's requests only, which the
             // simulator tells apart by their key (aizfw and xingchaoyiqing share one gateway).
-            let key = fault == .refuseConnection ? nil : entry.configuration.apiKey?.secret
+            let key = fault == .refuseConnection ? nil : bearerToken(of: entry)
             simulator.inject(fault, on: .submit, at: baseURL, times: nil, apiKey: key)
         }
         return simulator

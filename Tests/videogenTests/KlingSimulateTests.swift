@@ -54,12 +54,15 @@ import VideoProviderKit
         #expect(Self.isMP4(try Data(contentsOf: result.directory.appendingPathComponent("rain.mp4"))))
     }
 
-    /// An exhausted resource pack is Kling's HTTP 429 code 1102: `quota-exceeded`, not a rate limit.
-    @Test func anExhaustedResourcePackIsAQuota() throws {
-        let result = try VideoGen.run([
-            "generate", "--simulate", "--json", "--model", "kling:kling-v2-6", "--prompt", "Rain",
-            "--simulate-fault", "kling=quota",
-        ])
+    /// An exhausted resource pack is Kling's HTTP 429 code 1102: `quota-exceeded`, not a rate limit; with
+    /// the API key or with signed tokens (which differ on every request) alike.
+    @Test(arguments: [[:], ["KLING_ACCESS_KEY": "AKq1w2e3r4t5", "KLING_API_KEY": "sk-secret-0a1b2c3d"]])
+    func anExhaustedResourcePackIsAQuota(_ environment: [String: String]) throws {
+        let result = try VideoGen.run(
+            [
+                "generate", "--simulate", "--json", "--model", "kling:kling-v2-6", "--prompt", "Rain",
+                "--simulate-fault", "kling=quota",
+            ], environment: environment)
         #expect(result.exitCode == 1, "\(result.stdout)")
         #expect(result.stdout.contains(#""kind":"quota-exceeded""#), "\(result.stdout)")
         #expect(result.stdout.contains(#""vendorCode":"1102""#), "\(result.stdout)")
