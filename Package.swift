@@ -21,6 +21,7 @@ let vendorTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("GeminiProvider", []),
     ("RunwayProvider", []),
     ("MiniMaxProvider", []),
+    ("KlingProvider", []),
     // new-provider: new vendor targets go above this line
 ]
 

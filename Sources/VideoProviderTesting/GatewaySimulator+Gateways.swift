@@ -32,6 +32,9 @@ extension GatewaySimulator {
         case gemini
         /// MiniMax's V1 video API (SimulatorDialect+MiniMax.swift): every answer HTTP 200 with `base_resp`.
         case miniMax
+        /// Kling AI's own API: `POST {base}/v1/videos/{text2video|image2video}`, `GET` the same path plus the
+        /// task id, `{"code", "message", "request_id", "data"}` answers (SimulatorDialect+Kling.swift).
+        case kling
 
         public var description: String { rawValue }
     }
@@ -283,6 +286,8 @@ extension GatewaySimulator {
         public var timing: Timing?
         /// How the gateway answers beyond its documents (``Flavor/documented`` by default).
         public var flavor: Flavor
+        /// When set, a bearer JWT signed with these keys is accepted (Kling's access-key / secret-key scheme).
+        public var signedTokenKeys: SignedTokenKeys?
 
         public init(
             name: String, baseURL: URL, dialect: Dialect, models: [ModelRules], expectedAPIKey: APIKey? = nil,

@@ -84,6 +84,11 @@ extension GatewaySimulator {
             case .submit, .status, .content, .result:
                 break
             }
+            if gateway.dialect == .kling,
+                let answer = klingGate(request, body: body, action: action, gateway: gateway, wall: wall)
+            {
+                return answer
+            }
             if let failure = Auth.check(request.headers, gateway: gateway) {
                 return (responses.error(401, failure.message, code: failure.code), nil)
             }

@@ -50,6 +50,7 @@ struct Responses {
         case .runway: return RunwayWire.error(status, message, code: code)
         case .gemini: return GeminiWire.error(status, message, code: code, vendorCode: vendorCode)
         case .miniMax: return Self.miniMaxError(status, message, code: code)
+        case .kling: return KlingDialect.error(status, message, code: code, vendorCode: vendorCode)
         }
     }
 
@@ -105,6 +106,7 @@ struct Responses {
         case .runway: return Self.json(200, ["id": record.id])
         case .gemini: return Self.json(200, GeminiWire.operation(record))
         case .miniMax: return Self.miniMaxSubmitted(record)
+        case .kling: return KlingDialect.submitted(record)
         }
     }
 
@@ -117,6 +119,7 @@ struct Responses {
         case .runway: return Self.json(200, RunwayWire.task(view, now: .zero))
         case .gemini: return Self.json(200, GeminiWire.operation(view))
         case .miniMax: return Self.json(200, Self.miniMaxStatus(view))
+        case .kling: return KlingDialect.status(view)
         }
     }
 

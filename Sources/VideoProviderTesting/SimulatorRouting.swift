@@ -155,6 +155,7 @@ struct Endpoint {
         case .runway: return RunwayWire.action(segments, method: method)
         case .gemini: return GeminiWire.action(segments, method: method)
         case .miniMax: break
+        case .kling: return KlingDialect.action(segments, method: method)
         }
         return .unknownPath
     }
@@ -172,7 +173,7 @@ extension GatewaySimulator.Dialect {
     /// Where this dialect's gateways read the key.
     var keyPlacement: KeyPlacement {
         switch self {
-        case .kyyReact, .openAIFormat, .xAI, .runway, .miniMax: return .bearer
+        case .kyyReact, .openAIFormat, .xAI, .runway, .miniMax, .kling: return .bearer
         case .gemini: return GeminiWire.keyPlacement
         }
     }

@@ -219,6 +219,7 @@ extension GatewaySimulator {
             case .runway: return UUID(uuidString: id) != nil
             case .gemini: return GeminiWire.isOperationName(id)
             case .miniMax: return isMiniMaxID(id)
+            case .kling: return KlingDialect.isWellFormedID(id)
             }
         }
 
@@ -234,6 +235,7 @@ extension GatewaySimulator {
             case .runway: return uuid
             case .gemini: return GeminiWire.operationName(model: "unknown", id: hex)
             case .miniMax: return newMiniMaxID()
+            case .kling: return KlingDialect.newID()
             }
         }
     }

@@ -43,6 +43,7 @@ enum SubmitValidator {
         case .runway: return try RunwayWire.validateForSharedCallers(headers: headers, body: body, gateway: gateway)
         case .gemini: return try gemini(try jsonBody(body, mediaType: mediaType), model: nil, gateway: gateway)
         case .miniMax: return try miniMax(try jsonBody(body, mediaType: mediaType), gateway: gateway)
+        case .kling: return try kling(try jsonBody(body, mediaType: mediaType), gateway: gateway)
         }
     }
 

@@ -259,7 +259,7 @@ enum GenerateCommand {
                 printsCurl
                 ? Render.curl(
                     httpRequest, provider: entry.providerID, resolved: entry.resolved,
-                    credentials: entry.provider.provider.credentialScheme) : nil
+                    credentials: entry.provider.credentialScheme) : nil
             if json {
                 let candidate = JSONView.candidate(
                     entry, order: index + 1, missingKeys: exploration.missingKeys, plan: plan)

@@ -174,7 +174,10 @@ enum Render {
         var notes: [String] = []
         let isMultipart = request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true
         for field in request.headers {
-            if field.name.lowercased() == "authorization" {
+            if field.name.lowercased() == "authorization", let note = signedTokenNote(credentials, provider: provider) {
+                notes.append(note.comment)
+                parts += ["-H", "\"Authorization: Bearer $\(note.variable)\""]
+            } else if field.name.lowercased() == "authorization" {
                 parts += ["-H", "\"Authorization: Bearer $\(provider.apiKeyEnvironmentVariable)\""]
             } else if field.name.lowercased() == keyHeader {
                 parts += ["-H", "\"\(field.name): $\(provider.apiKeyEnvironmentVariable)\""]

@@ -54,6 +54,7 @@ enum SimulatedGateways {
         case "runway": return .runway
         case "gemini": return .gemini
         case "minimax": return .miniMax
+        case "kling": return .kling
         default: return .openAIFormat
         }
     }
@@ -105,7 +106,7 @@ enum SimulatedGateways {
             // A refused connection is the host's, so it reaches every provider on that origin; an answer
             // (an HTTP error, a dropped or late answer) is for this provider's requests only, which the
             // simulator tells apart by their key (aizfw and xingchaoyiqing share one gateway).
-            let key = fault == .refuseConnection ? nil : entry.configuration.apiKey?.secret
+            let key = fault == .refuseConnection ? nil : bearerToken(of: entry)
             simulator.inject(fault, on: .submit, at: baseURL, times: nil, apiKey: key)
         }
         return simulator
@@ -123,6 +124,8 @@ enum SimulatedGateways {
         case "runway": return .runway(baseURL: baseURL)
         case "gemini": return .gemini(baseURL: baseURL)
         case "minimax": return .miniMax(baseURL: baseURL)
+        case "kling":
+            return .kling(baseURL: baseURL, credentials: entry.credentialScheme, key: entry.configuration.apiKey)
         default:
             return GatewaySimulator.Gateway(
                 name: entry.descriptor.name, baseURL: baseURL, dialect: .openAIFormat,

@@ -168,11 +168,13 @@ struct Toolbox {
     func registry() throws(VideoProviderError) -> ProviderRegistry {
         var registry = ProviderRegistry()
         for provider in BuiltInProviders.all {
-            try registry.register(
-                provider, apiKey: apiKey(for: provider.descriptor.id), baseURL: baseURL(for: provider))
+            try register(
+                provider, as: nil, apiKey: apiKey(for: provider.descriptor.id), baseURL: baseURL(for: provider),
+                into: &registry)
         }
         for (id, provider) in registrations {
-            try registry.register(provider, as: id, apiKey: apiKey(for: id), baseURL: baseURL(for: provider, as: id))
+            try register(
+                provider, as: id, apiKey: apiKey(for: id), baseURL: baseURL(for: provider, as: id), into: &registry)
         }
         return registry
     }
@@ -190,7 +192,7 @@ struct Toolbox {
                 key = Self.placeholderKey
                 missing.insert(id)
             }
-            try registry.register(provider, apiKey: key, baseURL: baseURL(for: provider))
+            try register(provider, as: nil, apiKey: key, baseURL: baseURL(for: provider), into: &registry)
         }
         for (id, provider) in registrations {
             var key = apiKey(for: id)
@@ -198,7 +200,7 @@ struct Toolbox {
                 key = Self.placeholderKey
                 missing.insert(id)
             }
-            try registry.register(provider, as: id, apiKey: key, baseURL: baseURL(for: provider, as: id))
+            try register(provider, as: id, apiKey: key, baseURL: baseURL(for: provider, as: id), into: &registry)
         }
         return (registry, missing)
     }

@@ -12,6 +12,7 @@ enum Usage {
             JOB is a job file written by `generate`, or its JSON text. `videogen COMMAND --help` describes one command.
             FLAVOR (with --simulate): \(SimulatedGateways.flavorNames).
             API keys come from <ID>_API_KEY (e.g. AIZFW_API_KEY, OPENAI_COMPATIBLE_API_KEY); they are never printed.
+            With KLING_ACCESS_KEY set, KLING_API_KEY is Kling's secret key and requests carry a signed JWT.
             Exit codes: 0 success; 1 the vendor or task failed; 2 invalid input or usage (nothing was sent);
             3 network failure, timeout, a submission that may have created a task, or a task not finished yet;
             130 interrupted (SIGINT), 143 terminated (SIGTERM).

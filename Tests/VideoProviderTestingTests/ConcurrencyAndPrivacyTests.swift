@@ -39,6 +39,7 @@ import VideoProviderTesting
             case .runway: return task.gatewayBaseURL.absoluteString + "/v1/tasks/\(task.id)"
             case .gemini: return task.gatewayBaseURL.absoluteString + "/v1beta/\(task.id)"
             case .miniMax: return task.gatewayBaseURL.absoluteString + "/v1/query/video_generation?task_id=\(task.id)"
+            case .kling: return task.gatewayBaseURL.absoluteString + "/v1/videos/text2video/\(task.id)"
             }
         }
         let finished = try await withThrowingTaskGroup(of: Int.self) { group in

@@ -146,7 +146,7 @@ import VideoProviderTesting
         ),
         (
             ["generate", "--model", "grok-video-3", "--prompt", "p", "--provider", "acme"],
-            "error: unknown provider 'acme'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax"
+            "error: unknown provider 'acme'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax, kling"
         ),
         (
             ["generate", "--model", "grok-video-3", "--prompt", "p", "--base-url", "octopusx"],

@@ -6,6 +6,7 @@ import VideoProviderKit
 @Suite struct InfoCommandTests {
     static let ids = [
         "aizfw", "xingchaoyiqing", "openai-compatible", "octopusx", "duoyuanx", "xai", "gemini", "runway", "minimax",
+        "kling",
     ]
 
     @Test func providersJSONListsEveryProviderWithItsKeyVariable() throws {
@@ -18,6 +19,7 @@ import VideoProviderKit
             providers.compactMap { $0["apiKeyEnvironmentVariable"]?.stringValue } == [
                 "AIZFW_API_KEY", "XINGCHAOYIQING_API_KEY", "OPENAI_COMPATIBLE_API_KEY", "OCTOPUSX_API_KEY",
                 "DUOYUANX_API_KEY", "XAI_API_KEY", "GEMINI_API_KEY", "RUNWAY_API_KEY", "MINIMAX_API_KEY",
+                "KLING_API_KEY",
             ])
         #expect(
             providers.map { $0["baseURL"] } == [
@@ -27,6 +29,7 @@ import VideoProviderKit
                 .string("https://generativelanguage.googleapis.com"),
                 .string("https://api.dev.runwayml.com"),
                 .string("https://api.minimax.io"),
+                .string("https://api-singapore.klingai.com"),
             ])
         #expect(providers.map { $0["apiKeyConfigured"] } == Self.ids.map { .bool($0 == "octopusx") })
         #expect(providers[3]["ready"] == .bool(true))

@@ -41,7 +41,7 @@ import VideoProviderKit
         let skipped = json["skipped"]?.array ?? []
         #expect(
             skipped.compactMap { $0["provider"]?.stringValue } == [
-                "openai-compatible", "xai", "gemini", "runway", "minimax",
+                "openai-compatible", "xai", "gemini", "runway", "minimax", "kling",
             ])
         #expect(skipped.first?["model"] == .null)
         #expect(skipped.first?["reason"] == .string("does not offer the model 'grok-video-3'"))

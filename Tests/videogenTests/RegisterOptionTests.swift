@@ -50,7 +50,7 @@ import VideoProviderKit
         ),
         (
             "gw-b=nope",
-            "--register names an unknown provider type 'nope'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax"
+            "--register names an unknown provider type 'nope'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax, kling"
         ),
         ("xai=xai", "--register: the id 'xai' is already taken"),
         ("gw-b", "--register takes ID=TYPE, not 'gw-b'"),

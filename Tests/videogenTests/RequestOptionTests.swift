@@ -43,7 +43,7 @@ import VideoProviderTesting
         ])
         #expect(
             unknown.firstErrorLine
-                == "error: --provider-option names an unknown provider 'gw-c'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax, gw-b"
+                == "error: --provider-option names an unknown provider 'gw-c'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax, kling, gw-b"
         )
     }
 

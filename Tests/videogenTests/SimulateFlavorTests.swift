@@ -20,7 +20,7 @@ import VideoProviderKit
         ),
         (
             ["--simulate", "--simulate-flavor", "acme=xai-mirror"],
-            "error: --simulate-flavor names an unknown provider 'acme'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax"
+            "error: --simulate-flavor names an unknown provider 'acme'; known: aizfw, xingchaoyiqing, openai-compatible, octopusx, duoyuanx, xai, gemini, runway, minimax, kling"
         ),
     ])
     func usageErrors(extra: [String], firstLine: String) throws {

@@ -120,7 +120,8 @@ struct Downloader {
         let content: HTTPRequest?
         do {
             content = try endpoint.provider.contentRequest(
-                for: snapshot, context: endpoint.context(boundary: client.bodilessRequestBoundary))
+                for: snapshot,
+                context: endpoint.context(boundary: client.bodilessRequestBoundary, signedAt: client.clock.wallTime()))
         } catch {
             throw Exchange.wrap(error, as: .download, job.providerID, job.model).redacting(endpoint.secret)
         }
@@ -155,7 +156,8 @@ struct Downloader {
         let trusted = endpoint.provider.credentialedContentOrigins
         var request = VideoClient.sanitized(
             VideoClient.authorizedOnSameOrigin(
-                source, providerBase: base, context: endpoint.context(boundary: client.bodilessRequestBoundary),
+                source, providerBase: base,
+                context: endpoint.context(boundary: client.bodilessRequestBoundary, signedAt: client.clock.wallTime()),
                 trusted: trusted),
             providerBase: base, additional: endpoint.additionalHeaders, trusted: trusted)
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {

@@ -8,7 +8,8 @@ extension VideoClient {
             .status, with: endpoint, model: job.model, taskID: job.taskID, into: .memory(limit: Self.answerLimit),
             request: {
                 try endpoint.provider.statusRequest(
-                    taskID: job.taskID, model: job.model, context: endpoint.context(boundary: boundary))
+                    taskID: job.taskID, model: job.model,
+                    context: endpoint.context(boundary: boundary, signedAt: clock.wallTime()))
             },
             read: { response, _ throws(VideoProviderError) in
                 try Exchange.snapshot(from: response, endpoint: endpoint, model: job.model, taskID: job.taskID) {
@@ -62,7 +63,7 @@ extension VideoClient {
 
     /// Whether the provider has a way to fetch the video of this completed snapshot.
     private func canFetchVideo(_ snapshot: TaskSnapshot, at endpoint: ProviderEndpoint) -> Bool {
-        let context = endpoint.context(boundary: bodilessRequestBoundary)
+        let context = endpoint.context(boundary: bodilessRequestBoundary, signedAt: clock.wallTime())
         return ((try? endpoint.provider.contentRequest(for: snapshot, context: context)) ?? nil) != nil
             || ((try? endpoint.provider.resultRequest(for: snapshot, context: context)) ?? nil) != nil
     }

@@ -288,7 +288,8 @@ extension VideoClient {
         return await exchange.run(
             .submit, with: endpoint, model: entry.model, into: .memory(limit: Self.answerLimit),
             request: {
-                try endpoint.provider.submitRequest(for: entry.resolved, context: endpoint.context(boundary: boundary))
+                try endpoint.provider.submitRequest(
+                    for: entry.resolved, context: endpoint.context(boundary: boundary, signedAt: clock.wallTime()))
             },
             read: { response, request throws(VideoProviderError) in
                 if (300..<400).contains(response.status) {

@@ -11,7 +11,7 @@ extension VideoClient {
     /// by the vendor; its answer is the error.
     public func cancel(_ job: VideoJob) async throws(VideoProviderError) -> TaskSnapshot {
         let endpoint = try endpoint(for: job)
-        let context = endpoint.context(boundary: bodilessRequestBoundary)
+        let context = endpoint.context(boundary: bodilessRequestBoundary, signedAt: clock.wallTime())
         let built: HTTPRequest?
         do {
             built = try endpoint.provider.cancelRequest(taskID: job.taskID, model: job.model, context: context)
@@ -57,7 +57,7 @@ extension VideoClient {
         let followUp: HTTPRequest?
         do {
             followUp = try endpoint.provider.resultRequest(
-                for: snapshot, context: endpoint.context(boundary: bodilessRequestBoundary))
+                for: snapshot, context: endpoint.context(boundary: bodilessRequestBoundary, signedAt: clock.wallTime()))
         } catch {
             throw error.adding(job).redacting(endpoint.secret)
         }

@@ -158,10 +158,11 @@ package struct ProviderEndpoint: Sendable {
 
     package var origin: String? { registration.origin }
 
-    /// The context providers build requests with.
-    package func context(boundary: String) -> ProviderContext {
+    /// The context providers build requests with; a signed credential is signed at `date` (the client's
+    /// clock's wall time, so a simulated gateway on the same clock checks it against the same time).
+    package func context(boundary: String, signedAt date: Date? = nil) -> ProviderContext {
         ProviderContext(
             baseURL: baseURL, apiKey: registration.apiKey, additionalHeaders: registration.additionalHeaders,
-            multipartBoundary: boundary, credentials: registration.credentialScheme)
+            multipartBoundary: boundary, credentials: registration.credentialScheme, credentialDate: date)
     }
 }
