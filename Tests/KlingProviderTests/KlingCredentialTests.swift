@@ -87,4 +87,42 @@ import VideoProviderTesting
         let registered = try #require(registry.provider("kling"))
         #expect(registered.credentialScheme == KlingProvider.accessKeyCredentials(accessKey: "ak_test"))
     }
+
+    /// A server that quotes the signed token back (as some quote keys) has it scrubbed like the key: the
+    /// token opens the account for half an hour.
+    @Test func aTokenQuotedBackIsScrubbedFromTheError() async throws {
+        let transport = TokenEchoTransport()
+        var configuration = ProviderConfiguration(
+            provider: KlingProvider(), apiKey: APIKey("b7f0c2e4-secret-key-91d3a6"))
+        configuration.credentials = KlingProvider.accessKeyCredentials(accessKey: "ak_test")
+        var registry = ProviderRegistry()
+        try registry.register(configuration)
+        let client = VideoClient(registry: registry, transport: transport)
+        let error = await #expect(throws: VideoProviderError.self) {
+            try await client.submit(VideoRequest(model: "kling-v2-6", prompt: "Rain"))
+        }
+        let token = try #require(transport.tokens.first)
+        #expect(token.hasPrefix("eyJ"))
+        let shown = String(describing: error) + (error?.vendorMessage ?? "")
+        #expect(!shown.contains(token))
+        #expect(!shown.contains(String(token.suffix(20))))
+        #expect(error?.vendorMessage?.contains("[redacted]") == true)
+        #expect(error?.vendorCode == "1200")
+    }
+}
+
+/// Answers every request with Kling's 400 envelope quoting the `Authorization` header it got.
+private final class TokenEchoTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String] = []  // guarded by `lock`
+    var tokens: [String] { lock.withLock { seen } }
+
+    func send(_ request: HTTPRequest, bodyDestination: ResponseBodyDestination) async throws -> HTTPResponse {
+        let header = request.headers["Authorization"] ?? ""
+        let token = String(header.dropFirst("Bearer ".count))
+        lock.withLock { seen.append(token) }
+        let body = #"{"code":1200,"message":"bad request for token \#(token)","request_id":"r-1"}"#
+        return HTTPResponse(
+            status: 400, headers: ["Content-Type": "application/json"], body: Data(body.utf8), url: request.url)
+    }
 }

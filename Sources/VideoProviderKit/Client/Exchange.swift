@@ -84,9 +84,12 @@ struct Exchange: Sendable {
         _ endpoint: ProviderEndpoint, read: (HTTPResponse, HTTPRequest) throws(VideoProviderError) -> Output
     ) -> Result<Output, VideoProviderError> {
         let secret = endpoint.secret
-        // The key is scrubbed from an answer before anything reads it (docs/reliability.md, "Redaction").
+        // The key is scrubbed from an answer before anything reads it (docs/reliability.md, "Redaction"),
+        // and so is a token signed from it: a bearer credential in its own right while it lives.
         var answer = response
         answer.body = response.body.redactingSecretPrefixes(secret)
+        let token = Self.signedToken(on: request, endpoint)
+        if token != nil { answer.body = answer.body.redactingSecretPrefixes(token) }
         observer(
             .response(
                 provider: endpoint.id, operation: operation, status: answer.status, elapsed: clock.now() - sent.start,
@@ -94,8 +97,16 @@ struct Exchange: Sendable {
         do {
             return .success(try read(answer, request))
         } catch {
-            return .failure(error.redacting(secret))
+            return .failure(error.redacting(secret).redacting(token))
         }
+    }
+
+    /// The token a signed-bearer scheme put on `request`, or `nil` for a key sent as it is.
+    static func signedToken(on request: HTTPRequest, _ endpoint: ProviderEndpoint) -> String? {
+        guard case .signedBearer = endpoint.registration.credentialScheme.placement,
+            let value = request.headers["Authorization"], value.hasPrefix("Bearer ")
+        else { return nil }
+        return String(value.dropFirst(7))
     }
 
     @inline(never)
