@@ -92,23 +92,29 @@ public struct GeminiProvider: VideoProvider {
         return capabilities
     }
 
-    static let descriptorValue = ProviderDescriptor(
-        id: id,
-        name: "Google Gemini API (Veo)",
-        defaultBaseURL: URL(string: "https://generativelanguage.googleapis.com"),
-        baseURLSource:
-            "Google's Veo guide, https://ai.google.dev/gemini-api/docs/video (REST sample "
-            + "\"BASE_URL=https://generativelanguage.googleapis.com/v1beta\"); google-genai `_api_client.py`.",
-        documentationURL: URL(string: "https://ai.google.dev/gemini-api/docs/video"),
-        models: [
-            model("veo-3.1-generate-preview", veo31: true),
-            model("veo-3.1-fast-generate-preview", veo31: true),
-            model("veo-3.0-generate-001", veo31: false),
-        ],
-        // "all samples poll every 10 s"
-        polling: nil,
-        // "Generated videos are stored on the server for 2 days, after which they are removed"
-        resultRetention: .seconds(2 * 24 * 3600))
+    static let descriptorValue: ProviderDescriptor = {
+        var descriptor = ProviderDescriptor(
+            id: id,
+            name: "Google Gemini API (Veo)",
+            defaultBaseURL: URL(string: "https://generativelanguage.googleapis.com"),
+            baseURLSource:
+                "Google's Veo guide, https://ai.google.dev/gemini-api/docs/video (REST sample "
+                + "\"BASE_URL=https://generativelanguage.googleapis.com/v1beta\"); google-genai `_api_client.py`.",
+            documentationURL: URL(string: "https://ai.google.dev/gemini-api/docs/video"),
+            models: [
+                model("veo-3.1-generate-preview", veo31: true),
+                model("veo-3.1-fast-generate-preview", veo31: true),
+                model("veo-3.0-generate-001", veo31: false),
+            ],
+            // "all samples poll every 10 s"
+            polling: nil,
+            // "Generated videos are stored on the server for 2 days, after which they are removed"
+            resultRetention: .seconds(2 * 24 * 3600))
+        // Options go into `parameters`, where these are written from typed values: one of the same name
+        // would be dropped behind them, so it is refused instead.
+        descriptor.reservedOptionNames = ["aspectRatio", "durationSeconds", "resolution", "negativePrompt", "seed"]
+        return descriptor
+    }()
 
     // MARK: - Requests
 

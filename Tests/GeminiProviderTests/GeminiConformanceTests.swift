@@ -269,6 +269,28 @@ import VideoProviderTesting
         }
     }
 
+    /// Options go into `parameters`, where the typed values are written first: `durationSeconds` as an
+    /// option is refused (it would be dropped behind `--seconds`), `personGeneration` goes in as given.
+    @Test func optionsCannotShadowTheTypedParameters() throws {
+        var shadowing = Self.video()
+        shadowing.providerOptions = ["gemini": ["durationSeconds": 4, "seed": 1]]
+        let error = #expect(throws: VideoProviderError.self) {
+            try RequestValidator.resolve(shadowing, on: GeminiProvider().descriptor)
+        }
+        #expect(
+            error?.violations.map(\.parameter) == [
+                "provider-options.gemini.durationSeconds", "provider-options.gemini.seed",
+            ])
+        var people = Self.video()
+        people.providerOptions = ["gemini": ["personGeneration": "allow_adult"]]
+        let resolved = try RequestValidator.resolve(people, on: GeminiProvider().descriptor)
+        let body = String(decoding: try GeminiProvider.submitBody(for: resolved).httpBody.collect(), as: UTF8.self)
+        #expect(
+            body
+                == #"{"instances":[{"prompt":"Rain"}],"parameters":{\#(Self.defaults),"personGeneration":"allow_adult"}}"#
+        )
+    }
+
     @Test func aPublicImageURLIsRefusedBeforeAnyByte() {
         let request = Self.video(images: [.url(URL(string: "https://example.com/cat.png")!)])
         #expect(throws: VideoProviderError.self) {
