@@ -250,6 +250,22 @@ import VideoProviderTesting
         }
     }
 
+    /// A URL still inside its lifetime on the client's clock (the simulated wall time here, months before
+    /// today) is downloaded as it is, without asking for the task again.
+    @Test func aFreshOutputURLIsDownloadedWithoutAskingAgain() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (simulator, client) = try Self.conformance.harness()
+        let job = try await client.submit(Self.request("gen4.5"))
+        let final = try await client.result(for: job)
+        let url = try #require(final.videoURL)
+        let statusQueries = simulator.count(.status)
+        let video = try await client.download(job, to: directory.appendingPathComponent("v.mp4"), snapshot: final)
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        #expect(simulator.count(.status) == statusQueries)
+        #expect(simulator.requests(.content).map(\.url) == [url])
+    }
+
     /// An output URL past its lifetime is refused (403) by the CDN; the client asks for the task again and
     /// downloads from the fresh URL.
     @Test func anExpiredOutputURLIsRefreshedByAskingForTheTaskAgain() async throws {
@@ -271,5 +287,8 @@ import VideoProviderTesting
         let fetched = simulator.requests(.content).map(\.url)
         #expect(fetched.last != stale)
         #expect(fetched.last?.query?.hasPrefix("_jwt=") == true)
+        // Expiry is judged on the client's clock: the client knew the URL had expired and never tried it
+        // (the one request for it is this test's own probe).
+        #expect(fetched.filter { $0 == stale }.count == 1)
     }
 }

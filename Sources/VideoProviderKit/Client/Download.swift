@@ -53,7 +53,7 @@ extension VideoClient {
         let download = Downloader(client: self, job: job, endpoint: endpoint, destination: destination)
         var current = try await resolvingResult(finished, of: job, at: endpoint)
         var refreshed = false
-        if let expiry = current.videoURLExpiresAt, expiry <= Date() {
+        if let expiry = current.videoURLExpiresAt, expiry <= clock.wallTime() {
             current = try await freshResult(of: job, at: endpoint)
             refreshed = true
         }
