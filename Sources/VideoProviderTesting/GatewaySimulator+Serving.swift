@@ -121,16 +121,9 @@ extension GatewaySimulator {
             if passesThroughToXAI { return (Responses.newAPIUpstreamRefusal(error), nil) }
             return (responses.error(error.status, error.message, code: error.code), nil)
         }
-        let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
-        let id = TaskRecord.newID(gateway.dialect, flavor: gateway.flavor)
-        var record = TaskRecord(
-            id: id, gateway: gateway, submission: accepted, createdAt: now, createdWall: wall, script: script,
-            cdn: cdnBaseURL)
-        let timing = gateway.timing ?? timing
-        record.schedule(
-            queued: script.queued ?? timing.queued,
-            processing: script.processing ?? timing.processing(forVideoSeconds: accepted.seconds))
-        state.add(record)
+        let record = createTask(
+            TaskRecord.newID(gateway.dialect, flavor: gateway.flavor), for: accepted, at: gateway, now: now, wall: wall)
+        let id = record.id
         var response = responses.submitted(record)
         if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }
         return (response, id)
@@ -149,6 +142,31 @@ extension GatewaySimulator {
             model: rules?.name ?? "unknown", prompt: "", requestedSeconds: nil,
             seconds: rules?.seconds.defaultSeconds ?? 0, aspectRatio: rules?.defaultAspectRatio ?? "16:9",
             resolution: rules?.defaultResolution, imageCount: 0)
+        adoptCompletedTask(id, submission: submission, at: gateway, now: now, wall: wall)
+    }
+
+    /// Records the task `id` for a submission `gateway` accepted, scheduled by the gateway's next script and
+    /// its timing (every dialect creates its tasks here, so scripts and timing mean the same everywhere).
+    func createTask(_ id: String, for accepted: AcceptedSubmission, at gateway: Gateway, now: Duration, wall: Date)
+        -> TaskRecord
+    {
+        let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
+        var record = TaskRecord(
+            id: id, gateway: gateway, submission: accepted, createdAt: now, createdWall: wall, script: script,
+            cdn: cdnBaseURL)
+        let timing = gateway.timing ?? timing
+        record.schedule(
+            queued: script.queued ?? timing.queued,
+            processing: script.processing ?? timing.processing(forVideoSeconds: accepted.seconds))
+        state.add(record)
+        return record
+    }
+
+    /// Records `id`, a task nobody created here, as one that has just completed (``UnknownTasks/completed``:
+    /// a job file from an earlier `videogen --simulate` run).
+    func adoptCompletedTask(
+        _ id: String, submission: AcceptedSubmission, at gateway: Gateway, now: Duration, wall: Date
+    ) {
         var record = TaskRecord(
             id: id, gateway: gateway, submission: submission, createdAt: now, createdWall: wall, script: .success,
             cdn: cdnBaseURL)

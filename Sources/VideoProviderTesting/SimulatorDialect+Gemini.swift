@@ -263,16 +263,10 @@ extension GatewaySimulator {
         } catch {
             return (GeminiWire.error(error.status, error.message, code: GeminiWire.statusWord(error.status)), nil)
         }
-        let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
-        let id = GeminiWire.operationName(model: accepted.model, id: GeminiWire.newOperationID())
-        var record = TaskRecord(
-            id: id, gateway: gateway, submission: accepted, createdAt: now, createdWall: clock.wallTime(),
-            script: script, cdn: cdnBaseURL)
-        let timing = gateway.timing ?? timing
-        record.schedule(
-            queued: script.queued ?? timing.queued,
-            processing: script.processing ?? timing.processing(forVideoSeconds: accepted.seconds))
-        state.add(record)
+        let record = createTask(
+            GeminiWire.operationName(model: accepted.model, id: GeminiWire.newOperationID()), for: accepted,
+            at: gateway, now: now, wall: clock.wallTime())
+        let id = record.id
         var response = Responses.json(200, GeminiWire.operation(record))
         if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }
         return (response, id)
@@ -288,11 +282,7 @@ extension GatewaySimulator {
                 model: rules?.name ?? model, prompt: "", requestedSeconds: nil,
                 seconds: rules?.seconds.defaultSeconds ?? 8, aspectRatio: rules?.defaultAspectRatio ?? "16:9",
                 resolution: rules?.defaultResolution, imageCount: 0)
-            var record = TaskRecord(
-                id: name, gateway: gateway, submission: submission, createdAt: now, createdWall: clock.wallTime(),
-                script: .success, cdn: cdnBaseURL)
-            record.schedule(queued: .zero, processing: .zero)
-            state.add(record)
+            adoptCompletedTask(name, submission: submission, at: gateway, now: now, wall: clock.wallTime())
         }
         guard let record = state.tasks[name], record.belongs(to: gateway) else { return nil }
         return record

@@ -352,16 +352,7 @@ extension GatewaySimulator {
         } catch {
             return (RunwayWire.validationError(error), nil)
         }
-        let script = state.takeScript(for: Endpoint.baseKey(gateway.baseURL))
-        let id = TaskRecord.newID(.runway)
-        var record = TaskRecord(
-            id: id, gateway: gateway, submission: accepted, createdAt: now, createdWall: wall, script: script,
-            cdn: cdnBaseURL)
-        let timing = gateway.timing ?? timing
-        record.schedule(
-            queued: script.queued ?? timing.queued,
-            processing: script.processing ?? timing.processing(forVideoSeconds: accepted.seconds))
-        state.add(record)
+        let id = createTask(TaskRecord.newID(.runway), for: accepted, at: gateway, now: now, wall: wall).id
         let credits = (RunwayWire.models.first { $0.name == accepted.model }?.credits ?? 10) * accepted.seconds
         return (Responses.json(200, ["id": id, "estimatedCost": ["credits": credits]]), id)
     }
@@ -375,11 +366,7 @@ extension GatewaySimulator {
             let submission = AcceptedSubmission(
                 model: spec.name, prompt: "", requestedSeconds: nil, seconds: spec.defaultDuration,
                 aspectRatio: "1280:720", resolution: nil, imageCount: 0)
-            var record = TaskRecord(
-                id: id, gateway: gateway, submission: submission, createdAt: now, createdWall: clock.wallTime(),
-                script: .success, cdn: cdnBaseURL)
-            record.schedule(queued: .zero, processing: .zero)
-            state.add(record)
+            adoptCompletedTask(id, submission: submission, at: gateway, now: now, wall: clock.wallTime())
         }
         guard let record = state.tasks[id], record.belongs(to: gateway) else { return nil }
         return record
