@@ -148,7 +148,8 @@ public struct RunwayProvider: VideoProvider {
 
     /// veo3.1 and veo3.1_fast: text- and image-to-video; "duration: Literal[4, 6, 8]"; ratios `1280:720`,
     /// `720:1280`, `1080:1920`, `1920:1080`; "audio: Whether to generate audio for the video. Audio inclusion
-    /// affects pricing." (default `true`, openapi); `negativePrompt` on image_to_video; first and last frame.
+    /// affects pricing." (default `true`, openapi); `negativePrompt` on both endpoints (sdk-python 5.13.0
+    /// `Veo3_1.negative_prompt` in text_to_video and image_to_video); first and last frame.
     static func veo31(_ name: String) -> ModelCapabilities {
         var model = ModelCapabilities(
             model: name, duration: .set(values: [4, 6, 8], default: 8),
@@ -158,8 +159,6 @@ public struct RunwayProvider: VideoProvider {
             assumptions: sharedAssumptions + [
                 "The default length is 8 s (duration is optional and Runway states no default).",
                 "No seed: the SDK's \(name) parameters have none (one openapi copy lists it for image_to_video).",
-                "negativePrompt is an image_to_video field only (the SDK's TextToVideoCreateParams has none): "
-                    + "a text-to-video request with one is refused before sending.",
                 "1080p at 4 and 6 s is allowed: Runway states no rule (Google's own API takes 1080p at 8 s only).",
             ])
         model.audio = AudioRule(default: true)
@@ -172,15 +171,21 @@ public struct RunwayProvider: VideoProvider {
         return model
     }
 
-    /// veo3: text- and image-to-video; "duration: Required[Literal[8]]"; the four Veo ratios; first frame only.
-    static let veo3 = ModelCapabilities(
-        model: "veo3", duration: .fixed(value: 8, omitted: false),
-        aspectRatios: AspectRatioRule(values: wideRatios, default: "16:9"),
-        resolutions: ResolutionRule(values: [.p720, .p1080], default: .p720), images: images(lastFrame: false),
-        promptMaxLength: 1000, billing: .perSecond,
-        assumptions: sharedAssumptions + [
-            "No audio switch, seed or negative prompt is offered (the SDK lists none for text_to_video)."
-        ])
+    /// veo3: text- and image-to-video; "duration: Required[Literal[8]]"; the four Veo ratios; first frame only;
+    /// `negativePrompt` on both endpoints (sdk-python 5.13.0 `Veo3.negative_prompt`).
+    static let veo3: ModelCapabilities = {
+        var model = ModelCapabilities(
+            model: "veo3", duration: .fixed(value: 8, omitted: false),
+            aspectRatios: AspectRatioRule(values: wideRatios, default: "16:9"),
+            resolutions: ResolutionRule(values: [.p720, .p1080], default: .p720), images: images(lastFrame: false),
+            promptMaxLength: 1000, billing: .perSecond,
+            assumptions: sharedAssumptions + [
+                "No audio switch or seed is offered (the SDK's Veo3 parameters have none).",
+                "The negative prompt's limit of 1000 characters is assumed from veo3.1's (Runway states none for veo3).",
+            ])
+        model.negativePrompt = NegativePromptRule(maxLength: 1000)
+        return model
+    }()
 
     static let descriptorValue: ProviderDescriptor = {
         var descriptor = ProviderDescriptor(
@@ -245,6 +250,17 @@ public struct RunwayProvider: VideoProvider {
             var frames: [JSONBody.Value] = []
             for (index, image) in request.images.enumerated() {
                 let role = index < request.imageRoles.count ? request.imageRoles[index] : .firstFrame
+                if case .publicURL(let url) = image, url.scheme?.lowercased() != "https" {
+                    // "HTTPS only" ("Only HTTPS URLs are allowed.", docs "Inputs").
+                    throw VideoProviderError(
+                        .invalidRequest, "\(id) fetches image URLs over HTTPS only.", providerID: id,
+                        model: request.model,
+                        violations: [
+                            Violation(
+                                parameter: "images[\(index)]", value: url.absoluteString,
+                                allowed: "an https URL or a data URI", reason: "Runway fetches HTTPS URLs only")
+                        ])
+                }
                 var frame = JSONBody()
                 frame["uri"] = try image.jsonURL(index: index, model: request.model, provider: id)
                 switch role {
@@ -268,20 +284,7 @@ public struct RunwayProvider: VideoProvider {
         body["duration"] = .int(request.seconds)
         if let seed = request.seed { body["seed"] = .int(seed) }
         if let audio = request.audio { body["audio"] = .bool(audio) }
-        if let negativePrompt = request.negativePrompt {
-            guard !request.images.isEmpty else {
-                throw VideoProviderError(
-                    .invalidRequest, "\(id) takes a negative prompt on image_to_video only (\(request.model)).",
-                    providerID: id, model: request.model,
-                    violations: [
-                        Violation(
-                            parameter: "negative-prompt", value: "\"\(negativePrompt)\"",
-                            allowed: "none in text-to-video",
-                            reason: "Runway's text_to_video has no negativePrompt")
-                    ])
-            }
-            body["negativePrompt"] = .string(negativePrompt)
-        }
+        if let negativePrompt = request.negativePrompt { body["negativePrompt"] = .string(negativePrompt) }
         body.appendVendorOptions(request.vendorOptions)
         return body
     }

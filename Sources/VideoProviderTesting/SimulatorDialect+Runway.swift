@@ -54,7 +54,8 @@ enum RunwayWire {
         let promptOptionalOnImages: Bool
         let seed: Bool
         let audio: Bool
-        /// Whether `negativePrompt` is taken (image-to-video only).
+        /// Whether `negativePrompt` is taken (on both endpoints: sdk-python 5.13.0 text_to_video and
+        /// image_to_video params).
         let negativePrompt: Bool
         /// Credits per second (skill: gen4.5 12, gen4_turbo 5, veo3.1 20–40).
         let credits: Int
@@ -155,7 +156,7 @@ enum RunwayWire {
         if imageEndpoint { allowed.insert("promptImage") }
         if spec.seed { allowed.insert("seed") }
         if spec.audio { allowed.insert("audio") }
-        if spec.negativePrompt && imageEndpoint { allowed.insert("negativePrompt") }
+        if spec.negativePrompt { allowed.insert("negativePrompt") }
         if let extra = json.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw Issue(code: "unrecognized_keys", path: extra, message: "Unrecognized key: \"\(extra)\"")
         }

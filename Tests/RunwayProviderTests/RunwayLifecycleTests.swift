@@ -234,7 +234,8 @@ import VideoProviderTesting
                 "promptImage"
             ),
             (
-                "/v1/text_to_video", #"{"model":"veo3.1","promptText":"p","ratio":"1280:720","negativePrompt":"x"}"#,
+                "/v1/text_to_video",
+                #"{"model":"gen4.5","promptText":"p","ratio":"1280:720","duration":5,"negativePrompt":"x"}"#,
                 "negativePrompt"
             ),
         ]

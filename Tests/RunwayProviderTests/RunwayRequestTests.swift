@@ -193,16 +193,31 @@ import VideoProviderTesting
         }
     }
 
-    @Test func aNegativePromptInTextToVideoIsRefusedBeforeSending() {
-        do {
-            _ = try Self.submit(Self.video("veo3.1", negativePrompt: "blur"))
-            Issue.record("accepted")
-        } catch let error as VideoProviderError {
-            #expect(error.kind == .invalidRequest)
-            #expect(error.violations.map(\.parameter) == ["negative-prompt"])
-        } catch {
-            Issue.record("\(error)")
+    /// sdk-python 5.13.0: `negative_prompt` (alias `negativePrompt`) in the text_to_video params of veo3.1,
+    /// veo3.1_fast and veo3, as in their image_to_video params.
+    @Test func aNegativePromptGoesToTextToVideoToo() throws {
+        let (built, body) = try Self.submit(Self.video("veo3.1", negativePrompt: "blurry"))
+        #expect(built.url.path == "/v1/text_to_video")
+        #expect(
+            body == #"{"model":"veo3.1","promptText":"Rain","ratio":"1280:720","duration":8,"audio":true,"negativePrompt":"blurry"}"#
+        )
+        let (_, veo3) = try Self.submit(Self.video("veo3", negativePrompt: "blurry"))
+        #expect(veo3 == #"{"model":"veo3","promptText":"Rain","ratio":"1280:720","duration":8,"negativePrompt":"blurry"}"#)
+    }
+
+    /// "HTTPS only" ("Only HTTPS URLs are allowed.", docs "Inputs"): a plain-http image URL is refused before
+    /// anything is sent.
+    @Test func aPlainHTTPImageURLIsRefusedBeforeSending() {
+        let error = #expect(throws: VideoProviderError.self) {
+            try Self.submit(Self.video("gen4.5", images: [.url(URL(string: "http://example.com/a.jpg")!)]))
         }
+        #expect(error?.kind == .invalidRequest)
+        #expect(
+            error?.violations == [
+                Violation(
+                    parameter: "images[0]", value: "http://example.com/a.jpg", allowed: "an https URL or a data URI",
+                    reason: "Runway fetches HTTPS URLs only")
+            ])
     }
 
     @Test func gen4TurboWithAnImageIsAccepted() throws {
