@@ -199,10 +199,12 @@ import VideoProviderTesting
         let (built, body) = try Self.submit(Self.video("veo3.1", negativePrompt: "blurry"))
         #expect(built.url.path == "/v1/text_to_video")
         #expect(
-            body == #"{"model":"veo3.1","promptText":"Rain","ratio":"1280:720","duration":8,"audio":true,"negativePrompt":"blurry"}"#
+            body
+                == #"{"model":"veo3.1","promptText":"Rain","ratio":"1280:720","duration":8,"audio":true,"negativePrompt":"blurry"}"#
         )
         let (_, veo3) = try Self.submit(Self.video("veo3", negativePrompt: "blurry"))
-        #expect(veo3 == #"{"model":"veo3","promptText":"Rain","ratio":"1280:720","duration":8,"negativePrompt":"blurry"}"#)
+        #expect(
+            veo3 == #"{"model":"veo3","promptText":"Rain","ratio":"1280:720","duration":8,"negativePrompt":"blurry"}"#)
     }
 
     /// "HTTPS only" ("Only HTTPS URLs are allowed.", docs "Inputs"): a plain-http image URL is refused before
