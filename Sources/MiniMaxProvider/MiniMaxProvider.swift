@@ -283,10 +283,12 @@ public struct MiniMaxProvider: VideoProvider {
         let (code, message) = try Self.baseResponse(json, response: response, model: nil, taskID: taskID)
         let word = json["status"]?.stringValue
         let lowered = word?.lowercased()
-        if code == 1026 || code == 1027 {
+        if code == 1026 || code == 1027, let sensitive = Self.sensitive[code] {
+            // The documented reason leads, so the failure reads as a content-policy refusal whatever MiniMax's
+            // own text says ("Output content error" names no policy).
+            let reason = message.map { $0 == sensitive ? sensitive : "\(sensitive): \($0)" } ?? sensitive
             return TaskSnapshot(
-                taskID: taskID, status: .failed, rawStatus: word, errorMessage: message ?? Self.sensitive[code],
-                errorCode: String(code))
+                taskID: taskID, status: .failed, rawStatus: word, errorMessage: reason, errorCode: String(code))
         }
         if code != 0, lowered != "fail", lowered != "failed" {
             throw Self.error(

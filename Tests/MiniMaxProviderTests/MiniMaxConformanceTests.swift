@@ -207,7 +207,10 @@ import VideoProviderTesting
             .status(
                 "the generated video was sensitive (1027)",
                 #"{"task_id":"\#(taskID)","status":"Fail","file_id":"","base_resp":{"status_code":1027,"status_msg":"output new_sensitive"}}"#,
-                taskID: taskID, .task(.failed, "Fail", code: "1027", message: "output new_sensitive", id: taskID)),
+                taskID: taskID,
+                .task(
+                    .failed, "Fail", code: "1027",
+                    message: "Sensitive content detected in the generated video: output new_sensitive", id: taskID)),
             .status(
                 "an unknown word keeps polling",
                 #"{"task_id":"\#(taskID)","status":"Unknown","base_resp":{"status_code":0}}"#, taskID: taskID,

@@ -31,6 +31,25 @@ import VideoProviderTesting
 
     // MARK: - The follow-up call
 
+    /// files/retrieve's list words 1026/1027 "Input content error" / "Output content error", which name no
+    /// policy: the snapshot leads with the documented reason, so the client reads a content-policy refusal.
+    @Test(arguments: [
+        (1026, "Input content error", "Sensitive content detected in the input: Input content error"),
+        (1027, "Output content error", "Sensitive content detected in the generated video: Output content error"),
+        (1027, nil, "Sensitive content detected in the generated video"),
+    ])
+    func aSensitiveTaskIsAContentPolicyFailureWhateverItsText(code: Int, text: String?, expected: String) throws {
+        let message = text.map { #","status_msg":"\#($0)""# } ?? ""
+        let snapshot = try Self.provider.parseStatusResponse(
+            Self.answer(
+                #"{"task_id":"106916112212032","status":"Fail","base_resp":{"status_code":\#(code)\#(message)}}"#),
+            taskID: "106916112212032")
+        #expect(snapshot.status == .failed)
+        #expect(snapshot.errorCode == String(code))
+        #expect(snapshot.errorMessage == expected)
+        #expect(VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage))
+    }
+
     @Test func aCompletedTaskAsksFilesRetrieveWithTheKey() throws {
         let completed = try Self.provider.parseStatusResponse(
             Self.answer(
