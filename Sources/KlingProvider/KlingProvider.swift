@@ -66,6 +66,8 @@ public struct KlingProvider: VideoProvider {
         var lastFrame: LastFrame = .proOnly
         var lastFrameAlone = false
         var sound = false
+        /// Whether sound is pro only (the capability map's "only no audio" on std): kling-v2-6.
+        var soundNeedsPro = false
         var cfgScale = false
         var notes: [String] = []
     }
@@ -74,11 +76,17 @@ public struct KlingProvider: VideoProvider {
 
     static let models: [ModelFacts] = [
         // skillsMap: v2.6 std 5/10 s "only no audio"; pro 5/10 s; first+last frame pro "only no audio".
-        ModelFacts(name: "kling-v2-6", sound: true),
-        // text2video enum adds "kling-v3"; duration enum "3"…"15"; first+last frame supported.
+        ModelFacts(name: "kling-v2-6", sound: true, soundNeedsPro: true),
+        // text2video enum adds "kling-v3"; duration enum "3"…"15"; first+last frame supported; the capability
+        // map lists std and pro without v2.6's "only no audio"; `cfg_scale` is refused for "kling-v2.x" only.
         ModelFacts(
             name: "kling-v3", duration: .range(min: 3, max: 15, default: 5), lastFrame: .any, sound: true,
-            notes: ["kling-v3: 720p (std) / 1080p (pro) assumed: the resolution table does not list it."]),
+            cfgScale: true,
+            notes: [
+                "kling-v3: 720p (std) / 1080p (pro) assumed: the resolution table does not list it.",
+                "kling-v3: sound in std and pro (the capability map has no \"only no audio\" for it); cfg_scale "
+                    + "taken (\"kling-v2.x models do not support this parameter\" does not name v3).",
+            ]),
         // skillsMap: v2.5-turbo std/pro 5/10 s; first+last frame pro only; resolution table "PRO 1080p".
         ModelFacts(name: "kling-v2-5-turbo"),
         // skillsMap: v2.1 image-to-video only, std/pro 5/10 s; first+last frame pro only.
@@ -156,9 +164,11 @@ public struct KlingProvider: VideoProvider {
                     note: "Kling: \(facts.name) is image-to-video only (image2video)"))
         }
         if facts.sound {
-            // "sound … on/off, default off"; "Only V2.6 and subsequent versions support this parameter, and
-            // requires mode: 'pro'" (skillsMap: std "only no audio").
+            // "sound … on/off, default off"; "Only V2.6 and subsequent versions support this parameter".
             capabilities.audio = AudioRule(default: false)
+        }
+        if facts.soundNeedsPro {
+            // "requires mode: 'pro'" (skillsMap: v2.6 std "only no audio").
             rules.append(
                 CapabilityRule(
                     when: .init(audio: true), then: .init(resolutions: [.p1080]),

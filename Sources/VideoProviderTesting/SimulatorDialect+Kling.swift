@@ -68,10 +68,14 @@ enum KlingDialect {
         let tailFiveSecondsOnly: Bool
         /// v1-5, v1-6: "also end-frame only".
         let tailAlone: Bool
-        /// "Only V2.6 and subsequent versions support this parameter, and requires mode: 'pro'".
+        /// "Only V2.6 and subsequent versions support this parameter".
         let sound: Bool
         /// "kling-v2.x models do not support this parameter".
         let cfgScale: Bool
+
+        /// Sound only in pro: the capability map's "only no audio" on std is v2.6's alone (v3 lists std and
+        /// pro without it).
+        var soundNeedsPro: Bool { name == "kling-v2-6" }
 
         var rules: GatewaySimulator.ModelRules {
             GatewaySimulator.ModelRules(
@@ -87,7 +91,7 @@ enum KlingDialect {
             tailFiveSecondsOnly: false, tailAlone: false, sound: true, cfgScale: false),
         Model(
             name: "kling-v3", textToVideo: true, durations: Array(3...15), modes: true, tailModes: ["std", "pro"],
-            tailFiveSecondsOnly: false, tailAlone: false, sound: true, cfgScale: false),
+            tailFiveSecondsOnly: false, tailAlone: false, sound: true, cfgScale: true),
         Model(
             name: "kling-v2-5-turbo", textToVideo: true, durations: [5, 10], modes: true, tailModes: ["pro"],
             tailFiveSecondsOnly: false, tailAlone: false, sound: false, cfgScale: false),

@@ -48,14 +48,16 @@ extension SubmitValidator {
         // "mode … std, pro. Default value: std".
         let mode = try string(json, "mode") ?? "std"
         guard mode == "std" || mode == "pro" else { throw klingRejection("'mode' must be std or pro, not '\(mode)'.") }
-        // "sound … on, off. Default value: off"; on needs v2.6 or later in pro.
+        // "sound … on, off. Default value: off"; on needs v2.6 or later, and pro on v2.6.
         let sound = try string(json, "sound") ?? "off"
         guard sound == "on" || sound == "off" else {
             throw klingRejection("'sound' must be on or off, not '\(sound)'.")
         }
         if sound == "on" {
             guard model.sound else { throw klingRejection("'sound' on is not supported by \(name).") }
-            guard mode == "pro" else { throw klingRejection("'sound' on requires mode pro.") }
+            guard mode == "pro" || !model.soundNeedsPro else {
+                throw klingRejection("'sound' on requires mode pro.")
+            }
         }
         // "aspect_ratio … 16:9, 9:16, 1:1" on text2video only: image2video follows the image.
         var ratio = "16:9"

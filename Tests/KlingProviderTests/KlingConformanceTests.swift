@@ -380,6 +380,24 @@ extension KlingConformanceTests {
         }
     }
 
+    /// The capability map marks only v2.6's std "only no audio": kling-v3 takes sound in std, and takes
+    /// `cfg_scale` ("kling-v2.x models do not support this parameter" does not name v3); v2.6 std stays silent.
+    @Test func klingV3TakesSoundInStdAndCfgScale() throws {
+        let request = Self.video("kling-v3", audio: true, options: ["cfg_scale": 0.5])
+        let resolved = try RequestValidator.resolve(request, on: KlingProvider().descriptor)
+        #expect(resolved.warnings == [])
+        let built = try KlingProvider().submitRequest(for: resolved, context: Self.context)
+        #expect(
+            try Self.body(built)
+                == #"{"model_name":"kling-v3","prompt":"Rain","duration":"5","mode":"std","sound":"on","aspect_ratio":"16:9","cfg_scale":0.5}"#
+        )
+        let silentStd = #expect(throws: VideoProviderError.self) {
+            try RequestValidator.resolve(
+                Self.video("kling-v2-6", resolution: .p720, audio: true), on: KlingProvider().descriptor)
+        }
+        #expect(silentStd?.violations.map(\.parameter) == ["resolution"])
+    }
+
     @Test func otherOptionsPassThroughSortedAfterTheTypedFields() throws {
         let request = Self.video(
             options: ["watermark_info": .object(["enabled": .bool(false)]), "callback_url": "https://example.com/cb"])
