@@ -2,7 +2,7 @@ import Foundation
 public import VideoProviderKit
 
 /// Google Veo through the Gemini API (`veo-3.1-generate-preview`, `veo-3.1-fast-generate-preview`,
-/// `veo-3.0-generate-001`).
+/// `veo-3.0-generate-001`, `veo-3.0-fast-generate-001`).
 ///
 /// Wire format (sources in `/work/research/17/gemini.md`, quoted beside the table):
 /// - Submit: `POST {base}/v1beta/models/{model}:predictLongRunning` with
@@ -105,6 +105,8 @@ public struct GeminiProvider: VideoProvider {
                 model("veo-3.1-generate-preview", veo31: true),
                 model("veo-3.1-fast-generate-preview", veo31: true),
                 model("veo-3.0-generate-001", veo31: false),
+                // "Veo 3 & Veo 3 Fast" share one column in every parameter table of the guide.
+                model("veo-3.0-fast-generate-001", veo31: false),
             ],
             // "all samples poll every 10 s"
             polling: nil,

@@ -27,10 +27,11 @@ extension GatewaySimulator.ModelRules {
     }
 
     /// `veo-3.1-generate-preview` and `veo-3.1-fast-generate-preview` (a first frame, a last frame, or up to
-    /// three reference images) and `veo-3.0-generate-001` (a first frame only).
+    /// three reference images) and `veo-3.0-generate-001` / `veo-3.0-fast-generate-001` (a first frame only;
+    /// the guide's tables give "Veo 3 & Veo 3 Fast" one column).
     public static let gemini = [
         veo("veo-3.1-generate-preview", images: 3), veo("veo-3.1-fast-generate-preview", images: 3),
-        veo("veo-3.0-generate-001", images: 1),
+        veo("veo-3.0-generate-001", images: 1), veo("veo-3.0-fast-generate-001", images: 1),
     ]
 }
 

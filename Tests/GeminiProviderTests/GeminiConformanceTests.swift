@@ -78,7 +78,9 @@ import VideoProviderTesting
             [
                 Violation(
                     parameter: "model", value: "veo-2.0-generate-001",
-                    allowed: "veo-3.1-generate-preview, veo-3.1-fast-generate-preview, veo-3.0-generate-001")
+                    allowed:
+                        "veo-3.1-generate-preview, veo-3.1-fast-generate-preview, veo-3.0-generate-001, veo-3.0-fast-generate-001"
+                )
             ]),
     ]
 
