@@ -16,6 +16,10 @@ enum SimulatorFuzzer {
         case .xAI: return gateway.baseURL.appendingPathComponent("v1/videos/generations")
         case .runway: return gateway.baseURL.appendingPathComponent("v1/text_to_video")
         case .miniMax: return gateway.baseURL.appendingPathComponent("v1/video_generation")
+        case .gemini:
+            let model = gateway.models.first?.name ?? "veo-3.1-generate-preview"
+            return gateway.baseURL.appendingPathComponent("v1beta/models/\(model):predictLongRunning")
+        case .kling: return gateway.baseURL.appendingPathComponent("v1/videos/text2video")
         }
     }
 
@@ -55,15 +59,31 @@ enum SimulatorFuzzer {
 
 /// Runs an async operation to completion from the synchronous fuzz entry point (libFuzzer's thread is
 /// not one of Swift's cooperative threads, so blocking it is safe).
+///
+/// It returns only once the task has let go of its closure (and with it the request it captured): a task
+/// still holding them when the process exits is reported by LeakSanitizer's exit check as a leak.
 func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
-        done.signal()
+    let released = DispatchSemaphore(value: 0)
+    do {
+        let token = ReleaseToken(released)
+        Task {
+            withExtendedLifetime(token) {}
+            do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
     }
     done.wait()
+    released.wait()
     return try box.result!.get()
+}
+
+/// Signals when the task's closure, its only owner, is destroyed.
+private final class ReleaseToken: @unchecked Sendable {
+    let semaphore: DispatchSemaphore
+    init(_ semaphore: DispatchSemaphore) { self.semaphore = semaphore }
+    deinit { semaphore.signal() }
 }
 
 /// Carries the result out of the task; `blocking` reads it only after the semaphore says it is written.
