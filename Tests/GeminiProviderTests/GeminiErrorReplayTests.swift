@@ -181,6 +181,26 @@ import VideoProviderTesting
         #expect(error.rawStatus == "done")
     }
 
+    /// Google words a per-minute 429 "Quota exceeded." beside `RetryInfo` 12 s: a wait, not an exhausted account,
+    /// so the client tries the same provider again after 12 s instead of falling back.
+    @Test func aPerMinuteQuotaWaitsInsteadOfFallingBack() async throws {
+        let perMinute = try #require(Self.replays.first { $0.name.contains("per-minute") })
+        let clock = VirtualClock()
+        let simulator = GatewaySimulator(clock: clock, gateways: [.gemini()], timing: .instant)
+        simulator.inject(
+            .response(
+                status: 429, headers: ["Content-Type": "application/json"], body: Data(perMinute.body.utf8)),
+            on: .submit)
+        var registry = ProviderRegistry()
+        try registry.register(GeminiProvider(), apiKey: "AIza-replay-0123456789")
+        let client = VideoClient(registry: registry, transport: simulator, clock: clock)
+        let job = try await client.submit(VideoRequest(model: "veo-3.1-generate-preview", prompt: "p"))
+        #expect(job.attempts.map(\.outcome) == [.retried, .accepted])
+        let submits = simulator.requests(.submit)
+        #expect(submits.count == 2)
+        #expect(submits[1].receivedAt - submits[0].receivedAt == .seconds(12))
+    }
+
     /// A 429 with `RetryInfo` through the client: the submission is tried again after Google's delay (0.5 s,
     /// within the client's 30 s), and only because the 429 proves nothing was created.
     @Test func theClientWaitsGooglesRetryDelay() async throws {

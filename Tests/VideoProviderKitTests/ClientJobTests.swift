@@ -182,6 +182,15 @@ private typealias TaskScript = GatewaySimulator.TaskScript
         // Server errors mentioning a quota are server errors.
         #expect(!FailureAction.isAccountProblem(vendorError(.serverError, status: 500, message: "quota exceeded")))
         #expect(FailureAction.forSubmission(vendorError(.rateLimited, status: 429), retry: retry) == .retry(after: nil))
+        // A rate quota worded "Quota exceeded." with a time to wait (Google's per-minute 429) is a wait; the
+        // same words without one, or a balance beside a wait, are the account's.
+        let perMinute = vendorError(.rateLimited, status: 429, message: "Quota exceeded.", retryAfter: .seconds(12))
+        #expect(!FailureAction.isAccountProblem(perMinute))
+        #expect(FailureAction.forSubmission(perMinute, retry: retry) == .retry(after: .seconds(12)))
+        #expect(FailureAction.isAccountProblem(vendorError(.rateLimited, status: 429, message: "Quota exceeded.")))
+        #expect(
+            FailureAction.isAccountProblem(
+                vendorError(.rateLimited, status: 429, message: "Insufficient balance", retryAfter: .seconds(12))))
     }
 
     @Test func contentPolicyStopsWhateverTheStatus() {

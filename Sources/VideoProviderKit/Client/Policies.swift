@@ -170,8 +170,18 @@ public enum FailureAction: Sendable, Hashable {
     /// Whether the failure is the account's on that gateway: ``VideoProviderError/Kind/quotaExceeded``,
     /// HTTP 402, or a refusal that says the quota, balance or credit is used up (OpenAI's
     /// `insufficient_quota` is a 429 that no retry can heal).
+    ///
+    /// A refusal the provider typed ``VideoProviderError/Kind/rateLimited`` with a time to wait, worded only
+    /// "quota exceeded" (no balance, credit or `insufficient_quota`), is a wait: Google words a per-minute
+    /// 429 "Quota exceeded." beside its `RetryInfo`.
     public static func isAccountProblem(_ error: VideoProviderError) -> Bool {
         if error.kind == .quotaExceeded || error.httpStatus == 402 { return true }
+        if error.kind == .rateLimited, error.retryAfter != nil,
+            !VendorResponse.isQuotaExhausted(
+                code: error.vendorCode, message: error.vendorMessage, ignoringRateQuotas: true)
+        {
+            return false
+        }
         guard let status = error.httpStatus, (400..<500).contains(status) else { return false }
         return VendorResponse.isQuotaExhausted(code: error.vendorCode, message: error.vendorMessage)
     }

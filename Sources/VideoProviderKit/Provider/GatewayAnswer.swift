@@ -352,10 +352,21 @@ extension VendorResponse {
     /// `insufficient_user_quota`, `pre_consume_token_quota_failed`, 用户额度不足, 该令牌额度已用尽; OpenAI
     /// `insufficient_quota`; resellers' 余额不足).
     public static func isQuotaExhausted(code: String?, message: String?) -> Bool {
+        isQuotaExhausted(code: code, message: message, ignoringRateQuotas: false)
+    }
+
+    /// The same, optionally without the bare "quota exceeded" wording that rate quotas share with
+    /// exhausted accounts (Google's per-minute 429).
+    static func isQuotaExhausted(code: String?, message: String?, ignoringRateQuotas: Bool) -> Bool {
         let haystack = [code, message].compactMap { $0?.lowercased() }.joined(separator: " ")
         guard !haystack.isEmpty else { return false }
-        return quotaWords.contains { haystack.contains($0) }
+        return quotaWords.contains { word in
+            !(ignoringRateQuotas && rateQuotaWords.contains(word)) && haystack.contains(word)
+        }
     }
+
+    /// Words a rate quota uses as well as an exhausted account.
+    static let rateQuotaWords: Set<String> = ["quota_exceeded", "quota exceeded"]
 
     static let quotaWords = [
         "insufficient_quota", "insufficient quota", "insufficient_user_quota", "pre_consume_token_quota_failed",
