@@ -8,9 +8,11 @@ public import VideoProviderKit
 /// - Submit: `POST {base}/v1/videos/text2video` without images, `POST {base}/v1/videos/image2video` with a
 ///   first frame (`image`) and/or a last frame (`image_tail`), each a URL or raw base64 without a `data:`
 ///   prefix. The duration is a string (`"5"`), `mode` is `std` or `pro`, `sound` is `on`/`off`.
-/// - Status: `GET {base}/v1/videos/{text2video|image2video}/{task_id}`: the path follows the submit
-///   endpoint, so the task handle this provider returns is `text2video/<task_id>` or
-///   `image2video/<task_id>`, the path below `/v1/videos/`.
+/// - Reference images (kling-v1-6 only): `POST {base}/v1/videos/multi-image2video` with
+///   `image_list: [{"image": …}]` (up to 4, URL or raw base64) and `aspect_ratio`.
+/// - Status: `GET {base}/v1/videos/{text2video|image2video|multi-image2video}/{task_id}`: the path follows
+///   the submit endpoint, so the task handle this provider returns is `<endpoint>/<task_id>`, the path below
+///   `/v1/videos/`.
 /// - Every answer is `{"code", "message", "request_id", "data"}`; a non-zero `code` is an error at any HTTP
 ///   status, classified by Kling's error-code table (1102 "Resource pack depleted" is HTTP 429 but a quota).
 /// - Credential: `Authorization: Bearer <API key>`, or a JWT signed HS256 from an access key and secret key
@@ -38,10 +40,19 @@ public struct KlingProvider: VideoProvider {
     public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case textToVideo = "text2video"
         case imageToVideo = "image2video"
+        /// `POST /v1/videos/multi-image2video`: "Generate video from multiple reference images" (kling-v1-6).
+        case multiImageToVideo = "multi-image2video"
 
-        /// text2video without images, image2video with a first or last frame.
+        /// text2video without images, multi-image2video with reference images, image2video with a first or
+        /// last frame.
         public init(for request: ResolvedVideoRequest) {
-            self = request.images.isEmpty ? .textToVideo : .imageToVideo
+            if request.images.isEmpty {
+                self = .textToVideo
+            } else if request.imageRoles.contains(.reference) {
+                self = .multiImageToVideo
+            } else {
+                self = .imageToVideo
+            }
         }
     }
 
@@ -69,6 +80,8 @@ public struct KlingProvider: VideoProvider {
         /// Whether sound is pro only (the capability map's "only no audio" on std): kling-v2-6.
         var soundNeedsPro = false
         var cfgScale = false
+        /// How many reference images `multi-image2video` takes (0: the model is not on that endpoint).
+        var referenceImages = 0
         var notes: [String] = []
     }
 
@@ -96,7 +109,13 @@ public struct KlingProvider: VideoProvider {
         // skillsMap: v2-master 5/10 s, no std/pro split; resolution table "720p 24fps".
         ModelFacts(name: "kling-v2-master", resolutions: [.p720], modes: .none, lastFrame: .none),
         // skillsMap: v1.6 std/pro 5/10 s; end frame pro 5/10 (also end frame alone); STD 720p, PRO 1080p.
-        ModelFacts(name: "kling-v1-6", lastFrameAlone: true, cfgScale: true),
+        // multi-image2video: "model_name … Enum values: kling-v1-6"; "image_list … Support up to 4 images".
+        ModelFacts(
+            name: "kling-v1-6", lastFrameAlone: true, cfgScale: true, referenceImages: 4,
+            notes: [
+                "kling-v1-6: reference images go to multi-image2video (image_list, up to 4), which takes "
+                    + "aspect_ratio and no first or last frame; the mode follows the resolution there too."
+            ]),
         // skillsMap: v1.5 image-to-video only; end frame pro 5/10 (also alone); STD 720p, PRO 1080p.
         ModelFacts(name: "kling-v1-5", textToVideo: false, lastFrameAlone: true, cfgScale: true),
         // skillsMap: v1 std/pro 5/10 s, both 720p; start+end frame std 5 s and pro 5 s.
@@ -134,6 +153,7 @@ public struct KlingProvider: VideoProvider {
     static func capabilities(_ facts: ModelFacts) -> ModelCapabilities {
         var roles = [ImageRoleLimit(.firstFrame, max: 1)]
         if facts.lastFrame != .none { roles.append(ImageRoleLimit(.lastFrame, max: 1)) }
+        if facts.referenceImages > 0 { roles.append(ImageRoleLimit(.reference, max: facts.referenceImages)) }
         var capabilities = ModelCapabilities(
             model: facts.name,
             duration: facts.duration,
@@ -143,7 +163,8 @@ public struct KlingProvider: VideoProvider {
             // "image … Support inputting image Base64 encoding or image URL … .jpg / .jpeg / .png … The image
             // file size cannot exceed 10MB"
             images: ImageRule(
-                max: roles.count, transports: [.publicURL, .dataURI], formats: [.jpeg, .png],
+                max: max(roles.count, facts.referenceImages), transports: [.publicURL, .dataURI],
+                formats: [.jpeg, .png],
                 layout: .singleOrArray(single: "image", multiple: "image_tail"), maximumBytes: 10_000_000,
                 roles: roles, unassignedRole: .always(.firstFrame)),
             // "prompt … Cannot exceed 2500 characters"
@@ -157,6 +178,13 @@ public struct KlingProvider: VideoProvider {
                 when: .init(modes: [.imageToVideo]), then: .init(aspectRatioFollowsImage: true),
                 note: "Kling: image2video has no aspect_ratio; the output takes the image's shape")
         ]
+        if facts.referenceImages > 0 {
+            // multi-image2video has `image_list` and no `image`/`image_tail` field.
+            rules.append(
+                CapabilityRule(
+                    when: .init(imageRoles: [.reference]), then: .init(excludedImageRoles: [.firstFrame, .lastFrame]),
+                    note: "Kling: reference images go to multi-image2video, which takes no first or last frame"))
+        }
         if !facts.textToVideo {
             rules.append(
                 CapabilityRule(
@@ -334,9 +362,10 @@ public struct KlingProvider: VideoProvider {
 
     /// The submit body, fields in the order of Kling's own examples: `model_name`, `image`, `image_tail`,
     /// `prompt`, `negative_prompt`, `duration` (a string), `mode`, `sound`, `aspect_ratio` (text2video only),
-    /// then the provider options sorted by name.
+    /// then the provider options sorted by name. Reference images make the multi-image2video body instead.
     public static func submitBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
         try checkOptions(request)
+        if Endpoint(for: request) == .multiImageToVideo { return try multiImageBody(for: request) }
         var body = JSONBody()
         body["model_name"] = .string(request.model)
         for (index, image) in request.images(withRole: .firstFrame) {
@@ -353,6 +382,28 @@ public struct KlingProvider: VideoProvider {
         if Endpoint(for: request) == .textToVideo, request.sendsAspectRatio {
             body["aspect_ratio"] = .string(request.aspectRatio.rawValue)
         }
+        body.appendVendorOptions(request.vendorOptions)
+        return body
+    }
+
+    /// The multi-image2video body in the order of Kling's example: `model_name`, `image_list` (`[{"image": …}]`,
+    /// each a URL or raw base64), `prompt`, `negative_prompt`, `mode`, `duration`, `aspect_ratio` (sent: the
+    /// output does not follow one image here), then the provider options sorted by name.
+    static func multiImageBody(for request: ResolvedVideoRequest) throws(VideoProviderError) -> JSONBody {
+        var body = JSONBody()
+        body["model_name"] = .string(request.model)
+        var list: [JSONBody.Value] = []
+        for (index, image) in request.images(withRole: .reference) {
+            var entry = JSONBody()
+            entry["image"] = try image.jsonRawBase64(index: index, model: request.model, provider: id)
+            list.append(.object(entry))
+        }
+        body["image_list"] = .array(list)
+        body["prompt"] = .string(request.prompt)
+        if let negativePrompt = request.negativePrompt { body["negative_prompt"] = .string(negativePrompt) }
+        if let mode = mode(for: request) { body["mode"] = .string(mode) }
+        body["duration"] = .string(String(request.seconds))
+        if request.sendsAspectRatio { body["aspect_ratio"] = .string(request.aspectRatio.rawValue) }
         body.appendVendorOptions(request.vendorOptions)
         return body
     }
@@ -415,12 +466,13 @@ public struct KlingProvider: VideoProvider {
         guard let (endpoint, task) = Self.parseHandle(taskID) else {
             throw VideoProviderError(
                 .invalidRequest,
-                "\(id): '\(taskID)' is not a Kling task handle (text2video/<task_id> or image2video/<task_id>).",
+                "\(id): '\(taskID)' is not a Kling task handle (text2video/<task_id>, image2video/<task_id> or "
+                    + "multi-image2video/<task_id>).",
                 providerID: id, model: model, taskID: taskID,
                 violations: [
                     Violation(
                         parameter: "task-id", value: "\"\(taskID)\"",
-                        allowed: "text2video/<task_id> or image2video/<task_id>",
+                        allowed: "text2video/<task_id>, image2video/<task_id> or multi-image2video/<task_id>",
                         reason: "Kling answers a task only on the endpoint that created it")
                 ])
         }

@@ -300,7 +300,7 @@ extension KlingConformanceTests {
     }
 
     @Test(arguments: [
-        "", "867283741759111202", "text2video/", "image2video/../x", "multi-image2video/1", "text2video/1/2",
+        "", "867283741759111202", "text2video/", "image2video/../x", "multi-image2video/", "text2video/1/2",
         "text2video/a b", "/text2video/1",
     ])
     func aStatusForSomethingThatIsNotAHandleIsRefused(_ taskID: String) {
