@@ -2,7 +2,8 @@ public import Foundation
 public import VideoProviderKit
 
 // Kling AI's own API as its reference describes it (https://app.klingai.com/global/dev/document-api,
-// General Information, the model capability map, Text to Video, Image to Video, the error-code table),
+// General Information, the model capability map, Text to Video, Image to Video, Multi-Image to Video, the
+// error-code table),
 // written from those documents and not from `KlingProvider`: the routes, the `{code, message, request_id,
 // data}` envelope, the task words `submitted|processing|succeed|failed`, the error codes, and the
 // access-key / secret-key JWT ("Follow JWT (Json Web Token, RFC 7519) standard", HS256).
@@ -72,6 +73,9 @@ enum KlingDialect {
         let sound: Bool
         /// "kling-v2.x models do not support this parameter".
         let cfgScale: Bool
+        /// multi-image2video's `image_list` size ("model_name … Enum values: kling-v1-6"; "Support up to 4
+        /// images"); 0 for the models that endpoint does not take.
+        var referenceImages: Int { name == "kling-v1-6" ? 4 : 0 }
 
         /// Sound only in pro: the capability map's "only no audio" on std is v2.6's alone (v3 lists std and
         /// pro without it).
@@ -80,7 +84,8 @@ enum KlingDialect {
         var rules: GatewaySimulator.ModelRules {
             GatewaySimulator.ModelRules(
                 name, seconds: .oneOf(durations, default: 5), aspectRatios: ["16:9", "9:16", "1:1"],
-                resolutions: [], maxImages: tailModes.isEmpty ? 1 : 2, imageTransports: [.publicURL, .dataURI],
+                resolutions: [], maxImages: max(tailModes.isEmpty ? 1 : 2, referenceImages),
+                imageTransports: [.publicURL, .dataURI],
                 imageFormats: [.jpeg, .png], promptMaxLength: 2500)
         }
     }
@@ -117,11 +122,11 @@ enum KlingDialect {
 
     static func model(_ name: String) -> Model? { models.first { $0.name == name } }
 
-    static let endpoints = ["text2video", "image2video"]
+    static let endpoints = ["text2video", "image2video", "multi-image2video"]
 
     // MARK: Routes
 
-    /// `POST /v1/videos/{text2video|image2video}`, `GET /v1/videos/{text2video|image2video}/{id}`.
+    /// `POST /v1/videos/{text2video|image2video|multi-image2video}`, `GET /v1/videos/{…}/{id}`.
     static func action(_ segments: [String], method: HTTPMethod) -> Endpoint.Action {
         guard segments.count >= 3, segments[0] == "v1", segments[1] == "videos", endpoints.contains(segments[2])
         else { return .unknownPath }
@@ -130,7 +135,7 @@ enum KlingDialect {
         return .unknownPath
     }
 
-    /// The endpoint (`text2video`, `image2video`) a Kling URL names.
+    /// The endpoint (`text2video`, `image2video`, `multi-image2video`) a Kling URL names.
     static func endpoint(of url: URL, base: URL) -> String? {
         let prefix = Endpoint.baseKey(base)
         let full = Endpoint.baseKey(url)
@@ -295,6 +300,26 @@ extension GatewaySimulator {
         case .submit:
             guard case .object(let json)? = SimulatorJSON.object(body) else { return nil }
             let hasImage = [json["image"], json["image_tail"]].contains { $0 != nil && $0 != .null }
+            let hasImageList = json["image_list"].map { $0 != .null } ?? false
+            if endpoint == "multi-image2video" {
+                if hasImage {
+                    return (
+                        KlingDialect.envelope(
+                            400, code: 1201,
+                            message: "multi-image2video takes 'image_list', not 'image' or 'image_tail'."),
+                        nil
+                    )
+                }
+                if !hasImageList {
+                    return (KlingDialect.envelope(400, code: 1201, message: "'image_list' is required."), nil)
+                }
+            } else if hasImageList {
+                return (
+                    KlingDialect.envelope(
+                        400, code: 1201, message: "'image_list' is taken by multi-image2video, not \(endpoint ?? "?")."),
+                    nil
+                )
+            }
             if endpoint == "text2video", hasImage {
                 return (
                     KlingDialect.envelope(
@@ -319,7 +344,8 @@ extension GatewaySimulator {
         case .status(let id):
             // A task is answered on the endpoint that created it (an unknown id is left to the shared code).
             guard let record = state.tasks[id], record.belongs(to: gateway) else { return nil }
-            let created = record.submission.imageCount > 0 ? "image2video" : "text2video"
+            let created =
+                record.submission.endpoint ?? (record.submission.imageCount > 0 ? "image2video" : "text2video")
             if endpoint != created {
                 return (
                     KlingDialect.envelope(

@@ -1,7 +1,7 @@
 import Foundation
 import VideoProviderKit
 
-// Kling's text2video and image2video bodies, read as its API reference describes them. Every refusal is
+// Kling's text2video, image2video and multi-image2video bodies, read as its API reference describes them. Every refusal is
 // HTTP 400 code 1201 ("Invalid parameters, such as incorrect key or illegal value") naming the field, or
 // 404 1203 for a model Kling does not have. Fields the reference lists that the simulator does not model
 // (`callback_url`, `watermark_info`, `external_task_id`, …) are accepted as they are.
@@ -12,8 +12,10 @@ extension SubmitValidator {
     }
 
     static func kling(_ json: [String: JSONValue], gateway: Gateway) throws(Rejection) -> AcceptedSubmission {
-        // "model_name … Default value: kling-v1".
-        let name = try string(json, "model_name") ?? "kling-v1"
+        // multi-image2video's body is the one with `image_list` (the gate holds each body to its endpoint).
+        let list = json["image_list"].flatMap { $0 == .null ? nil : $0 }
+        // "model_name … Default value: kling-v1"; multi-image2video: "Default to kling-v1-6".
+        let name = try string(json, "model_name") ?? (list == nil ? "kling-v1" : "kling-v1-6")
         guard gateway.rules(for: name) != nil, let model = KlingDialect.model(name) else {
             throw Rejection(
                 status: 404, message: "The requested resource does not exist: model_name '\(name)'.", code: "1203")
@@ -21,9 +23,10 @@ extension SubmitValidator {
         let image = try string(json, "image")
         let tail = try string(json, "image_tail")
         let imageToVideo = image != nil || tail != nil
-        // "prompt … Cannot exceed 2500 characters"; text2video needs one.
+        // "prompt … Cannot exceed 2500 characters"; text2video and multi-image2video ("prompt … Required")
+        // need one.
         let prompt = try string(json, "prompt") ?? ""
-        if !imageToVideo, prompt.trimmingWhitespaceAndNewlines().isEmpty {
+        if !imageToVideo || list != nil, prompt.trimmingWhitespaceAndNewlines().isEmpty {
             throw klingRejection("'prompt' must not be empty.")
         }
         if prompt.unicodeScalars.count > 2500 { throw klingRejection("'prompt' cannot exceed 2500 characters.") }
@@ -59,7 +62,7 @@ extension SubmitValidator {
                 throw klingRejection("'sound' on requires mode pro.")
             }
         }
-        // "aspect_ratio … 16:9, 9:16, 1:1" on text2video only: image2video follows the image.
+        // "aspect_ratio … 16:9, 9:16, 1:1" on text2video and multi-image2video: image2video follows the image.
         var ratio = "16:9"
         if let value = try string(json, "aspect_ratio") {
             guard !imageToVideo else { throw klingRejection("image2video takes no 'aspect_ratio'.") }
@@ -73,6 +76,9 @@ extension SubmitValidator {
             guard value.stringValue == nil, let number = value.doubleValue, (0...1).contains(number) else {
                 throw klingRejection("'cfg_scale' must be a number from 0 to 1.")
             }
+        }
+        if let list {
+            return try klingMultiImage(list, model: model, prompt: prompt, requested: requested, ratio: ratio)
         }
         var images = 0
         if let image {
@@ -97,7 +103,30 @@ extension SubmitValidator {
         }
         return AcceptedSubmission(
             model: name, prompt: prompt, requestedSeconds: requested, seconds: seconds, aspectRatio: ratio,
-            resolution: nil, imageCount: images)
+            resolution: nil, imageCount: images, endpoint: imageToVideo ? "image2video" : "text2video")
+    }
+
+    /// multi-image2video: "model_name … Enum values: kling-v1-6"; "image_list … Required … Support up to 4
+    /// images … `{ "image":"image_url" }`"; "aspect_ratio … 16:9, 9:16, 1:1" (checked by the caller).
+    static func klingMultiImage(
+        _ list: JSONValue, model: KlingDialect.Model, prompt: String, requested: Int?, ratio: String
+    ) throws(Rejection) -> AcceptedSubmission {
+        guard model.referenceImages > 0 else {
+            throw klingRejection("model_name '\(model.name)' is not supported by multi-image2video.")
+        }
+        guard case .array(let entries) = list, (1...model.referenceImages).contains(entries.count) else {
+            throw klingRejection("'image_list' must hold 1 to \(model.referenceImages) images.")
+        }
+        for (index, entry) in entries.enumerated() {
+            guard case .object(let members) = entry, case .string(let text)? = members["image"] else {
+                throw klingRejection("'image_list[\(index)]' must be {\"image\": \"<URL or Base64>\"}.")
+            }
+            try klingImage(text, field: "image_list[\(index)].image")
+        }
+        return AcceptedSubmission(
+            model: model.name, prompt: prompt, requestedSeconds: requested, seconds: requested ?? 5,
+            aspectRatio: ratio,
+            resolution: nil, imageCount: entries.count, endpoint: "multi-image2video")
     }
 
     /// "Support inputting image Base64 encoding or image URL … do NOT add any prefix like

@@ -18,6 +18,8 @@ struct AcceptedSubmission {
     let aspectRatio: String
     let resolution: String?
     var imageCount: Int
+    /// The endpoint that created the task, for a dialect that answers a task only there (Kling).
+    var endpoint: String? = nil
 }
 
 /// Checks a submit body against a gateway's rules, written from the vendor docs. Every failure is a

@@ -236,3 +236,100 @@ extension KlingLifecycleTests {
         #expect(simulator.tasks.isEmpty)
     }
 }
+
+// MARK: - multi-image2video
+
+extension KlingLifecycleTests {
+    /// kling-v1-6's reference images through the client: the simulator (written from the reference's
+    /// "Multi-Image to Video") takes `image_list` with an aspect ratio on multi-image2video and answers the
+    /// task only there.
+    @Test func referenceImagesLiveOnMultiImage2Video() async throws {
+        let (simulator, client) = try Self.harness()
+        var request = VideoRequest(model: "kling-v1-6", prompt: "The dog wears the jacket", aspectRatio: "1:1")
+        request.addImage(.data(SampleImage.png), role: .reference)
+        request.addImage(.url(URL(string: "https://example.com/jacket.jpg")!), role: .reference)
+        let job = try await client.submit(request)
+        var seen = [job.initialSnapshot]
+        for try await snapshot in client.updates(for: job) { seen.append(snapshot) }
+        let file = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let video = try await client.download(job, to: file)
+
+        #expect(seen.last?.status == .completed)
+        #expect(try Data(contentsOf: video.fileURL) == SampleVideo.mp4)
+        let task = try #require(simulator.tasks.first)
+        #expect(job.taskID == "multi-image2video/" + task.id)
+        #expect(task.model == "kling-v1-6")
+        #expect(task.imageCount == 2)
+        #expect(task.aspectRatio == "1:1")
+        let submit = try #require(simulator.requests(.submit).first)
+        #expect(submit.url.absoluteString == Self.base + "/v1/videos/multi-image2video")
+        #expect(submit.json?["aspect_ratio"] == .string("1:1"))
+        #expect(submit.json?["image"] == nil)
+        let statuses = simulator.requests(.status)
+        #expect(!statuses.isEmpty)
+        #expect(
+            statuses.allSatisfy { $0.url.absoluteString == Self.base + "/v1/videos/multi-image2video/" + task.id })
+    }
+
+    static func post(_ path: String, _ json: String, to simulator: GatewaySimulator) async throws -> JSONValue {
+        let context = ProviderContext(
+            baseURL: GatewaySimulator.Gateway.klingBaseURL, apiKey: APIKey("kling-lifecycle-0123456789"))
+        let request = context.submission(to: path, body: HTTPBody(Data(json.utf8)), contentType: "application/json")
+        let answer = try await simulator.send(request, bodyDestination: .memory(limit: 1 << 20))
+        return try JSONValue.parse(answer.body)
+    }
+
+    /// The simulator's own checks of multi-image2video, from the reference: 1–4 images, raw base64 (no
+    /// `data:` prefix) or a URL, jpg/png, kling-v1-6 only, `image_list` on that endpoint only.
+    @Test(arguments: [
+        (#"{"model_name":"kling-v1-6","image_list":[],"prompt":"Rain"}"#, "'image_list' must hold 1 to 4 images."),
+        (
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"https://e.com/1.png"},{"image":"https://e.com/2.png"},{"image":"https://e.com/3.png"},{"image":"https://e.com/4.png"},{"image":"https://e.com/5.png"}],"prompt":"Rain"}"#,
+            "'image_list' must hold 1 to 4 images."
+        ),
+        (
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"data:image/png;base64,\#(SampleImage.pngBase64)"}],"prompt":"Rain"}"#,
+            "'image_list[0].image': submit only the raw Base64 string, without a data: prefix."
+        ),
+        (
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"\#(SampleImage.webpBase64)"}],"prompt":"Rain"}"#,
+            "'image_list[0].image' must be a .jpg / .jpeg / .png image."
+        ),
+        (
+            #"{"model_name":"kling-v2-6","image_list":[{"image":"https://e.com/1.png"}],"prompt":"Rain"}"#,
+            "model_name 'kling-v2-6' is not supported by multi-image2video."
+        ),
+        (
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"https://e.com/1.png"}],"prompt":""}"#,
+            "'prompt' must not be empty."
+        ),
+        (
+            #"{"model_name":"kling-v1-6","image":"https://e.com/1.png","prompt":"Rain"}"#,
+            "multi-image2video takes 'image_list', not 'image' or 'image_tail'."
+        ),
+    ])
+    func theSimulatorRefusesBadMultiImageBodies(_ body: String, _ message: String) async throws {
+        let simulator = GatewaySimulator(clock: VirtualClock(), gateways: [.kling()])
+        let json = try await Self.post("/v1/videos/multi-image2video", body, to: simulator)
+        #expect(json["code"] == .int(1201))
+        #expect(json["message"] == .string(message))
+        #expect(simulator.tasks.isEmpty)
+    }
+
+    @Test func theSimulatorTakesImageListOnlyOnMultiImage2Video() async throws {
+        let simulator = GatewaySimulator(clock: VirtualClock(), gateways: [.kling()])
+        let body = #"{"model_name":"kling-v1-6","image_list":[{"image":"https://e.com/1.png"}],"prompt":"Rain"}"#
+        let wrong = try await Self.post("/v1/videos/image2video", body, to: simulator)
+        #expect(wrong["message"] == .string("'image_list' is taken by multi-image2video, not image2video."))
+        let right = try await Self.post(
+            "/v1/videos/multi-image2video",
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"\#(SampleImage.jpegBase64)"},{"image":"https://e.com/1.png"}],"prompt":"Rain","mode":"pro","duration":"10","aspect_ratio":"9:16"}"#,
+            to: simulator)
+        #expect(right["code"] == .int(0))
+        let task = try #require(simulator.tasks.first)
+        #expect(task.imageCount == 2)
+        #expect(task.seconds == 10)
+        #expect(task.aspectRatio == "9:16")
+    }
+}
