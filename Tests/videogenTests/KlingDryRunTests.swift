@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// `videogen generate --dry-run --curl` for Kling AI: the exact request, the key redacted, the curl command
 /// reading `$KLING_API_KEY`; with `KLING_ACCESS_KEY` set, the JWT scheme's honest form (`$KLING_JWT` and how
@@ -48,6 +49,34 @@ import VideoProviderKit
             lines.contains(
                 #"{"model_name":"kling-v2-6","image":"https://example.com/a.png","image_tail":"https://example.com/b.png","prompt":"The girl smiles","duration":"5","mode":"pro","sound":"off"}"#
             ))
+    }
+
+    /// Reference images on kling-v1-6 go to multi-image2video: `image_list` of raw base64 (no `data:`
+    /// prefix, elided in the listing as every dry run's image data is) and URLs, with the aspect ratio, in
+    /// Kling's field order.
+    @Test func referenceImagesGoToMultiImage2Video() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        try TinyImages.png.write(to: directory.appendingPathComponent("a.png"))
+        let result = try VideoGen.run(
+            [
+                "generate", "--dry-run", "--curl", "--model", "kling-v1-6", "--prompt", "The dog wears the jacket",
+                "--reference-image", "a.png", "--reference-image", "https://example.com/b.png", "--aspect-ratio",
+                "9:16",
+            ], environment: Self.environment, in: directory)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(!result.contains(VideoGen.canary))
+        let body =
+            #"{"model_name":"kling-v1-6","image_list":[{"image":"…[base64 of \#(TinyImages.png.count) bytes]"},{"image":"https://example.com/b.png"}],"prompt":"The dog wears the jacket","mode":"std","duration":"5","aspect_ratio":"9:16"}"#
+        let lines = Self.lines(result.stdout)
+        #expect(
+            lines.contains("POST https://api-singapore.klingai.com/v1/videos/multi-image2video"), "\(result.stdout)")
+        #expect(lines.contains(body), "\(result.stdout)")
+        #expect(!result.stdout.contains("data:image"))
+        #expect(lines.contains("   image roles:  reference, reference (reference-to-video)"), "\(result.stdout)")
+        #expect(
+            lines.contains(
+                #"curl -X POST 'https://api-singapore.klingai.com/v1/videos/multi-image2video' -H "Authorization: Bearer $KLING_API_KEY" -H 'Accept: application/json' -H 'Content-Type: application/json' -H 'User-Agent: videogen/0.1.0' --data-raw '"#
+                    + body + "'"), "\(result.stdout)")
     }
 
     @Test func withAnAccessKeyTheCurlCommandReadsAJWTAndSaysHowToMakeIt() throws {

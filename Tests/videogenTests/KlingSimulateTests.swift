@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VideoProviderKit
+import VideoProviderTesting
 
 /// `videogen generate --simulate --provider kling` end to end against the simulator's Kling dialect: a video
 /// written, the job followed by a new process on the endpoint that made it, and the AK/SK JWT scheme.
@@ -38,6 +39,24 @@ import VideoProviderKit
             ["download", jobFile, "--output", "again.mp4", "--simulate"], in: generated.directory)
         #expect(download.exitCode == 0, "\(download.stderr)")
         #expect(Self.isMP4(try Data(contentsOf: generated.directory.appendingPathComponent("again.mp4"))))
+    }
+
+    /// Two `--reference-image` files on kling-v1-6 go to multi-image2video (Kling's "Multi-Image to Video"), and
+    /// the simulated Kling answers the task there: the video is written.
+    @Test func referenceImagesWriteAVideoThroughMultiImage2Video() throws {
+        let directory = try VideoGen.temporaryDirectory()
+        try TinyImages.png.write(to: directory.appendingPathComponent("a.png"))
+        try TinyImages.png.write(to: directory.appendingPathComponent("b.png"))
+        let result = try VideoGen.run(
+            [
+                "generate", "--simulate", "--model", "kling-v1-6", "--prompt", "The dog wears the jacket",
+                "--reference-image", "a.png", "--reference-image", "b.png", "--output", "x.mp4",
+            ], in: directory)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(Self.isMP4(try Data(contentsOf: directory.appendingPathComponent("x.mp4"))))
+        #expect(
+            result.stderr.hasPrefix("Submitted to kling · kling-v1-6: task multi-image2video/"), "\(result.stderr)")
+        #expect(result.stdout.contains("Saved "))
     }
 
     /// With `KLING_ACCESS_KEY`, every request carries a JWT the simulated Kling verifies with the secret key in
