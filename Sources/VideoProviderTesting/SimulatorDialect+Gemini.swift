@@ -293,13 +293,7 @@ extension GatewaySimulator {
         guard var record = geminiOperation(name, gateway: gateway, now: now) else {
             return (GeminiWire.error(404, GeminiWire.notFoundMessage, code: nil), name)
         }
-        record.statusQueries += 1
-        let (phase, progress) = record.phase(at: now)
-        var view = StatusView(record: record, phase: phase, progress: progress, revealsVideoURL: true)
-        if phase == .completed {
-            record.completedAnswers += 1
-            view.revealsVideoURL = record.completedAnswers > record.script.completedWithoutVideoURLPolls
-        }
+        let view = record.answerStatusQuery(at: now, statusWords: false)
         state.tasks[name] = record
         var response = Responses(dialect: .gemini).status(view)
         if let hint = gateway.pollHint { response.headers[hint.field.name] = hint.field.value }

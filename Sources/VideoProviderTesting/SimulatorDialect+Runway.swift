@@ -378,17 +378,8 @@ extension GatewaySimulator {
         guard var record = runwayTask(id, at: gateway, now: now) else {
             return RunwayWire.error(404, "Task not found.")
         }
-        record.statusQueries += 1
         defer { state.tasks[id] = record }
-        let (phase, progress) = record.phase(at: now)
-        var view = StatusView(record: record, phase: phase, progress: progress, revealsVideoURL: true)
-        if let word = record.script.unknownStatus, record.statusQueries <= record.script.unknownStatusPolls {
-            view.overrideStatus = word
-        } else if phase == .completed {
-            record.completedAnswers += 1
-            view.revealsVideoURL = record.completedAnswers > record.script.completedWithoutVideoURLPolls
-        }
-        return Responses.json(200, RunwayWire.task(view, now: now))
+        return Responses.json(200, RunwayWire.task(record.answerStatusQuery(at: now), now: now))
     }
 
     /// "Tasks that are running, pending, or throttled can be canceled by invoking this method. Invoking this

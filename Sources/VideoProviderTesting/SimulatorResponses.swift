@@ -10,6 +10,24 @@ struct StatusView {
     var overrideStatus: String?
 }
 
+extension GatewaySimulator.TaskRecord {
+    /// Counts one status query and says what it shows, the same in every dialect: the phase now, the
+    /// script's unknown word for its first polls (`statusWords: false` for a vendor without status words,
+    /// Google's operations), and the video URL only after the scripted completed answers without one.
+    mutating func answerStatusQuery(at now: Duration, statusWords: Bool = true) -> StatusView {
+        statusQueries += 1
+        let (current, progress) = phase(at: now)
+        var view = StatusView(record: self, phase: current, progress: progress, revealsVideoURL: true)
+        if statusWords, let word = script.unknownStatus, statusQueries <= script.unknownStatusPolls {
+            view.overrideStatus = word
+        } else if current == .completed {
+            completedAnswers += 1
+            view.revealsVideoURL = completedAnswers > script.completedWithoutVideoURLPolls
+        }
+        return view
+    }
+}
+
 /// Answers in each dialect's documented shape, or as a deployed flavour of it answers
 /// (SimulatorFlavors.swift).
 struct Responses {

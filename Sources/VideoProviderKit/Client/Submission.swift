@@ -197,10 +197,9 @@ struct Submission {
         guard snapshot.status == .failed || snapshot.status == .cancelled || snapshot.status == .expired else {
             return nil
         }
-        let policy = VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage)
         let reason = snapshot.errorMessage.map { ": \($0)" } ?? ""
         return VideoProviderError(
-            policy ? .contentPolicy : .taskFailed,
+            snapshot.isContentPolicyRefusal ? .contentPolicy : .taskFailed,
             "\(entry.providerID) accepted task \(snapshot.taskID) for \(entry.model) and ended it \(snapshot.status) at once\(reason)",
             providerID: entry.providerID, model: entry.model, taskID: snapshot.taskID, vendorCode: snapshot.errorCode,
             vendorMessage: snapshot.errorMessage, rawStatus: snapshot.rawStatus ?? snapshot.status.rawValue

@@ -261,9 +261,7 @@ public final class VideoClient: Sendable {
     /// vendor says it was moderated, else ``VideoProviderError/Kind/taskFailed``, with the vendor's reason.
     func taskFailure(_ job: VideoJob, _ snapshot: TaskSnapshot) -> VideoProviderError {
         let reason = snapshot.errorMessage.map { ": \($0)" } ?? ""
-        let kind: VideoProviderError.Kind =
-            VendorResponse.isContentPolicy(code: snapshot.errorCode, message: snapshot.errorMessage)
-            ? .contentPolicy : .taskFailed
+        let kind: VideoProviderError.Kind = snapshot.isContentPolicyRefusal ? .contentPolicy : .taskFailed
         return VideoProviderError(
             kind, "Task \(job.taskID) on \(job.providerID) ended \(snapshot.status)\(reason)",
             providerID: job.providerID, model: job.model, taskID: job.taskID, vendorCode: snapshot.errorCode,

@@ -105,6 +105,11 @@ public struct TaskSnapshot: Sendable, Hashable, Codable, CustomStringConvertible
         set { storage.update { $0.videoURLExpiresAt = newValue } }
     }
 
+    /// Whether the vendor's code or message says a content policy stopped the task
+    /// (``VendorResponse/isContentPolicy(code:message:)``): what makes a failed task a
+    /// ``VideoProviderError/Kind/contentPolicy`` error rather than ``VideoProviderError/Kind/taskFailed``.
+    public var isContentPolicyRefusal: Bool { VendorResponse.isContentPolicy(code: errorCode, message: errorMessage) }
+
     public init(
         taskID: String,
         status: TaskStatus,

@@ -76,23 +76,18 @@ extension RequestValidator {
         }
         var negativePrompt: String?
         if let requested = request.negativePrompt {
-            let length = requested.unicodeScalars.count
             if let rule = capabilities.negativePrompt {
-                if requested.trimmingWhitespaceAndNewlines().isEmpty {
-                    violations.append(
-                        Violation(
-                            parameter: "negative-prompt", value: "\"\(requested)\"",
-                            allowed: "1–\(rule.maxLength) characters", reason: "the negative prompt is empty"))
-                } else if length > rule.maxLength {
-                    violations.append(
-                        Violation(
-                            parameter: "negative-prompt", value: "\(length) characters",
-                            allowed: "at most \(rule.maxLength) characters"))
+                if let violation = textViolation(
+                    requested, parameter: "negative-prompt", name: "negative prompt", maxLength: rule.maxLength)
+                {
+                    violations.append(violation)
                 } else {
                     negativePrompt = requested
                 }
             } else {
-                unsupported("negative-prompt", "\(length) characters", "does not take a negative prompt")
+                unsupported(
+                    "negative-prompt", "\(requested.unicodeScalars.count) characters", "does not take a negative prompt"
+                )
             }
         }
         var audio: Bool?

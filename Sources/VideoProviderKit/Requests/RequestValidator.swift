@@ -46,18 +46,11 @@ public enum RequestValidator {
         var warnings: [ValidationWarning] = []
         let model = capabilities.model
 
-        // Prompt: the only required text. Counted in Unicode scalars, as most gateways count code points.
-        let promptLength = request.prompt.unicodeScalars.count
-        if request.prompt.trimmingWhitespaceAndNewlines().isEmpty {
-            violations.append(
-                Violation(
-                    parameter: "prompt", value: "\"\(request.prompt)\"",
-                    allowed: "1–\(capabilities.promptMaxLength) characters", reason: "the prompt is empty"))
-        } else if promptLength > capabilities.promptMaxLength {
-            violations.append(
-                Violation(
-                    parameter: "prompt", value: "\(promptLength) characters",
-                    allowed: "at most \(capabilities.promptMaxLength) characters"))
+        // Prompt: the only required text.
+        if let violation = textViolation(
+            request.prompt, parameter: "prompt", name: "prompt", maxLength: capabilities.promptMaxLength)
+        {
+            violations.append(violation)
         }
 
         let seconds = resolveSeconds(request.seconds, capabilities.duration, model, policy, &violations, &warnings)
@@ -107,6 +100,20 @@ public enum RequestValidator {
             seed: extras.seed,
             negativePrompt: extras.negativePrompt,
             audio: facts.audio)
+    }
+
+    /// Why `text` cannot be sent as `parameter` (empty, or longer than `maxLength`), or `nil`. Counted in
+    /// Unicode scalars, as most gateways count code points.
+    static func textViolation(_ text: String, parameter: String, name: String, maxLength: Int) -> Violation? {
+        if text.trimmingWhitespaceAndNewlines().isEmpty {
+            return Violation(
+                parameter: parameter, value: "\"\(text)\"", allowed: "1–\(maxLength) characters",
+                reason: "the \(name) is empty")
+        }
+        let length = text.unicodeScalars.count
+        guard length > maxLength else { return nil }
+        return Violation(
+            parameter: parameter, value: "\(length) characters", allowed: "at most \(maxLength) characters")
     }
 
     private static func resolveSeconds(
